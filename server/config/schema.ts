@@ -1,0 +1,118 @@
+// The one configuration shape, as a TypeBox schema (the single source of the
+// type and of validation). Every key has a default that makes the embedded
+// mode work with no config at all: SQLite under ./data, the directory deploy
+// target under ./data/mail, a demo user, listening on 127.0.0.1.
+import { Type, type Static } from '@sinclair/typebox';
+
+const TlsMode = Type.Union([Type.Literal('none'), Type.Literal('starttls'), Type.Literal('implicit')], {
+  default: 'starttls',
+});
+
+const Endpoint = Type.Object(
+  {
+    host: Type.String({ minLength: 1 }),
+    port: Type.Integer({ minimum: 1, maximum: 65535 }),
+    tls: TlsMode,
+    /** PEM file of a private CA to trust in addition to the system store. */
+    caFile: Type.Optional(Type.String()),
+    /** Only for tests and lab setups; certificate checking is on by default. */
+    insecureSkipVerify: Type.Boolean({ default: false }),
+    timeoutMs: Type.Integer({ minimum: 100, default: 15000 }),
+  },
+  { additionalProperties: false },
+);
+
+const Credential = Type.Object(
+  {
+    username: Type.String({ minLength: 1 }),
+    /** Read at start; the password itself never sits in the config file. */
+    passwordFile: Type.String({ minLength: 1 }),
+  },
+  { additionalProperties: false },
+);
+
+export const ConfigSchema = Type.Object(
+  {
+    server: Type.Object(
+      {
+        host: Type.String({ default: '127.0.0.1' }),
+        port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+        trustProxy: Type.Boolean({ default: false }),
+        /** Directory for the database, sessions secret and the embedded mail tree. */
+        dataDir: Type.String({ default: './data' }),
+        /** Usernames with the admin role. */
+        admins: Type.Array(Type.String(), { default: ['admin'] }),
+        sessionIdleMinutes: Type.Integer({ minimum: 1, default: 60 }),
+        sessionMaxHours: Type.Integer({ minimum: 1, default: 12 }),
+        /** Create the demo user (and demo admin) in embedded mode. */
+        demo: Type.Boolean({ default: true }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    mail: Type.Object(
+      {
+        /** When set, logins are checked against this IMAP server. */
+        imap: Type.Optional(Endpoint),
+        managesieve: Type.Optional(Endpoint),
+        /** Dovecot master user used for background work (deploy, learning). */
+        masterUser: Type.Optional(Credential),
+        /** Separator for master logins such as `alice*backend`. */
+        masterSeparator: Type.String({ default: '*' }),
+        /** User /readyz logs in as. */
+        canaryUser: Type.Optional(Credential),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    deploy: Type.Object(
+      {
+        target: Type.Union([Type.Literal('directory'), Type.Literal('managesieve')], { default: 'directory' }),
+        /** Name of the script sievewright owns on the server. */
+        scriptName: Type.String({ default: 'sievewright', pattern: '^[A-Za-z0-9._-]{1,64}$' }),
+        /** Replace another active script on first deploy (otherwise reported and left alone). */
+        takeOver: Type.Boolean({ default: false }),
+        concurrency: Type.Integer({ minimum: 1, maximum: 64, default: 4 }),
+        maxAttempts: Type.Integer({ minimum: 1, default: 12 }),
+        /** SIEVE capability list of the target server, when not read over ManageSieve. */
+        capabilities: Type.Optional(Type.Array(Type.String())),
+        saVersion: Type.Union([Type.Literal(3), Type.Literal(4)], { default: 4 }),
+        directory: Type.Object(
+          {
+            /** Root of the mail home tree; %u is the username. */
+            home: Type.String({ default: './data/mail/%u' }),
+            sieveDir: Type.String({ default: 'sieve' }),
+            activeLink: Type.String({ default: '.dovecot.sieve' }),
+            prefsPath: Type.String({ default: '.spamassassin/user_prefs' }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    learning: Type.Object(
+      {
+        enabled: Type.Boolean({ default: false }),
+        via: Type.Union([Type.Literal('spamc'), Type.Literal('sa-learn')], { default: 'spamc' }),
+        spamd: Type.Object(
+          {
+            host: Type.String({ default: '127.0.0.1' }),
+            port: Type.Integer({ minimum: 1, maximum: 65535, default: 783 }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+        /** sa-learn only: Bayes home per user; %u is the username. */
+        saLearnHome: Type.String({ default: './data/sa/%u' }),
+        junkFolder: Type.String({ default: 'Junk' }),
+        trashFolder: Type.String({ default: 'Trash' }),
+        intervalSeconds: Type.Integer({ minimum: 1, default: 60 }),
+        concurrency: Type.Integer({ minimum: 1, maximum: 64, default: 4 }),
+        runTimeoutSeconds: Type.Integer({ minimum: 1, default: 300 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof ConfigSchema>;
+export type EndpointConfig = Static<typeof Endpoint>;
+export type CredentialConfig = Static<typeof Credential>;

@@ -1,0 +1,14 @@
+// Every migration of every aggregate. Version ranges are owned per area:
+// 1-99 core (users, rule sets, defaults, sessions, audit), 100-199 deploy,
+// 200-299 learning.
+import { coreMigrations } from './core.js';
+import { deployMigrations } from './deploy.js';
+import { learningMigrations } from './learning.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const allMigrations: readonly Migration[] = [...coreMigrations, ...deployMigrations, ...learningMigrations];

@@ -1,0 +1,3 @@
+import type { Migration } from './index.js';
+
+export const learningMigrations: Migration[] = [];
