@@ -46,6 +46,25 @@ export const ConfigSchema = Type.Object(
         sessionMaxHours: Type.Integer({ minimum: 1, default: 12 }),
         /** Create the demo user (and demo admin) in embedded mode. */
         demo: Type.Boolean({ default: true }),
+        /** Serve HTTPS directly; otherwise put a TLS proxy in front and set trustProxy. */
+        tls: Type.Optional(
+          Type.Object(
+            { certFile: Type.String({ minLength: 1 }), keyFile: Type.String({ minLength: 1 }) },
+            { additionalProperties: false },
+          ),
+        ),
+        /** The built web UI; served when the directory exists. */
+        webRoot: Type.String({ default: 'web/dist' }),
+        loginLimit: Type.Object(
+          {
+            /** Login attempts per client IP per window. */
+            perIp: Type.Integer({ minimum: 1, default: 20 }),
+            /** Failed logins per username per window. */
+            perUserFailures: Type.Integer({ minimum: 1, default: 5 }),
+            windowMinutes: Type.Integer({ minimum: 1, default: 15 }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
       },
       { additionalProperties: false, default: {} },
     ),

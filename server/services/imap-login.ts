@@ -1,0 +1,60 @@
+// Checks credentials by logging in to the configured IMAP server with
+// imapflow. Tells "wrong password" apart from "server unreachable" so the
+// user sees the right message and a mail outage is not a failed login.
+import { ImapFlow, type ImapFlowOptions } from 'imapflow';
+import type { EndpointConfig } from '../config/schema.js';
+import { tlsOptions } from './mail-endpoint.js';
+
+export class MailServerUnavailableError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'MailServerUnavailableError';
+  }
+}
+
+export function imapOptions(ep: EndpointConfig, user: string, pass: string): ImapFlowOptions {
+  return {
+    host: ep.host,
+    port: ep.port,
+    secure: ep.tls === 'implicit',
+    doSTARTTLS: ep.tls === 'starttls' ? true : ep.tls === 'none' ? false : undefined,
+    auth: { user, pass },
+    tls: tlsOptions(ep),
+    logger: false,
+    connectionTimeout: ep.timeoutMs,
+    greetingTimeout: ep.timeoutMs,
+    socketTimeout: ep.timeoutMs,
+    disableAutoIdle: true,
+  } as ImapFlowOptions;
+}
+
+function isAuthFailure(err: unknown): boolean {
+  const e = err as { authenticationFailed?: boolean; serverResponseCode?: string };
+  return e.authenticationFailed === true || e.serverResponseCode === 'AUTHENTICATIONFAILED';
+}
+
+/**
+ * Logs in and runs `use` with the open connection; always logs out. Resolves
+ * false on rejected credentials; throws MailServerUnavailableError otherwise.
+ */
+export async function withImapLogin<T>(ep: EndpointConfig, user: string, pass: string, use: (c: ImapFlow) => Promise<T>): Promise<T | false> {
+  const client = new ImapFlow(imapOptions(ep, user, pass));
+  // imapflow emits 'error' on socket trouble; without a listener it would crash the process.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (err) {
+    client.close();
+    if (isAuthFailure(err)) return false;
+    throw new MailServerUnavailableError(`IMAP server ${ep.host}:${ep.port} unavailable: ${(err as Error).message}`, { cause: err });
+  }
+  try {
+    return await use(client);
+  } finally {
+    await client.logout().catch(() => client.close());
+  }
+}
+
+export async function checkImapLogin(ep: EndpointConfig, user: string, pass: string): Promise<boolean> {
+  return (await withImapLogin(ep, user, pass, async () => true)) === true;
+}

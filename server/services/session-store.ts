@@ -1,0 +1,43 @@
+// @fastify/session store on SQLite, so sessions survive a restart. Expiry is
+// the cookie's (idle timeout, extended on each request by `rolling`); the
+// absolute limit is enforced by the auth hook from the login time.
+import type { SessionsRepository } from '../store/sessions-repository.js';
+
+type Callback = (err?: unknown) => void;
+type GetCallback = (err: unknown, session?: unknown) => void;
+
+interface StoredSession {
+  cookie?: { expires?: string | Date | null; originalMaxAge?: number | null };
+}
+
+export class SqliteSessionStore {
+  constructor(private readonly repo: SessionsRepository, private readonly fallbackTtlMs: number) {}
+
+  set(sid: string, session: StoredSession, callback: Callback): void {
+    try {
+      const exp = session.cookie?.expires ? new Date(session.cookie.expires).getTime() : Date.now() + this.fallbackTtlMs;
+      this.repo.set(sid, JSON.stringify(session), exp);
+      callback();
+    } catch (err) {
+      callback(err);
+    }
+  }
+
+  get(sid: string, callback: GetCallback): void {
+    try {
+      const data = this.repo.get(sid, Date.now());
+      callback(null, data === undefined ? null : (JSON.parse(data) as unknown));
+    } catch (err) {
+      callback(err);
+    }
+  }
+
+  destroy(sid: string, callback: Callback): void {
+    try {
+      this.repo.destroy(sid);
+      callback();
+    } catch (err) {
+      callback(err);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+// The admin's defaults (versioned like user rule sets, kept with their DSL
+// text so the admin's comments and layout survive) and the policy row.
+import type { RuleSet } from '../../grammar/model.js';
+import type { Db } from './db.js';
+
+export interface DefaultsVersion {
+  version: number;
+  ruleSet: RuleSet;
+  text: string;
+  author: string;
+  createdAt: string;
+}
+
+export interface Policy {
+  /** Domains users may redirect mail to; empty = no list (every outside redirect is an alert). */
+  allowedRedirectDomains: string[];
+  /** Action kinds users may use. */
+  allowedActions: string[];
+  maxRules: number;
+  /** A redirect outside allowedRedirectDomains is refused, or saved and raised as an audit alert. */
+  redirectOutside: 'refuse' | 'alert';
+}
+
+interface Row {
+  version: number;
+  rule_set: string;
+  text: string;
+  author: string;
+  created_at: string;
+}
+
+export class DefaultsRepository {
+  constructor(private readonly db: Db) {}
+
+  latest(): DefaultsVersion | undefined {
+    const r = this.db.prepare<[], Row>('SELECT * FROM default_versions ORDER BY version DESC LIMIT 1').get();
+    return r && { version: r.version, ruleSet: JSON.parse(r.rule_set) as RuleSet, text: r.text, author: r.author, createdAt: r.created_at };
+  }
+
+  save(ruleSet: RuleSet, text: string, author: string): DefaultsVersion {
+    return this.db.transaction(() => {
+      const current = this.db.prepare<[], { v: number | null }>('SELECT MAX(version) AS v FROM default_versions').get()?.v ?? 0;
+      this.db
+        .prepare('INSERT INTO default_versions (version, rule_set, text, author) VALUES (?, ?, ?, ?)')
+        .run(current + 1, JSON.stringify(ruleSet), text, author);
+      return this.latest()!;
+    }).immediate();
+  }
+
+  policy(fallback: Policy): Policy {
+    const r = this.db.prepare<[], { body: string }>('SELECT body FROM policy WHERE id = 1').get();
+    return r ? { ...fallback, ...(JSON.parse(r.body) as Partial<Policy>) } : fallback;
+  }
+
+  setPolicy(policy: Policy): void {
+    this.db
+      .prepare(
+        "INSERT INTO policy (id, body) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')",
+      )
+      .run(JSON.stringify(policy));
+  }
+}

@@ -1,0 +1,72 @@
+// Users: who may log in (embedded mode keeps a password hash; IMAP mode only
+// remembers that the user exists) and which overridable admin rules each
+// user switched off.
+import type { Db } from './db.js';
+
+export interface User {
+  username: string;
+  passwordHash: string | null;
+  disabledDefaults: string[];
+  createdAt: string;
+  lastLoginAt: string | null;
+}
+
+interface Row {
+  username: string;
+  password_hash: string | null;
+  disabled_defaults: string;
+  created_at: string;
+  last_login_at: string | null;
+}
+
+function toUser(r: Row): User {
+  return {
+    username: r.username,
+    passwordHash: r.password_hash,
+    disabledDefaults: JSON.parse(r.disabled_defaults) as string[],
+    createdAt: r.created_at,
+    lastLoginAt: r.last_login_at,
+  };
+}
+
+export class UsersRepository {
+  private readonly byName;
+  private readonly insert;
+  private readonly all;
+
+  constructor(private readonly db: Db) {
+    this.byName = db.prepare<[string], Row>('SELECT * FROM users WHERE username = ?');
+    this.insert = db.prepare<[string, string | null]>('INSERT OR IGNORE INTO users (username, password_hash) VALUES (?, ?)');
+    this.all = db.prepare<[], Row>('SELECT * FROM users ORDER BY username');
+  }
+
+  get(username: string): User | undefined {
+    const r = this.byName.get(username);
+    return r && toUser(r);
+  }
+
+  /** Creates the user if missing; an existing user is left as is. */
+  ensure(username: string, passwordHash: string | null = null): void {
+    this.insert.run(username, passwordHash);
+  }
+
+  setPasswordHash(username: string, hash: string): void {
+    this.db.prepare('UPDATE users SET password_hash = ? WHERE username = ?').run(hash, username);
+  }
+
+  setDisabledDefaults(username: string, names: readonly string[]): void {
+    this.db.prepare('UPDATE users SET disabled_defaults = ? WHERE username = ?').run(JSON.stringify([...new Set(names)]), username);
+  }
+
+  recordLogin(username: string): void {
+    this.db.prepare("UPDATE users SET last_login_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE username = ?").run(username);
+  }
+
+  list(): User[] {
+    return this.all.all().map(toUser);
+  }
+
+  usernames(): string[] {
+    return this.db.prepare<[], { username: string }>('SELECT username FROM users ORDER BY username').all().map((r) => r.username);
+  }
+}
