@@ -1,0 +1,54 @@
+// Builds a LearningRunner from the configuration: the IMAP endpoint and the
+// master user acting for each user, and the learner the admin chose.
+import { readFileSync } from 'node:fs';
+import type { Config } from '../config/schema.js';
+import type { Db } from '../store/db.js';
+import { LearningRepository } from '../store/learning-repository.js';
+import { saLearnLearner, spamcLearner, type Learner } from './learner.js';
+import { LearningRunner } from './runner.js';
+import { openSession, type ImapEndpoint, type MasterLogin } from './watcher.js';
+
+export const MAX_MESSAGE_BYTES = 1024 * 1024;
+
+export function learnerFromConfig(config: Config): Learner {
+  const l = config.learning;
+  if (l.via === 'spamc') return spamcLearner({ host: l.spamd.host, port: l.spamd.port, maxSizeBytes: MAX_MESSAGE_BYTES });
+  return saLearnLearner({ homeFor: (u) => l.saLearnHome.replaceAll('%u', u) });
+}
+
+export function imapFromConfig(config: Config): { endpoint: ImapEndpoint; master: MasterLogin } {
+  const { imap, masterUser, masterSeparator } = config.mail;
+  if (!imap) throw new Error('learning needs mail.imap (the IMAP server to watch)');
+  if (!masterUser) throw new Error('learning needs mail.masterUser (a Dovecot master user that may act for each user)');
+  let password: string;
+  try {
+    password = readFileSync(masterUser.passwordFile, 'utf8').replace(/\r?\n$/, '');
+  } catch (err) {
+    throw new Error(`cannot read mail.masterUser.passwordFile ${masterUser.passwordFile}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  return {
+    endpoint: {
+      host: imap.host,
+      port: imap.port,
+      tls: imap.tls,
+      ...(imap.caFile ? { ca: readFileSync(imap.caFile, 'utf8') } : {}),
+      rejectUnauthorized: !imap.insecureSkipVerify,
+      timeoutMs: imap.timeoutMs,
+    },
+    // An empty separator means: SASL PLAIN with an authorization identity.
+    master: { username: masterUser.username, password, separator: masterSeparator === '' ? null : masterSeparator },
+  };
+}
+
+export function runnerFromConfig(config: Config, db: Db, learner: Learner = learnerFromConfig(config)): LearningRunner {
+  const { endpoint, master } = imapFromConfig(config);
+  const l = config.learning;
+  return new LearningRunner({
+    repo: new LearningRepository(db),
+    connect: (u) => openSession(endpoint, master, u),
+    learner,
+    scan: { folders: { junk: l.junkFolder, trash: l.trashFolder }, maxMessageBytes: MAX_MESSAGE_BYTES },
+    runTimeoutMs: l.runTimeoutSeconds * 1000,
+    concurrency: l.concurrency,
+  });
+}

@@ -1,0 +1,167 @@
+// Feeds messages to SpamAssassin: through spamd (`spamc -L`, one cheap
+// process per message, Bayes kept by spamd per virtual user) or through
+// `sa-learn` with many messages per process (its ~0.7 s start-up is paid once
+// per batch, not per message). Every child is killed when the run's signal
+// aborts, so a hung learner cannot pile up behind the next run.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Direction } from './decide.js';
+
+export interface LearnItem {
+  id: number;
+  direction: Direction;
+  raw: Buffer;
+}
+
+export type LearnResult = 'learned' | 'already-learned' | 'batch-partial';
+
+export interface LearnOutcome {
+  id: number;
+  result?: LearnResult;
+  error?: string;
+}
+
+export interface Learner {
+  readonly name: string;
+  /**
+   * Learns `items` in order. Returns an outcome for each item it got to;
+   * items after a failure are left out (they stay pending). Throws
+   * LearnerError when learning cannot work at all (misconfiguration).
+   */
+  learn(username: string, items: readonly LearnItem[], signal: AbortSignal): Promise<LearnOutcome[]>;
+}
+
+export class LearnerError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'tell-disabled' | 'unavailable' | 'failed' | 'timeout',
+  ) {
+    super(message);
+    this.name = 'LearnerError';
+  }
+}
+
+interface ProgramResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function runProgram(cmd: string, args: readonly string[], opts: { input?: Buffer; env?: NodeJS.ProcessEnv; signal: AbortSignal }): Promise<ProgramResult> {
+  return new Promise((resolve, reject) => {
+    if (opts.signal.aborted) {
+      reject(new LearnerError(`${cmd} not started: the run timed out`, 'timeout'));
+      return;
+    }
+    const child = spawn(cmd, args, { env: opts.env ?? process.env, signal: opts.signal, killSignal: 'SIGKILL', stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdin.on('error', () => {}); // EPIPE when the child exits early: its exit code tells
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.name === 'AbortError') reject(new LearnerError(`${cmd} killed: the run timed out`, 'timeout'));
+      else if (err.code === 'ENOENT') reject(new LearnerError(`${cmd} is not installed (on Debian: apt-get install spamc spamassassin)`, 'unavailable'));
+      else reject(err);
+    });
+    child.on('close', (code) => {
+      if (!opts.signal.aborted) resolve({ code: code ?? -1, stdout, stderr });
+    });
+    child.stdin.end(opts.input ?? Buffer.alloc(0));
+  });
+}
+
+// sysexits(3) as spamc reports them.
+const EX_UNAVAILABLE = 69;
+const EX_SOFTWARE = 70;
+const EX_NOPERM = 74; // spamc's code for "TELL not allowed" (spamd without --allow-tell)
+
+/** Reads spamc -L's answer; both "learned" and "already learned" exit 0. */
+export function parseSpamcTell(stdout: string): LearnResult | null {
+  if (/successfully un\/learned/i.test(stdout)) return 'learned';
+  if (/already un\/learned/i.test(stdout)) return 'already-learned';
+  return null;
+}
+
+export function spamcLearner(opts: { host: string; port: number; spamc?: string; maxSizeBytes?: number }): Learner {
+  const spamc = opts.spamc ?? 'spamc';
+  const maxSize = String(opts.maxSizeBytes ?? 1024 * 1024);
+  return {
+    name: 'spamc',
+    async learn(username, items, signal) {
+      const outcomes: LearnOutcome[] = [];
+      for (const item of items) {
+        const args = ['-d', opts.host, '-p', String(opts.port), '-u', username, '-s', maxSize, '-L', item.direction];
+        const r = await runProgram(spamc, args, { input: item.raw, signal });
+        if (r.code === EX_NOPERM) {
+          throw new LearnerError(`spamd at ${opts.host}:${opts.port} does not accept learning: start spamd with --allow-tell (spamc exit 74)`, 'tell-disabled');
+        }
+        if (r.code === EX_UNAVAILABLE || r.code === EX_SOFTWARE) {
+          throw new LearnerError(`spamd at ${opts.host}:${opts.port} is not reachable (spamc exit ${r.code}): ${r.stderr.trim()}`, 'unavailable');
+        }
+        const result = r.code === 0 ? parseSpamcTell(r.stdout) : null;
+        if (!result) {
+          outcomes.push({ id: item.id, error: `spamc exit ${r.code}: ${(r.stdout + r.stderr).trim().slice(0, 300) || 'no output'}` });
+          break;
+        }
+        outcomes.push({ id: item.id, result });
+      }
+      return outcomes;
+    },
+  };
+}
+
+/** "Learned tokens from 7 message(s) (9 message(s) examined)" -> { learned: 7, examined: 9 }. */
+export function parseSaLearn(stdout: string): { learned: number; examined: number } | null {
+  const m = /Learned tokens from (\d+) message\(s\) \((\d+) message\(s\) examined\)/.exec(stdout);
+  return m ? { learned: Number(m[1]), examined: Number(m[2]) } : null;
+}
+
+/**
+ * Batched sa-learn: consecutive items of one direction go to one process
+ * (a directory of files). Directions are never mixed in one batch, so
+ * "spam, then ham" of the same message keeps its order.
+ */
+export function saLearnLearner(opts: { homeFor: (username: string) => string; saLearn?: string; batchSize?: number }): Learner {
+  const saLearn = opts.saLearn ?? 'sa-learn';
+  const batchSize = opts.batchSize ?? 500;
+  return {
+    name: 'sa-learn',
+    async learn(username, items, signal) {
+      const outcomes: LearnOutcome[] = [];
+      const home = opts.homeFor(username);
+      for (const batch of directionRuns(items, batchSize)) {
+        const dir = await mkdtemp(join(tmpdir(), 'sw-learn-'));
+        try {
+          await Promise.all(batch.map((item, i) => writeFile(join(dir, `${String(i).padStart(6, '0')}.eml`), item.raw)));
+          const direction = batch[0]!.direction;
+          const r = await runProgram(saLearn, [`--${direction}`, '--no-sync', dir], { env: { ...process.env, HOME: home }, signal });
+          const counts = r.code === 0 ? parseSaLearn(r.stdout) : null;
+          if (!counts) {
+            const error = `sa-learn exit ${r.code}: ${(r.stderr || r.stdout).trim().slice(0, 300) || 'no output'}`;
+            outcomes.push(...batch.map((item) => ({ id: item.id, error })));
+            break;
+          }
+          const result: LearnResult = counts.learned === counts.examined ? 'learned' : counts.learned === 0 ? 'already-learned' : 'batch-partial';
+          outcomes.push(...batch.map((item) => ({ id: item.id, result })));
+        } finally {
+          await rm(dir, { recursive: true, force: true });
+        }
+      }
+      return outcomes;
+    },
+  };
+}
+
+/** Splits items into runs of one direction, at most `max` long, keeping order. */
+export function directionRuns<T extends { direction: Direction }>(items: readonly T[], max: number): T[][] {
+  const runs: T[][] = [];
+  for (const item of items) {
+    const last = runs[runs.length - 1];
+    if (last && last.length < max && last[0]!.direction === item.direction) last.push(item);
+    else runs.push([item]);
+  }
+  return runs;
+}
