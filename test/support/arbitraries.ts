@@ -31,6 +31,11 @@ import type {
   WhitelistEntry,
 } from '../../grammar/model.js';
 
+/** Plain objects (fc.record defaults to null prototypes), so models compare equal to parsed ones. */
+function record<T>(model: { [K in keyof T]: fc.Arbitrary<T[K]> }): fc.Arbitrary<T> {
+  return fc.record(model, { noNullPrototype: true });
+}
+
 /** Pieces that break naive quoting in Sieve, user_prefs or the DSL itself. */
 const NASTY_PIECES = [
   '"', '\\', '\\"', '""', '\r\n', '\n', '\r', '\t', '${hex:41}', '${unicode:263A}', '${x}', '#', '# comment',
@@ -124,16 +129,16 @@ const size = fc.oneof(
 
 /** Conditions that contain no other condition. */
 export const arbLeafCondition: fc.Arbitrary<Condition> = fc.oneof(
-  fc.record({ kind: fc.constant('address' as const), header: addressHeader, part: addressPart, test: arbStringMatch(arbAdversarialString) }),
-  fc.record({ kind: fc.constant('envelope' as const), field: fc.constantFrom<'from' | 'to'>('from', 'to'), part: addressPart, test: arbStringMatch(arbAdversarialString) }),
-  fc.record({ kind: fc.constant('header' as const), names: fc.array(headerName, { minLength: 1, maxLength: 3 }), test: arbStringMatch(arbAdversarialString) }),
-  fc.record({ kind: fc.constant('subject' as const), test: arbStringMatch(arbAdversarialString) }),
-  fc.record({ kind: fc.constant('list-id' as const), test: arbStringMatch(arbAdversarialString) }),
-  fc.record({ kind: fc.constant('size' as const), comparison: fc.constantFrom<'over' | 'under'>('over', 'under'), bytes: size }),
-  fc.record({ kind: fc.constant('body' as const), test: arbStringMatch(arbAdversarialString) }),
-  fc.record({ kind: fc.constant('exists' as const), names: fc.array(headerName, { minLength: 1, maxLength: 3 }) }),
-  fc.record({ kind: fc.constant('auth' as const), method: authMethod, result: authResult }),
-  fc.record({ kind: fc.constant('spam-score' as const), atLeast: score }),
+  record({ kind: fc.constant('address' as const), header: addressHeader, part: addressPart, test: arbStringMatch(arbAdversarialString) }),
+  record({ kind: fc.constant('envelope' as const), field: fc.constantFrom<'from' | 'to'>('from', 'to'), part: addressPart, test: arbStringMatch(arbAdversarialString) }),
+  record({ kind: fc.constant('header' as const), names: fc.array(headerName, { minLength: 1, maxLength: 3 }), test: arbStringMatch(arbAdversarialString) }),
+  record({ kind: fc.constant('subject' as const), test: arbStringMatch(arbAdversarialString) }),
+  record({ kind: fc.constant('list-id' as const), test: arbStringMatch(arbAdversarialString) }),
+  record({ kind: fc.constant('size' as const), comparison: fc.constantFrom<'over' | 'under'>('over', 'under'), bytes: size }),
+  record({ kind: fc.constant('body' as const), test: arbStringMatch(arbAdversarialString) }),
+  record({ kind: fc.constant('exists' as const), names: fc.array(headerName, { minLength: 1, maxLength: 3 }) }),
+  record({ kind: fc.constant('auth' as const), method: authMethod, result: authResult }),
+  record({ kind: fc.constant('spam-score' as const), atLeast: score }),
   fc.constant<Condition>({ kind: 'always' }),
 );
 
@@ -142,10 +147,10 @@ export const arbCondition: fc.Arbitrary<Condition> = fc.letrec<{ cond: Condition
   cond: fc.oneof(
     { depthSize: 'small', maxDepth: 4, withCrossShrink: true },
     { weight: 6, arbitrary: arbLeafCondition },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('not' as const), condition: tie('cond') }) },
+    { weight: 1, arbitrary: record({ kind: fc.constant('not' as const), condition: tie('cond') }) },
     {
       weight: 1,
-      arbitrary: fc.record({
+      arbitrary: record({
         kind: fc.constant('group' as const),
         combine: fc.constantFrom<'all' | 'any' | 'none'>('all', 'any', 'none'),
         conditions: fc.array(tie('cond'), { minLength: 1, maxLength: 3 }),
@@ -162,7 +167,7 @@ const flag = <K extends string>(key: K): fc.Arbitrary<Partial<Record<K, true>>> 
 
 export const arbVacation: fc.Arbitrary<Vacation> = fc
   .tuple(
-    fc.record({ message: arbAdversarialString }),
+    record({ message: arbAdversarialString }),
     optional('days', fc.integer({ min: 1, max: 365 })),
     optional('subject', arbAdversarialLine),
     optional('from', arbAddress),
@@ -185,22 +190,22 @@ export const arbVacation: fc.Arbitrary<Vacation> = fc
   });
 
 export const arbAction: fc.Arbitrary<Action> = fc.oneof(
-  fc.tuple(fc.record({ kind: fc.constant('fileinto' as const), folder: nonEmptyLine }), flag('copy'), flag('create')).map(([a, c, k]) => ({ ...a, ...c, ...k })),
-  fc.tuple(fc.record({ kind: fc.constant('redirect' as const), address: arbAddress }), flag('copy')).map(([a, c]) => ({ ...a, ...c })),
-  fc.record({ kind: fc.constant('reject' as const), reason: arbAdversarialString }),
+  fc.tuple(record({ kind: fc.constant('fileinto' as const), folder: nonEmptyLine }), flag('copy'), flag('create')).map(([a, c, k]) => ({ ...a, ...c, ...k })),
+  fc.tuple(record({ kind: fc.constant('redirect' as const), address: arbAddress }), flag('copy')).map(([a, c]) => ({ ...a, ...c })),
+  record({ kind: fc.constant('reject' as const), reason: arbAdversarialString }),
   fc.constant<Action>({ kind: 'discard' }),
   fc.constant<Action>({ kind: 'keep' }),
   fc.constant<Action>({ kind: 'mark-read' }),
   fc.constant<Action>({ kind: 'flag' }),
-  fc.record({ kind: fc.constant('keyword' as const), keyword }),
-  fc.record({ kind: fc.constant('vacation' as const), vacation: arbVacation }),
+  record({ kind: fc.constant('keyword' as const), keyword }),
+  record({ kind: fc.constant('vacation' as const), vacation: arbVacation }),
   fc.constant<Action>({ kind: 'stop' }),
 );
 
 /** A rule; its name is made unique by `arbRuleSet`, not here. */
 export const arbRule: fc.Arbitrary<Rule> = fc
   .tuple(
-    fc.record({
+    record({
       name: nonEmptyLine,
       enabled: fc.boolean(),
       combine: fc.constantFrom<'all' | 'any' | 'none'>('all', 'any', 'none'),
@@ -231,13 +236,13 @@ export const arbRawBlock: fc.Arbitrary<RawBlock> = fc
 
 export const arbSettings: fc.Arbitrary<SpamSettings> = fc
   .tuple(
-    fc.record({ junkFolder: nonEmptyLine, threshold: score }),
+    record({ junkFolder: nonEmptyLine, threshold: score }),
     optional('trustedAuthservId', domain),
   )
   .map(([s, id]) => ({ ...s, ...id }));
 
-export const arbWhitelistEntry: fc.Arbitrary<WhitelistEntry> = fc.record({ pattern: arbSenderPattern, authenticated: fc.boolean() });
-export const arbBlocklistEntry: fc.Arbitrary<BlocklistEntry> = fc.record({
+export const arbWhitelistEntry: fc.Arbitrary<WhitelistEntry> = record({ pattern: arbSenderPattern, authenticated: fc.boolean() });
+export const arbBlocklistEntry: fc.Arbitrary<BlocklistEntry> = record({
   pattern: arbSenderPattern,
   action: fc.constantFrom<BlockAction>('junk', 'discard', 'reject'),
 });

@@ -1,0 +1,178 @@
+// Rules DSL text -> RuleSet, with every problem reported as a diagnostic.
+// Syntax errors do not stop the reading: when the whole text fails, it is
+// re-read block by block (a block starts at a line beginning with a top-level
+// keyword), so one broken rule does not hide errors in the others. Semantic
+// checks (grammar/validate.ts) run over whatever was read and point at the
+// text of the node they concern.
+import { hasErrors, type Diagnostic, type Position } from './diagnostics.js';
+import { parse, SyntaxError as GrammarSyntaxError, type Expectation, type LocationRange } from './generated/rules.js';
+import { DEFAULT_SETTINGS, type BlocklistEntry, type RuleItem, type RuleSet, type SpamSettings, type WhitelistEntry } from './model.js';
+import { findProblems } from './validate.js';
+
+/** A settings line as the grammar reads it. */
+export type SettingLine =
+  | { key: 'junkFolder'; value: string }
+  | { key: 'threshold'; value: number }
+  | { key: 'trustedAuthservId'; value: string };
+
+/** A top-level entry as the grammar reads it. */
+export type Entry =
+  | { type: 'settings'; lines: SettingLine[] }
+  | { type: 'whitelist'; entries: WhitelistEntry[] }
+  | { type: 'blocklist'; entries: BlocklistEntry[] }
+  | { type: 'item'; item: RuleItem };
+
+export interface Span {
+  start: Position;
+  end: Position;
+}
+
+export interface ParsedRules {
+  /** Null when the text has errors; warnings alone still yield the rule set. */
+  ruleSet: RuleSet | null;
+  /** Sorted by position; diagnostics without a position come last. */
+  diagnostics: Diagnostic[];
+}
+
+export function parseRules(text: string): ParsedRules {
+  const spans = new WeakMap<object, Span>();
+  const { entries, diagnostics } = readEntries(text, spans);
+  const { ruleSet, settingSpans } = assemble(entries, spans, diagnostics);
+  for (const { diagnostic, node, field } of findProblems(ruleSet)) {
+    const span = node === ruleSet.settings && field ? settingSpans.get(field) : spans.get(node);
+    diagnostics.push(span ? { ...diagnostic, start: span.start, end: span.end } : diagnostic);
+  }
+  diagnostics.sort(byPosition);
+  return { ruleSet: hasErrors(diagnostics) ? null : ruleSet, diagnostics };
+}
+
+function readEntries(text: string, spans: WeakMap<object, Span>): { entries: Entry[]; diagnostics: Diagnostic[] } {
+  const whole = readChunk(text, 0, text.length, spans);
+  if (whole.diagnostic === undefined) return { entries: whole.entries, diagnostics: [] };
+  const entries: Entry[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const starts = blockStarts(text);
+  starts.forEach((start, i) => {
+    const chunk = readChunk(text, start, starts[i + 1] ?? text.length, spans);
+    entries.push(...chunk.entries);
+    if (chunk.diagnostic) diagnostics.push(chunk.diagnostic);
+  });
+  return { entries, diagnostics };
+}
+
+/** Lines that begin (at column 1) with a top-level keyword start a new block. */
+const BLOCK_START = /^(?:rule|raw|settings|whitelist|blocklist)(?![A-Za-z0-9_-])/gm;
+
+function blockStarts(text: string): number[] {
+  const starts = [0];
+  for (const m of text.matchAll(BLOCK_START)) if (m.index > 0) starts.push(m.index);
+  return starts;
+}
+
+interface Chunk {
+  entries: Entry[];
+  diagnostic?: Diagnostic;
+}
+
+/** Parses text[from, to); `from` is always a line start, so only lines shift. */
+function readChunk(text: string, from: number, to: number, spans: WeakMap<object, Span>): Chunk {
+  const lineShift = from === 0 ? 0 : countLines(text, from);
+  const shift = (loc: LocationRange): Span => ({
+    start: { line: loc.start.line + lineShift, column: loc.start.column },
+    end: { line: loc.end.line + lineShift, column: loc.end.column },
+  });
+  try {
+    const entries = parse(from === 0 && to === text.length ? text : text.slice(from, to), {
+      track: (node: object, loc: LocationRange) => spans.set(node, shift(loc)),
+    });
+    return { entries };
+  } catch (err) {
+    if (!(err instanceof GrammarSyntaxError)) throw err;
+    const span = shift(err.location);
+    const message = err.expected ? expectedMessage(err.expected, describeFound(text, from + err.location.start.offset)) : err.message;
+    return { entries: [], diagnostic: { code: 'syntax', severity: 'error', message, start: span.start, end: span.end } };
+  }
+}
+
+function countLines(text: string, upTo: number): number {
+  let lines = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < upTo; i = text.indexOf('\n', i + 1)) lines++;
+  return lines;
+}
+
+// ---- readable syntax errors ----------------------------------------------
+
+/** Turns Peggy's expectation set into "expected A, B or C, but found X". */
+function expectedMessage(expected: readonly Expectation[], found: string): string {
+  const named = new Set<string>();
+  const literals = new Set<string>();
+  for (const e of expected) {
+    if (e.type === 'other') named.add(e.description);
+    else if (e.type === 'literal') literals.add(JSON.stringify(e.text));
+    else if (e.type === 'end') literals.add('the end of the file');
+    else if (e.type === 'any') literals.add('more text');
+    else literals.add(`a character in [${e.inverted ? '^' : ''}${e.parts.map((p) => (typeof p === 'string' ? p : p.join('-'))).join('')}]`);
+  }
+  const all = [...[...named].sort(), ...[...literals].sort()].map(withArticle);
+  const list = all.length <= 1 ? (all[0] ?? 'something else') : `${all.slice(0, -1).join(', ')} or ${all[all.length - 1]}`;
+  return `expected ${list}, but found ${found}`;
+}
+
+function withArticle(description: string): string {
+  if (/^["[]|^the |^more |^a /.test(description)) return description;
+  return /^[aeiou]/i.test(description) ? `an ${description}` : `a ${description}`;
+}
+
+function describeFound(text: string, offset: number): string {
+  if (offset >= text.length) return 'the end of the file';
+  const rest = text.slice(offset, offset + 200);
+  if (/^\r?\n/.test(rest)) return 'the end of the line';
+  const token = /^(?:"[^"\n]*"?|[A-Za-z0-9_-]+|[^\s])/u.exec(rest)?.[0] ?? rest.charAt(0);
+  return `\`${token.length > 40 ? `${token.slice(0, 40)}...` : token}\``;
+}
+
+// ---- entries -> RuleSet -----------------------------------------------------
+
+function assemble(
+  entries: readonly Entry[],
+  spans: WeakMap<object, Span>,
+  diagnostics: Diagnostic[],
+): { ruleSet: RuleSet; settingSpans: Map<string, Span> } {
+  const settings: SpamSettings = { ...DEFAULT_SETTINGS };
+  const settingSpans = new Map<string, Span>();
+  const ruleSet: RuleSet = { settings, whitelist: [], blocklist: [], rules: [] };
+  for (const entry of entries) {
+    if (entry.type === 'whitelist') ruleSet.whitelist.push(...entry.entries);
+    else if (entry.type === 'blocklist') ruleSet.blocklist.push(...entry.entries);
+    else if (entry.type === 'item') ruleSet.rules.push(entry.item);
+    else {
+      for (const line of entry.lines) {
+        const span = spans.get(line);
+        if (settingSpans.has(line.key)) {
+          diagnostics.push({
+            code: 'duplicate-setting',
+            severity: 'error',
+            message: `setting ${SETTING_NAMES[line.key]} is given more than once`,
+            ...span,
+          });
+          continue;
+        }
+        if (span) settingSpans.set(line.key, span);
+        if (line.key === 'threshold') settings.threshold = line.value;
+        else settings[line.key] = line.value;
+      }
+    }
+  }
+  return { ruleSet, settingSpans };
+}
+
+const SETTING_NAMES: Record<SettingLine['key'], string> = {
+  junkFolder: '"junk folder"',
+  threshold: '"spam threshold"',
+  trustedAuthservId: '"trusted authserv-id"',
+};
+
+function byPosition(a: Diagnostic, b: Diagnostic): number {
+  if (!a.start || !b.start) return a.start ? -1 : b.start ? 1 : 0;
+  return a.start.line - b.start.line || a.start.column - b.start.column;
+}

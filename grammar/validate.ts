@@ -1,0 +1,252 @@
+// Semantic checks on a RuleSet, whichever front end produced it (DSL text,
+// UI form JSON, importers). Every problem has a stable code. Checks follow
+// what the real consumers refuse: Pigeonhole rejects NUL in strings, invalid
+// header names, redirect addresses and folder names that are not UTF-8;
+// user_prefs treats whitespace and `#` as syntax, so sender patterns and the
+// authserv-id may not contain them.
+import type { Diagnostic, Severity } from './diagnostics.js';
+import type { Action, Condition, RawBlock, Rule, RuleSet, StringMatch, Vacation } from './model.js';
+
+export interface Problem {
+  diagnostic: Diagnostic;
+  /** The model node the problem concerns (a rule, condition, action, list entry or the settings). */
+  node: object;
+  /** For the settings node: which setting. */
+  field?: string;
+}
+
+export function validateRuleSet(rs: RuleSet): Diagnostic[] {
+  return findProblems(rs).map((p) => p.diagnostic);
+}
+
+/** Pigeonhole's default limit on nested test lists. */
+export const MAX_CONDITION_DEPTH = 32;
+
+const MATCH_TYPES = new Set(['is', 'contains', 'matches', 'regex']);
+const COMBINES = new Set(['all', 'any', 'none']);
+const ADDRESS_HEADERS = new Set(['from', 'to', 'cc', 'bcc', 'sender', 'reply-to', 'any']);
+const ADDRESS_PARTS = new Set(['all', 'localpart', 'domain']);
+const AUTH_METHODS = new Set(['dmarc', 'dkim', 'spf']);
+const AUTH_RESULTS = new Set(['pass', 'fail', 'softfail', 'neutral', 'none', 'temperror', 'permerror']);
+const BLOCK_ACTIONS = new Set(['junk', 'discard', 'reject']);
+
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const ATOM = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+";
+const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?';
+const ADDRESS = new RegExp(`^${ATOM}(?:\\.${ATOM})*@${LABEL}(?:\\.${LABEL})*$`);
+const HEADER_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
+/** IMAP atom (RFC 3501): printable ASCII except atom-specials. */
+const KEYWORD = /^[^\s(){%*"\\\]\u0000-\u001f\u007f-\uffff]+$/;
+const SENDER_PATTERN = /^[^\s#"\\\u0000-\u001f\u007f-\u009f]+$/;
+const AUTHSERV_ID = /^[^\s;"()\\\u0000-\u001f\u007f-\u009f]+$/;
+const CAPABILITY = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export function findProblems(rs: RuleSet): Problem[] {
+  const out: Problem[] = [];
+  const report = (node: object, code: string, message: string, severity: Severity = 'error', field?: string): void => {
+    out.push({ diagnostic: { code, severity, message }, node, ...(field ? { field } : {}) });
+  };
+  checkSettings(rs, report);
+  for (const [list, entries] of [['whitelist', rs.whitelist], ['blocklist', rs.blocklist]] as const) {
+    const seen = new Set<string>();
+    for (const entry of entries) {
+      if (!SENDER_PATTERN.test(entry.pattern)) {
+        report(entry, 'bad-pattern', `${list} pattern ${show(entry.pattern)} must be a non-empty address pattern without spaces, quotes, backslashes, "#" or control characters`);
+      }
+      if (seen.has(entry.pattern.toLowerCase())) report(entry, 'duplicate-pattern', `${list} pattern ${show(entry.pattern)} is listed twice`, 'warning');
+      seen.add(entry.pattern.toLowerCase());
+      if ('action' in entry && !BLOCK_ACTIONS.has(entry.action)) report(entry, 'bad-block-action', `unknown blocklist action ${show(entry.action)}`);
+    }
+  }
+  const names = new Set<string>();
+  for (const item of rs.rules) {
+    if ('kind' in item) {
+      checkRaw(item, report);
+      continue;
+    }
+    if (names.has(item.name)) report(item, 'duplicate-rule-name', `rule name ${show(item.name)} is used by an earlier rule`);
+    names.add(item.name);
+    checkRule(item, report);
+  }
+  return out;
+}
+
+type Report = (node: object, code: string, message: string, severity?: Severity, field?: string) => void;
+
+function checkSettings(rs: RuleSet, report: Report): void {
+  const s = rs.settings;
+  checkLine(s.junkFolder, 'the junk folder name', (code, msg) => report(s, code, msg, 'error', 'junkFolder'));
+  if (!Number.isFinite(s.threshold)) report(s, 'bad-threshold', 'the spam threshold must be a finite number', 'error', 'threshold');
+  if (s.trustedAuthservId !== undefined && !AUTHSERV_ID.test(s.trustedAuthservId)) {
+    report(s, 'bad-authserv-id', `trusted authserv-id ${show(s.trustedAuthservId)} must be one token without spaces, ";", quotes or control characters`, 'error', 'trustedAuthservId');
+  }
+}
+
+/** Single-line names: non-empty, no control characters, valid Unicode. */
+function checkLine(value: string, what: string, fail: (code: string, message: string) => void): void {
+  if (value.trim() === '') fail('empty-name', `${what} is empty`);
+  else if (CONTROL.test(value)) fail('control-character', `${what} ${show(value)} contains a control character or line break`);
+  else checkText(value, what, fail);
+}
+
+/** Free text: anything Sieve can carry, i.e. no NUL and no lone surrogate. */
+function checkText(value: string, what: string, fail: (code: string, message: string) => void): void {
+  if (value.includes('\u0000')) fail('nul-character', `${what} contains a NUL character, which Sieve cannot represent`);
+  else if (LONE_SURROGATE.test(value)) fail('bad-unicode', `${what} contains an unpaired surrogate, which is not valid Unicode`);
+}
+
+function checkRule(rule: Rule, report: Report): void {
+  const where = `rule ${show(rule.name)}`;
+  const fail = (code: string, message: string): void => report(rule, code, message);
+  checkLine(rule.name, 'rule name', (code, msg) => report(rule, code === 'empty-name' ? 'empty-rule-name' : code, msg));
+  if (!COMBINES.has(rule.combine)) fail('bad-combine', `${where}: unknown combination ${show(rule.combine)}`);
+  if (rule.conditions.length === 0) fail('empty-group', `${where} has no conditions (use "when always" for every message)`);
+  if (rule.placement !== undefined && rule.placement !== 'before' && rule.placement !== 'after') {
+    fail('bad-placement', `${where}: placement must be "before" or "after"`);
+  }
+  for (const condition of rule.conditions) checkCondition(condition, where, 1, report);
+  if (rule.actions.length === 0) report(rule, 'no-actions', `${where} has no actions, so it changes nothing`, 'warning');
+  rule.actions.forEach((action, i) => {
+    if (action.kind === 'stop' && i < rule.actions.length - 1) report(rule.actions[i + 1] as Action, 'after-stop', `${where}: actions after "stop" never run`, 'warning');
+    checkAction(action, where, report);
+  });
+}
+
+function checkCondition(c: Condition, where: string, depth: number, report: Report): void {
+  const fail = (code: string, message: string): void => report(c, code, `${where}: ${message}`);
+  if (depth > MAX_CONDITION_DEPTH) return fail('too-deep', `conditions are nested more than ${MAX_CONDITION_DEPTH} levels deep`);
+  switch (c.kind) {
+    case 'address':
+    case 'envelope':
+      if (c.kind === 'address' && !ADDRESS_HEADERS.has(c.header)) fail('bad-address-header', `unknown address header ${show(c.header)}`);
+      if (c.kind === 'envelope' && c.field !== 'from' && c.field !== 'to') fail('bad-envelope-field', `envelope field must be "from" or "to"`);
+      if (!ADDRESS_PARTS.has(c.part)) fail('bad-address-part', `unknown address part ${show(c.part)}`);
+      return checkMatch(c.test, fail);
+    case 'header':
+      checkHeaderNames(c.names, fail);
+      return checkMatch(c.test, fail);
+    case 'subject':
+    case 'list-id':
+    case 'body':
+      return checkMatch(c.test, fail);
+    case 'exists':
+      return checkHeaderNames(c.names, fail);
+    case 'size':
+      if (c.comparison !== 'over' && c.comparison !== 'under') fail('bad-size', 'size comparison must be "over" or "under"');
+      if (!Number.isSafeInteger(c.bytes) || c.bytes < 0) fail('bad-size', `size ${c.bytes} must be a whole number of bytes, 0 or more`);
+      return;
+    case 'auth':
+      if (!AUTH_METHODS.has(c.method)) fail('bad-auth', `unknown authentication method ${show(c.method)}`);
+      if (!AUTH_RESULTS.has(c.result)) fail('bad-auth', `unknown authentication result ${show(c.result)}`);
+      return;
+    case 'spam-score':
+      if (!Number.isFinite(c.atLeast)) fail('bad-score', 'spam score must be a finite number');
+      return;
+    case 'always':
+      return;
+    case 'not':
+      return checkCondition(c.condition, where, depth + 1, report);
+    case 'group':
+      if (!COMBINES.has(c.combine)) fail('bad-combine', `unknown combination ${show(c.combine)}`);
+      if (c.conditions.length === 0) fail('empty-group', `"${c.combine} of" has no conditions`);
+      for (const inner of c.conditions) checkCondition(inner, where, depth + 1, report);
+      return;
+    default:
+      fail('unknown-kind', `unknown condition kind ${show((c as { kind: unknown }).kind)}`);
+  }
+}
+
+function checkHeaderNames(names: readonly string[], fail: (code: string, message: string) => void): void {
+  if (names.length === 0) fail('empty-list', 'the list of header names is empty');
+  for (const name of names) {
+    if (!HEADER_NAME.test(name)) fail('bad-header-name', `${show(name)} is not a header name (printable ASCII without spaces or ":")`);
+  }
+}
+
+function checkMatch(test: StringMatch, fail: (code: string, message: string) => void): void {
+  if (!MATCH_TYPES.has(test.match)) return fail('bad-match-type', `unknown match type ${show(test.match)}`);
+  if (test.values.length === 0) fail('empty-list', 'the list of values to match is empty');
+  for (const value of test.values) {
+    checkText(value, `value ${show(value)}`, fail);
+    if (test.match === 'regex') checkRegex(value, fail);
+  }
+}
+
+/** Pigeonhole uses POSIX extended regexes; catch what JavaScript and POSIX both reject, and Perl-only syntax. */
+function checkRegex(value: string, fail: (code: string, message: string) => void): void {
+  try {
+    new RegExp(value);
+  } catch (err) {
+    return fail('bad-regex', `invalid regular expression ${show(value)}: ${(err as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '')}`);
+  }
+  if (/(^|[^\\])(\\\\)*\(\?/.test(value)) fail('bad-regex', `regular expression ${show(value)} uses a "(?" group, which POSIX extended regexes do not have`);
+}
+
+function checkAction(a: Action, where: string, report: Report): void {
+  const fail = (code: string, message: string): void => report(a, code, `${where}: ${message}`);
+  switch (a.kind) {
+    case 'fileinto':
+      return checkLine(a.folder, 'folder name', (code, msg) => fail(code === 'empty-name' ? 'empty-folder' : code, msg));
+    case 'redirect':
+      return checkAddress(a.address, 'redirect address', fail);
+    case 'reject':
+      return checkText(a.reason, 'reject reason', fail);
+    case 'keyword':
+      if (!KEYWORD.test(a.keyword)) fail('bad-keyword', `keyword ${show(a.keyword)} must be an IMAP keyword (printable ASCII, no spaces, no ( ) { % * " \\ ])`);
+      return;
+    case 'vacation':
+      return checkVacation(a.vacation, fail);
+    case 'discard':
+    case 'keep':
+    case 'mark-read':
+    case 'flag':
+    case 'stop':
+      return;
+    default:
+      fail('unknown-kind', `unknown action kind ${show((a as { kind: unknown }).kind)}`);
+  }
+}
+
+function checkAddress(value: string, what: string, fail: (code: string, message: string) => void): void {
+  if (!ADDRESS.test(value)) fail('bad-address', `${what} ${show(value)} is not an e-mail address such as name@example.org`);
+}
+
+function checkVacation(v: Vacation, fail: (code: string, message: string) => void): void {
+  if (v.days !== undefined && (!Number.isInteger(v.days) || v.days < 1 || v.days > 365)) fail('bad-days', `vacation days must be a whole number from 1 to 365, not ${v.days}`);
+  if (v.subject !== undefined) {
+    if (CONTROL.test(v.subject)) fail('control-character', 'vacation subject contains a control character or line break');
+    else checkText(v.subject, 'vacation subject', fail);
+  }
+  if (v.from !== undefined) checkAddress(v.from, 'vacation from address', fail);
+  for (const address of v.addresses ?? []) checkAddress(address, 'vacation address', fail);
+  checkText(v.message, 'vacation message', fail);
+  for (const date of [v.start, v.end]) {
+    if (date !== undefined && !isDate(date)) fail('bad-date', `${show(date)} is not a date in the form YYYY-MM-DD`);
+  }
+  if (v.start !== undefined && v.end !== undefined && isDate(v.start) && isDate(v.end) && v.end < v.start) {
+    fail('vacation-dates', `vacation ends (${v.end}) before it starts (${v.start})`);
+  }
+}
+
+function isDate(value: string): boolean {
+  if (!DATE.test(value)) return false;
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+}
+
+function checkRaw(raw: RawBlock, report: Report): void {
+  const where = raw.name === undefined ? 'raw block' : `raw block ${show(raw.name)}`;
+  if (raw.name !== undefined) checkLine(raw.name, 'raw block name', (code, msg) => report(raw, code, msg));
+  checkText(raw.sieve, `${where} content`, (code, msg) => report(raw, code, msg));
+  for (const req of raw.requires) {
+    if (!CAPABILITY.test(req)) report(raw, 'bad-capability', `${where}: ${show(req)} is not a Sieve capability name`);
+  }
+}
+
+/** A value quoted for a message, shortened so a 10,000-character string does not flood the output. */
+function show(value: unknown): string {
+  const text = JSON.stringify(String(value));
+  return text.length > 60 ? `${text.slice(0, 57)}..."` : text;
+}

@@ -1,0 +1,62 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { printRules } from '../../grammar/emit/rules-text.js';
+import { parseRules } from '../../grammar/parse-rules.js';
+import { validateRuleSet } from '../../grammar/validate.js';
+import type { RuleSet } from '../../grammar/model.js';
+import { arbRawSieveText, arbRuleSet } from '../support/arbitraries.js';
+
+const fixtures = join(import.meta.dirname, '..', 'fixtures', 'rules');
+const goodFiles = readdirSync(fixtures).filter((f) => f.endsWith('.rules')).sort();
+
+function parseOk(text: string): RuleSet {
+  const { ruleSet, diagnostics } = parseRules(text);
+  expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  expect(ruleSet).not.toBeNull();
+  return ruleSet as RuleSet;
+}
+
+describe('rules DSL round trip over fixtures', () => {
+  test('there are fixtures to check', () => {
+    expect(goodFiles.length).toBeGreaterThanOrEqual(5);
+  });
+
+  test.each(goodFiles)('%s parses without errors and printing it is a fixed point', (file) => {
+    const text = readFileSync(join(fixtures, file), 'utf8');
+    const printed = printRules(parseOk(text));
+    expect(printRules(parseOk(printed))).toBe(printed);
+    expect(parseOk(printed)).toStrictEqual(parseOk(text));
+  });
+});
+
+describe('rules DSL round trip over generated models', () => {
+  test('every generated model is valid, so the round trip covers only valid models', () => {
+    fc.assert(
+      fc.property(arbRuleSet, (rs) => {
+        expect(validateRuleSet(rs).filter((d) => d.severity === 'error')).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('parsing the printed text of any valid model gives back the same model', () => {
+    fc.assert(
+      fc.property(arbRuleSet, (rs) => {
+        expect(parseOk(printRules(rs))).toStrictEqual(rs);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  test('raw blocks keep any content exactly, whichever form the printer picks', () => {
+    fc.assert(
+      fc.property(arbRuleSet, arbRawSieveText, (rs, sieve) => {
+        const model: RuleSet = { ...rs, rules: [...rs.rules, { kind: 'raw', sieve, requires: [], enabled: true }] };
+        expect(parseOk(printRules(model))).toStrictEqual(model);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
