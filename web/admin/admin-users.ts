@@ -1,0 +1,80 @@
+// Every user with their deploy status, and re-deploy all.
+import { LitElement, html, css } from 'lit';
+import { customElement } from 'lit/decorators.js';
+import { Task } from '@lit/task';
+import { getUsers } from '../api/admin.js';
+import type { AdminUser, DeployStatus } from '../api/types.js';
+import { base } from '../ui/styles.js';
+import '../ui/deploy-badge.js';
+import './redeploy-panel.js';
+
+function usersOf(v: AdminUser[] | { users: AdminUser[] }): AdminUser[] {
+  return Array.isArray(v) ? v : v.users;
+}
+
+/** A user row's deploy status, whether the server nests it or flattens it. */
+function statusOf(u: AdminUser): DeployStatus | null {
+  if (u.status) return u.status;
+  return typeof u.state === 'string' ? (u as unknown as DeployStatus) : null;
+}
+
+@customElement('sw-admin-users')
+export class AdminUsers extends LitElement {
+  static override styles = [
+    base,
+    css`
+      table {
+        width: 100%;
+        border-collapse: collapse;
+      }
+      th,
+      td {
+        text-align: left;
+        padding: 0.35rem;
+        border-top: 1px solid #e3e8ef;
+        vertical-align: top;
+        overflow-wrap: anywhere;
+      }
+    `,
+  ];
+
+  private users = new Task(this, {
+    task: async (_: readonly [], { signal }) => usersOf(await getUsers(signal)),
+    args: () => [] as const,
+  });
+
+  override render() {
+    return html`<section class="card">
+        <h2>Re-deploy</h2>
+        <p class="muted">Compiles and installs every user’s filter again, for example after changing the defaults.</p>
+        <sw-redeploy-panel @redeployed=${() => void this.users.run()}></sw-redeploy-panel>
+      </section>
+      <section class="card">
+        <h2>Users</h2>
+        ${this.users.render({
+          pending: () => html`<p class="muted">Loading users…</p>`,
+          error: (e) => html`<p class="error" role="alert">The users could not be loaded: ${(e as Error).message}</p>`,
+          complete: (users) =>
+            users.length === 0
+              ? html`<p class="empty">No users yet. Users appear here after they first sign in.</p>`
+              : html`<table>
+                  <thead><tr><th>User</th><th>Filter</th></tr></thead>
+                  <tbody>
+                    ${users.map(
+                      (u) => html`<tr>
+                        <td>${u.username}${u.isAdmin ? html` <span class="badge">admin</span>` : ''}</td>
+                        <td><sw-deploy-status .status=${statusOf(u)}></sw-deploy-status></td>
+                      </tr>`,
+                    )}
+                  </tbody>
+                </table>`,
+        })}
+      </section>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sw-admin-users': AdminUsers;
+  }
+}

@@ -1,0 +1,297 @@
+// The shell: session, navigation, the shared draft and its save bar. Screens
+// are plain elements fed by properties; the ones not needed on first paint
+// (preview, text mode, import, learning, admin) load on demand.
+import { LitElement, html, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import type { Rule, RuleItem, RuleSet, SpamSettings } from '../../grammar/model.js';
+import { UNAUTHORIZED_EVENT } from '../api/http.js';
+import { currentSession, logout } from '../api/session.js';
+import type { Session } from '../api/types.js';
+import { newRule, uniqueName } from '../lib/factories.js';
+import { insertAt, removeAt, replaceAt } from '../lib/list-ops.js';
+import { problemsByRule } from '../lib/problems.js';
+import { base } from '../ui/styles.js';
+import type { ValueChangedEvent } from '../editors/events.js';
+import { itemName } from '../screens/rules-screen.js';
+import type { SendersValue } from '../screens/senders-screen.js';
+import { RulesStore } from './rules-store.js';
+import { go, parseRoute, type Route } from './route.js';
+import { appStyles } from './sw-app.styles.js';
+import '../screens/login-screen.js';
+import '../screens/rules-screen.js';
+import '../screens/rule-editor.js';
+import '../screens/senders-screen.js';
+import '../screens/spam-screen.js';
+import '../ui/deploy-badge.js';
+
+const lazy: Record<string, () => Promise<unknown>> = {
+  preview: () => import('../screens/preview-screen.js'),
+  text: () => import('../screens/text-screen.js'),
+  import: () => import('../screens/import-screen.js'),
+  learning: () => import('../screens/learning-screen.js'),
+  admin: () => import('../admin/admin-screen.js'),
+};
+
+const NAV: Array<[string, string, boolean]> = [
+  ['rules', 'My rules', false],
+  ['senders', 'Senders', false],
+  ['spam', 'Spam settings', false],
+  ['preview', 'Preview', false],
+  ['text', 'Text mode', false],
+  ['import', 'Import', false],
+  ['learning', 'Learning', false],
+  ['admin', 'Admin', true],
+];
+
+@customElement('sw-app')
+export class App extends LitElement {
+  static override styles = [base, appStyles];
+
+  @state() private session: Session | null = null;
+  @state() private checked = false;
+  @state() private route: Route = parseRoute(location.hash);
+  @state() private undo: { item: RuleItem; index: number } | null = null;
+  @state() private textValid = true;
+  private store = new RulesStore(this);
+  private undoTimer: number | undefined;
+  private wide = window.matchMedia('(min-width: 1100px)');
+
+  private onHash = () => {
+    this.route = parseRoute(location.hash);
+    this.loadScreen();
+    window.scrollTo(0, 0);
+  };
+  private onUnauthorized = () => (this.session = null);
+  private onUnload = (e: BeforeUnloadEvent) => {
+    if (this.store.dirty) e.preventDefault();
+  };
+  private onWide = () => {
+    this.loadScreen();
+    this.requestUpdate();
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('hashchange', this.onHash);
+    window.addEventListener(UNAUTHORIZED_EVENT, this.onUnauthorized);
+    window.addEventListener('beforeunload', this.onUnload);
+    this.wide.addEventListener('change', this.onWide);
+    void currentSession()
+      .then((s) => this.signedIn(s))
+      .catch(() => undefined)
+      .finally(() => (this.checked = true));
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('hashchange', this.onHash);
+    window.removeEventListener(UNAUTHORIZED_EVENT, this.onUnauthorized);
+    window.removeEventListener('beforeunload', this.onUnload);
+    this.wide.removeEventListener('change', this.onWide);
+  }
+
+  private signedIn(s: Session): void {
+    this.session = s;
+    this.loadScreen();
+    void this.store.load();
+  }
+
+  private loadScreen(): void {
+    const name = this.route.screen === 'rules' && this.wide.matches ? 'preview' : this.route.screen;
+    void lazy[name]?.();
+  }
+
+  private async signOut(): Promise<void> {
+    if (this.store.dirty && !window.confirm('You have unsaved changes. Sign out and lose them?')) return;
+    await logout().catch(() => undefined);
+    this.session = null;
+    this.store.discard();
+  }
+
+  private edit(next: RuleSet): void {
+    this.store.edit(next);
+  }
+
+  private setRules(rules: RuleItem[]): void {
+    this.edit({ ...this.store.draft!, rules });
+  }
+
+  private addRule(): void {
+    const rs = this.store.draft!;
+    const rule = newRule(uniqueName('New rule', rs.rules.map(itemName)));
+    rule.actions = [{ kind: 'fileinto', folder: rs.settings.junkFolder }];
+    this.setRules([...rs.rules, rule]);
+    go(`/rules/${rs.rules.length}`);
+  }
+
+  private deleteRule(index: number): void {
+    const rules = this.store.draft!.rules;
+    const item = rules[index];
+    if (!item) return;
+    this.setRules(removeAt(rules, index));
+    this.undo = { item, index };
+    window.clearTimeout(this.undoTimer);
+    this.undoTimer = window.setTimeout(() => (this.undo = null), 15000);
+    if (this.route.screen === 'rule') go('/rules');
+  }
+
+  private restoreRule(): void {
+    if (!this.undo) return;
+    const rules = this.store.draft!.rules;
+    this.setRules(insertAt(rules, Math.min(this.undo.index, rules.length), this.undo.item));
+    this.undo = null;
+  }
+
+  private acceptImport(e: CustomEvent<{ ruleSet: RuleSet }>): void {
+    this.edit(e.detail.ruleSet);
+    go('/rules');
+  }
+
+  private screen() {
+    const rs = this.store.draft!;
+    const saved = this.store.saved!;
+    const r = this.route;
+    switch (r.screen) {
+      case 'rules':
+        return html`<sw-rules-screen
+          .rules=${rs.rules}
+          .adminRules=${saved.defaults.rules}
+          .disabledDefaults=${saved.defaults.disabled}
+          .problems=${problemsByRule(rs)}
+          @value-changed=${(e: ValueChangedEvent<RuleItem[]>) => this.setRules(e.detail.value)}
+          @edit-rule=${(e: CustomEvent<{ index: number }>) => go(`/rules/${e.detail.index}`)}
+          @delete-rule=${(e: CustomEvent<{ index: number }>) => this.deleteRule(e.detail.index)}
+          @new-rule=${this.addRule}
+          @defaults-changed=${(e: CustomEvent<{ disabled: string[] }>) => void this.store.setDisabledDefaults(e.detail.disabled)}
+        ></sw-rules-screen>`;
+      case 'rule': {
+        const item = rs.rules[r.index];
+        if (!item || 'sieve' in item) {
+          return html`<div class="empty">
+            ${item ? 'This rule was imported as Sieve text and is kept as is; it can be switched on or off, moved or deleted in the list.' : 'There is no such rule.'}
+            <a href="#/rules">Back to my rules</a>
+          </div>`;
+        }
+        return html`<sw-rule-editor
+          .rule=${item}
+          .index=${r.index}
+          .folders=${this.store.folderChoices()}
+          .allowedDomains=${saved.policy?.allowedRedirectDomains ?? null}
+          .junkFolder=${rs.settings.junkFolder}
+          .otherNames=${rs.rules.filter((_, i) => i !== r.index).map(itemName)}
+          .problems=${problemsByRule({ ...rs, rules: [item] }).get(0) ?? []}
+          @value-changed=${(e: ValueChangedEvent<Rule>) => this.setRules(replaceAt(rs.rules, r.index, e.detail.value))}
+          @close=${() => go('/rules')}
+          @delete-rule=${() => this.deleteRule(r.index)}
+        ></sw-rule-editor>`;
+      }
+      case 'senders':
+        return html`<sw-senders-screen
+          .value=${{ whitelist: rs.whitelist, blocklist: rs.blocklist }}
+          @value-changed=${(e: ValueChangedEvent<SendersValue>) => this.edit({ ...rs, ...e.detail.value })}
+        ></sw-senders-screen>`;
+      case 'spam':
+        return html`<sw-spam-screen
+          .value=${rs.settings}
+          .folders=${this.store.folderChoices()}
+          @value-changed=${(e: ValueChangedEvent<SpamSettings>) => this.edit({ ...rs, settings: e.detail.value })}
+        ></sw-spam-screen>`;
+      case 'preview':
+        return this.preview();
+      case 'text':
+        return html`<sw-text-screen
+          .ruleSet=${rs}
+          @value-changed=${(e: ValueChangedEvent<RuleSet>) => this.edit(e.detail.value)}
+          @text-validity=${(e: CustomEvent<{ valid: boolean }>) => (this.textValid = e.detail.valid)}
+        ></sw-text-screen>`;
+      case 'import':
+        return html`<sw-import-screen .ruleSet=${rs} @accept-import=${this.acceptImport}></sw-import-screen>`;
+      case 'learning':
+        return html`<sw-learning-screen></sw-learning-screen>`;
+      case 'admin':
+        return this.session?.user.isAdmin
+          ? html`<sw-admin-screen .tab=${r.tab}></sw-admin-screen>`
+          : html`<div class="empty">This page is for administrators.</div>`;
+    }
+  }
+
+  private preview() {
+    return html`<sw-preview-screen
+      .ruleSet=${this.store.draft!}
+      .dirty=${this.store.dirty}
+      .status=${this.store.status}
+      @deploy-now=${() => void this.store.deployNow()}
+    ></sw-preview-screen>`;
+  }
+
+  private saveBar() {
+    const s = this.store;
+    const p = s.saveProblem;
+    if (!s.dirty && !p) return nothing;
+    const problems = s.draft ? problemsByRule(s.draft).size : 0;
+    return html`<div class="savebar ${p ? 'problem' : ''}" role="region" aria-label="Unsaved changes">
+      <div>
+        ${p
+          ? html`<strong role="alert">${p.message}</strong>
+              ${p.details.length ? html`<ul class="errors">${p.details.map((d) => html`<li>${d}</li>`)}</ul>` : nothing}`
+          : problems
+            ? html`<strong>${problems === 1 ? 'One rule needs' : `${problems} rules need`} attention before saving.</strong>`
+            : !this.textValid && this.route.screen === 'text'
+              ? html`<strong>The text has errors; saving keeps the last version without errors.</strong>`
+              : html`<strong>You have unsaved changes.</strong> <span class="muted">Nothing changes for your mail until you save.</span>`}
+      </div>
+      <div class="row">
+        ${p?.conflict
+          ? html`<button @click=${() => void s.load()}>Load the other version</button>
+              <button class="danger" @click=${() => void s.save(true)}>Save mine anyway</button>`
+          : html`<button @click=${() => s.discard()} ?disabled=${!s.dirty}>Discard changes</button>
+              <button class="primary" ?disabled=${s.saving || problems > 0 || !s.dirty} @click=${() => void s.save()}>
+                ${s.saving ? 'Saving…' : 'Save'}
+              </button>`}
+      </div>
+    </div>`;
+  }
+
+  override render() {
+    if (!this.checked) return html`<main><p class="muted">Loading…</p></main>`;
+    if (!this.session) return html`<sw-login-screen @logged-in=${(e: CustomEvent<Session>) => this.signedIn(e.detail)}></sw-login-screen>`;
+    const here = this.route.screen === 'rule' ? 'rules' : this.route.screen;
+    const s = this.store;
+    const split = this.route.screen === 'rules' && this.wide.matches;
+    return html`<header>
+        <span class="brand">sievewright</span>
+        <sw-deploy-status compact .status=${s.status}></sw-deploy-status>
+        <span class="who"
+          ><span>${this.session.user.username}</span><button @click=${this.signOut}>Sign out</button></span
+        >
+      </header>
+      <nav aria-label="Main">
+        <ul>
+          ${NAV.filter(([, , admin]) => !admin || this.session?.user.isAdmin).map(
+            ([id, label]) => html`<li><a href=${`#/${id}`} aria-current=${here === id ? 'page' : 'false'}>${label}</a></li>`,
+          )}
+        </ul>
+      </nav>
+      <main class=${split ? 'split' : ''}>
+        ${s.loadError
+          ? html`<div class="empty" role="alert">Your rules could not be loaded: ${s.loadError} <button @click=${() => void s.load()}>Try again</button></div>`
+          : !s.draft
+            ? html`<p class="muted">Loading your rules…</p>`
+            : html`<section>${this.screen()}</section>
+                ${split ? html`<aside aria-label="Preview">${this.preview()}</aside>` : nothing}`}
+      </main>
+      ${this.saveBar()}
+      ${this.undo
+        ? html`<div class="toast" role="status">
+            Deleted “${itemName(this.undo.item)}”.
+            <button @click=${this.restoreRule}>Undo</button>
+          </div>`
+        : nothing}`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sw-app': App;
+  }
+}

@@ -1,0 +1,63 @@
+// Forward to an address, checked against the admin's forwarding policy when
+// the server shared it: the user learns before saving, not after.
+import { LitElement, html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { Action } from '../../../grammar/model.js';
+import { base } from '../../ui/styles.js';
+import { fireValue } from '../events.js';
+
+type Redirect = Extract<Action, { kind: 'redirect' }>;
+
+const ADDRESS = /^[^\s@"<>,;]+@[^\s@"<>,;]+\.[^\s@"<>,;]+$/;
+
+/** The problem with a forwarding address in words, or null when it is fine. */
+export function forwardProblem(address: string, allowedDomains: readonly string[] | null): string | null {
+  const a = address.trim();
+  if (a === '') return 'Type the address to forward to.';
+  if (!ADDRESS.test(a)) return `“${a}” is not an email address (it should look like name@example.org).`;
+  if (allowedDomains && allowedDomains.length > 0) {
+    const domain = a.slice(a.lastIndexOf('@') + 1).toLowerCase();
+    const ok = allowedDomains.some((d) => domain === d.toLowerCase() || domain.endsWith(`.${d.toLowerCase()}`));
+    if (!ok) return `Your administrator only allows forwarding to ${allowedDomains.join(', ')}.`;
+  }
+  return null;
+}
+
+@customElement('sw-redirect-action')
+export class RedirectAction extends LitElement {
+  static override styles = base;
+  @property({ attribute: false }) value!: Redirect;
+  @property({ attribute: false }) allowedDomains: string[] | null = null;
+
+  override render() {
+    const v = this.value;
+    const problem = forwardProblem(v.address, this.allowedDomains);
+    return html`<label
+        >Forward to
+        <input
+          type="email"
+          autocomplete="off"
+          aria-invalid=${problem ? 'true' : 'false'}
+          .value=${v.address}
+          @input=${(e: Event) => fireValue(this, { ...v, address: (e.target as HTMLInputElement).value.trim() })}
+      /></label>
+      ${problem ? html`<p class="error" role="alert">${problem}</p>` : null}
+      <label class="inline"
+        ><input
+          type="checkbox"
+          .checked=${!!v.copy}
+          @change=${(e: Event) => {
+            const { copy: _drop, ...rest } = v;
+            fireValue(this, (e.target as HTMLInputElement).checked ? { ...rest, copy: true } : rest);
+          }}
+        />
+        Keep a copy here too</label
+      >`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sw-redirect-action': RedirectAction;
+  }
+}

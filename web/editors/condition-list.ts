@@ -1,0 +1,91 @@
+// all / any / none of a list of conditions; used by the rule editor and,
+// recursively, by condition groups.
+import { LitElement, html, css } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { Combine, Condition } from '../../grammar/model.js';
+import { COMBINE } from '../lib/words.js';
+import { newCondition } from '../lib/factories.js';
+import { insertAt, moveItem, removeAt, replaceAt } from '../lib/list-ops.js';
+import { base } from '../ui/styles.js';
+import { fireValue, type ValueChangedEvent } from './events.js';
+import './condition-editor.js';
+
+export interface ConditionListValue {
+  combine: Combine;
+  conditions: Condition[];
+}
+
+@customElement('sw-condition-list')
+export class ConditionList extends LitElement {
+  static override styles = [
+    base,
+    css`
+      ol {
+        list-style: none;
+        margin: 0.5rem 0;
+        padding: 0;
+        display: flex;
+        flex-direction: column;
+        gap: 0.5rem;
+      }
+      li {
+        border: 1px solid #d5dce6;
+        border-radius: 8px;
+        padding: 0.6rem;
+        background: #fbfcfe;
+      }
+      .tools {
+        display: flex;
+        gap: 0.35rem;
+        justify-content: flex-end;
+        margin-top: 0.4rem;
+      }
+    `,
+  ];
+
+  @property() combine: Combine = 'all';
+  @property({ attribute: false }) conditions: Condition[] = [];
+
+  private emit(v: Partial<ConditionListValue>): void {
+    fireValue(this, { combine: this.combine, conditions: this.conditions, ...v });
+  }
+
+  override render() {
+    const list = this.conditions;
+    return html`<label
+        >Match when
+        <select @change=${(e: Event) => this.emit({ combine: (e.target as HTMLSelectElement).value as Combine })}>
+          ${Object.entries(COMBINE).map(([k, t]) => html`<option value=${k} ?selected=${k === this.combine}>${t}</option>`)}
+        </select></label
+      >
+      ${list.length === 0 ? html`<p class="muted">No conditions: the rule applies to every message.</p>` : null}
+      <ol>
+        ${list.map(
+          (c, i) => html`<li>
+            <sw-condition-editor
+              .value=${c}
+              @value-changed=${(e: ValueChangedEvent<Condition>) => {
+                e.stopPropagation();
+                this.emit({ conditions: replaceAt(list, i, e.detail.value) });
+              }}
+            ></sw-condition-editor>
+            <div class="tools">
+              <button class="icon" aria-label=${`Move condition ${i + 1} up`} ?disabled=${i === 0} @click=${() => this.emit({ conditions: moveItem(list, i, i - 1) })}>↑</button>
+              <button class="icon" aria-label=${`Move condition ${i + 1} down`} ?disabled=${i === list.length - 1} @click=${() => this.emit({ conditions: moveItem(list, i, i + 1) })}>↓</button>
+              <button class="danger" aria-label=${`Remove condition ${i + 1}`} @click=${() => this.emit({ conditions: removeAt(list, i) })}>Remove</button>
+            </div>
+          </li>`,
+        )}
+      </ol>
+      <div class="row">
+        <button @click=${() => this.emit({ conditions: insertAt(list, list.length, newCondition('address')) })}>+ Add condition</button>
+        <button @click=${() => this.emit({ conditions: insertAt(list, list.length, newCondition('group')) })}>+ Add group</button>
+      </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sw-condition-list': ConditionList;
+  }
+}

@@ -1,0 +1,2 @@
+// Entry point: the shell element; everything else loads from it.
+import './app/sw-app.js';

@@ -1,0 +1,107 @@
+// What will be installed: the effective Sieve script (the administrator's
+// rules included) and the SpamAssassin user_prefs, for the rules as they are
+// on screen now, saved or not. Plus the deploy status of the saved version.
+import { LitElement, html, css, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { Task } from '@lit/task';
+import type { RuleSet } from '../../grammar/model.js';
+import type { DeployStatus } from '../api/types.js';
+import { previewRules } from '../api/rules.js';
+import { highlightPrefs, highlightSieve } from '../lib/highlight.js';
+import { ruleAtLine } from '../ui/deploy-badge.js';
+import { base } from '../ui/styles.js';
+import '../ui/code-view.js';
+import '../ui/deploy-badge.js';
+
+@customElement('sw-preview-screen')
+export class PreviewScreen extends LitElement {
+  static override styles = [
+    base,
+    css`
+      .tabs {
+        display: flex;
+        gap: 0.25rem;
+        margin-bottom: 0.5rem;
+      }
+      .tabs button[aria-selected='true'] {
+        background: #1f5fbf;
+        color: #fff;
+        border-color: #1f5fbf;
+      }
+      .status {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        align-items: center;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) ruleSet!: RuleSet;
+  @property({ type: Boolean }) dirty = false;
+  @property({ attribute: false }) status: DeployStatus | null = null;
+  @state() private tab: 'sieve' | 'prefs' = 'sieve';
+
+  private preview = new Task(this, {
+    task: async ([ruleSet]: readonly [RuleSet], { signal }) => {
+      // Typing in an editor changes the rules on every key: wait for a pause.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      signal.throwIfAborted();
+      return previewRules(ruleSet);
+    },
+    args: () => [this.ruleSet] as const,
+  });
+
+  override render() {
+    return html`<h1>Preview</h1>
+      <section class="card">
+        <h2>Deploy status</h2>
+        <div class="status">
+          ${this.preview.render({
+            complete: (p) => html`<sw-deploy-status .status=${this.status} .lineMap=${p.lineMap}></sw-deploy-status>`,
+            pending: () => html`<sw-deploy-status .status=${this.status}></sw-deploy-status>`,
+            error: () => html`<sw-deploy-status .status=${this.status}></sw-deploy-status>`,
+          })}
+          <button @click=${() => this.dispatchEvent(new CustomEvent('deploy-now'))} ?disabled=${this.dirty}>Install again now</button>
+        </div>
+        ${this.dirty
+          ? html`<p class="muted">You have unsaved changes. The preview below shows them; they are installed when you save.</p>`
+          : nothing}
+      </section>
+      <div class="tabs" role="tablist" aria-label="Files">
+        <button role="tab" aria-selected=${this.tab === 'sieve' ? 'true' : 'false'} @click=${() => (this.tab = 'sieve')}>Sieve script</button>
+        <button role="tab" aria-selected=${this.tab === 'prefs' ? 'true' : 'false'} @click=${() => (this.tab = 'prefs')}>Spam settings (user_prefs)</button>
+      </div>
+      ${this.preview.render({
+        initial: () => html`<p class="muted">Preparing the preview…</p>`,
+        pending: () => html`<p class="muted">Preparing the preview…</p>`,
+        error: (e) => html`<p class="error" role="alert">The preview could not be made: ${(e as Error).message}</p>`,
+        complete: (p) => {
+          const errorLine = this.status?.state === 'failed' ? this.status.errorLine : null;
+          const failedRule = ruleAtLine(p.lineMap, errorLine);
+          return html`${p.diagnostics.length
+              ? html`<ul class="errors" role="alert">
+                  ${p.diagnostics.map((d) => html`<li>${d.severity === 'error' ? '' : 'Note: '}${d.message}</li>`)}
+                </ul>`
+              : nothing}
+            <div role="tabpanel">
+              ${this.tab === 'sieve'
+                ? html`<sw-code-view
+                    label="Sieve script"
+                    filename="sievewright.sieve"
+                    .code=${p.sieve}
+                    .highlight=${highlightSieve}
+                    .marked=${failedRule && errorLine ? [errorLine] : []}
+                  ></sw-code-view>`
+                : html`<sw-code-view label="user_prefs" filename="user_prefs" .code=${p.prefs} .highlight=${highlightPrefs}></sw-code-view>`}
+            </div>`;
+        },
+      })}`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sw-preview-screen': PreviewScreen;
+  }
+}

@@ -1,0 +1,114 @@
+// One rule: its name, on/off, conditions (all/any/none, nested) and actions.
+// A live sentence says in words what the rule will do; problems are listed
+// in words beside it.
+import { LitElement, html, css, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { Action, Rule } from '../../grammar/model.js';
+import { describeRule } from '../lib/words.js';
+import { base } from '../ui/styles.js';
+import { fireValue, type ValueChangedEvent } from '../editors/events.js';
+import type { ConditionListValue } from '../editors/condition-list.js';
+import '../editors/condition-list.js';
+import '../editors/action-list.js';
+
+@customElement('sw-rule-editor')
+export class RuleEditor extends LitElement {
+  static override styles = [
+    base,
+    css`
+      .head {
+        display: flex;
+        justify-content: space-between;
+        gap: 0.5rem;
+        flex-wrap: wrap;
+        align-items: center;
+      }
+      .sentence {
+        background: #eef4ff;
+        border-left: 4px solid #1f5fbf;
+        padding: 0.5rem 0.75rem;
+        border-radius: 4px;
+        overflow-wrap: anywhere;
+      }
+      input.name {
+        width: min(28rem, 100%);
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) rule!: Rule;
+  @property({ type: Number }) index = 0;
+  @property({ attribute: false }) folders: string[] = [];
+  @property({ attribute: false }) allowedDomains: string[] | null = null;
+  @property({ attribute: false }) otherNames: string[] = [];
+  @property({ attribute: false }) problems: string[] = [];
+  @property() junkFolder = 'Junk';
+
+  private patch(p: Partial<Rule>): void {
+    fireValue(this, { ...this.rule, ...p });
+  }
+
+  private nameProblem(): string | null {
+    const name = this.rule.name.trim();
+    if (name === '') return 'Give the rule a name, so you can find it in the list.';
+    if (this.otherNames.includes(name)) return `Another rule is already called “${name}”.`;
+    return null;
+  }
+
+  override render() {
+    const r = this.rule;
+    const nameProblem = this.nameProblem();
+    return html`<div class="head">
+        <h1>Edit rule ${this.index + 1}</h1>
+        <div class="row">
+          <button class="danger" @click=${() => this.dispatchEvent(new CustomEvent('delete-rule'))}>Delete rule</button>
+          <button class="primary" @click=${() => this.dispatchEvent(new CustomEvent('close'))}>Done</button>
+        </div>
+      </div>
+      <section class="card">
+        <div class="row">
+          <label
+            >Name
+            <input
+              class="name"
+              type="text"
+              aria-invalid=${nameProblem ? 'true' : 'false'}
+              .value=${r.name}
+              @input=${(e: Event) => this.patch({ name: (e.target as HTMLInputElement).value })}
+          /></label>
+          <label class="inline"
+            ><input type="checkbox" .checked=${r.enabled} @change=${(e: Event) => this.patch({ enabled: (e.target as HTMLInputElement).checked })} />Rule is on</label
+          >
+        </div>
+        ${nameProblem ? html`<p class="error" role="alert">${nameProblem}</p>` : nothing}
+        <p class="sentence" aria-live="polite">${describeRule(r)}</p>
+        ${this.problems.length
+          ? html`<ul class="errors" role="alert">${this.problems.map((p) => html`<li>${p}</li>`)}</ul>`
+          : nothing}
+      </section>
+      <section class="card">
+        <h2>When</h2>
+        <sw-condition-list
+          .combine=${r.combine}
+          .conditions=${r.conditions}
+          @value-changed=${(e: ValueChangedEvent<ConditionListValue>) => this.patch(e.detail.value)}
+        ></sw-condition-list>
+      </section>
+      <section class="card">
+        <h2>Then</h2>
+        <sw-action-list
+          .actions=${r.actions}
+          .folders=${this.folders}
+          .allowedDomains=${this.allowedDomains}
+          .junkFolder=${this.junkFolder}
+          @value-changed=${(e: ValueChangedEvent<Action[]>) => this.patch({ actions: e.detail.value })}
+        ></sw-action-list>
+      </section>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sw-rule-editor': RuleEditor;
+  }
+}

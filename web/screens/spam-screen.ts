@@ -1,0 +1,65 @@
+// Spam settings: the SpamAssassin threshold, explained for the value chosen,
+// and the folder spam goes to.
+import { LitElement, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { SpamSettings } from '../../grammar/model.js';
+import { base } from '../ui/styles.js';
+import { fireValue } from '../editors/events.js';
+
+export function thresholdMeaning(t: number): string {
+  if (!Number.isFinite(t) || t <= 0) return 'Choose a number above 0.';
+  if (t < 3) return `Very strict: mail scoring ${t} or more is treated as spam. Expect some wanted mail in Junk; check it often.`;
+  if (t < 5) return `Strict: mail scoring ${t} or more is treated as spam. Catches more spam, with a small risk of wanted mail in Junk.`;
+  if (t <= 6) return `Balanced (the usual setting): mail scoring ${t} or more is treated as spam.`;
+  if (t <= 10) return `Relaxed: only mail scoring ${t} or more is treated as spam. Less wanted mail in Junk, more spam in the Inbox.`;
+  return `Very relaxed: only mail scoring ${t} or more is treated as spam; most spam will reach your Inbox.`;
+}
+
+@customElement('sw-spam-screen')
+export class SpamScreen extends LitElement {
+  static override styles = base;
+  @property({ attribute: false }) value!: SpamSettings;
+  @property({ attribute: false }) folders: string[] = [];
+
+  override render() {
+    const v = this.value;
+    const folders = this.folders.includes(v.junkFolder) ? this.folders : [v.junkFolder, ...this.folders];
+    const bad = !Number.isFinite(v.threshold) || v.threshold <= 0 || v.threshold > 100;
+    return html`<h1>Spam settings</h1>
+      <section class="card">
+        <label
+          >Spam threshold (score)
+          <input
+            type="number"
+            min="0.5"
+            max="100"
+            step="0.5"
+            aria-invalid=${bad ? 'true' : 'false'}
+            aria-describedby="meaning"
+            .value=${String(v.threshold)}
+            @change=${(e: Event) => fireValue(this, { ...v, threshold: Number((e.target as HTMLInputElement).value) })}
+        /></label>
+        <p id="meaning" aria-live="polite">${thresholdMeaning(v.threshold)}</p>
+        <p class="muted">
+          Every message gets a spam score from SpamAssassin: most wanted mail scores below 2, most spam well above 5. Lower numbers catch
+          more spam but also more wanted mail.
+        </p>
+        ${bad ? html`<p class="error" role="alert">Choose a threshold between 0.5 and 100.</p>` : nothing}
+      </section>
+      <section class="card">
+        <label
+          >Junk folder
+          <select @change=${(e: Event) => fireValue(this, { ...v, junkFolder: (e.target as HTMLSelectElement).value })}>
+            ${folders.map((f) => html`<option value=${f} ?selected=${f === v.junkFolder}>${f}</option>`)}
+          </select></label
+        >
+        <p class="muted">Spam is moved here. Moving a message out of this folder teaches the filter it was not spam; moving one in teaches it was.</p>
+      </section>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sw-spam-screen': SpamScreen;
+  }
+}

@@ -1,0 +1,56 @@
+// Deploy state as words and colour; failures name the rule they came from.
+import { LitElement, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { DeployStatus, LineMapEntry } from '../api/types.js';
+import { base } from './styles.js';
+
+/** The rule a script line belongs to, for "failed in rule X". */
+export function ruleAtLine(lineMap: readonly LineMapEntry[], line: number | null): LineMapEntry | null {
+  if (line === null) return null;
+  return lineMap.find((e) => line >= e.startLine && line <= e.endLine) ?? null;
+}
+
+export function deployWords(s: DeployStatus): { text: string; cls: string } {
+  switch (s.state) {
+    case 'deployed':
+      return { text: `Active on your mail server (version ${s.deployedVersion ?? '?'})`, cls: 'ok' };
+    case 'pending':
+      return { text: `Waiting to be installed (version ${s.pendingVersion ?? '?'})`, cls: 'warn' };
+    case 'failed':
+      return { text: 'Could not be installed', cls: 'bad' };
+    case 'never':
+      return { text: 'Not installed yet', cls: '' };
+  }
+}
+
+@customElement('sw-deploy-status')
+export class DeployStatusView extends LitElement {
+  static override styles = base;
+  @property({ attribute: false }) status: DeployStatus | null = null;
+  @property({ attribute: false }) lineMap: LineMapEntry[] = [];
+  @property({ type: Boolean }) compact = false;
+
+  override render() {
+    const s = this.status;
+    if (!s) return html`<span class="badge">Checking…</span>`;
+    const w = deployWords(s);
+    const rule = s.state === 'failed' ? ruleAtLine(this.lineMap, s.errorLine) : null;
+    return html`<span class="badge ${w.cls}" data-state=${s.state}>${w.text}</span>
+      ${!this.compact && s.state === 'failed'
+        ? html`<p class="error" role="alert">
+            ${rule ? html`The problem is in the rule “${rule.name}” (script line ${s.errorLine}). ` : nothing}${s.error ??
+            'The mail server gave no reason.'}
+            Your previous filter stays active until this is fixed.
+          </p>`
+        : nothing}
+      ${!this.compact && s.state === 'pending' && s.error
+        ? html`<p class="muted">Last attempt: ${s.error}. It will be retried automatically.</p>`
+        : nothing}`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sw-deploy-status': DeployStatusView;
+  }
+}

@@ -1,0 +1,176 @@
+// Shared look: readable type, large hit targets, a focus ring that is always
+// visible for keyboard users, and layouts that wrap down to 360 px.
+import { css } from 'lit';
+
+export const base = css`
+  :host {
+    display: block;
+    box-sizing: border-box;
+    color: var(--fg, #1d2430);
+    font: 15px/1.45 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
+  }
+  *,
+  *::before,
+  *::after {
+    box-sizing: inherit;
+  }
+  h1,
+  h2,
+  h3 {
+    line-height: 1.25;
+    margin: 0 0 0.5rem;
+  }
+  h1 {
+    font-size: 1.35rem;
+  }
+  h2 {
+    font-size: 1.1rem;
+  }
+  h3 {
+    font-size: 1rem;
+  }
+  p {
+    margin: 0 0 0.75rem;
+  }
+  button,
+  input,
+  select,
+  textarea {
+    font: inherit;
+    color: inherit;
+  }
+  button {
+    min-height: 2.25rem;
+    padding: 0.3rem 0.8rem;
+    border: 1px solid #aab4c3;
+    border-radius: 6px;
+    background: #fff;
+    cursor: pointer;
+  }
+  button:hover {
+    background: #f0f4fa;
+  }
+  button.primary {
+    background: #1f5fbf;
+    border-color: #1f5fbf;
+    color: #fff;
+  }
+  button.primary:hover {
+    background: #184d9c;
+  }
+  button.danger {
+    color: #a3192a;
+    border-color: #d9a3aa;
+  }
+  button.icon {
+    min-width: 2.25rem;
+    padding: 0.3rem 0.45rem;
+  }
+  button:disabled {
+    opacity: 0.55;
+    cursor: not-allowed;
+  }
+  input[type='text'],
+  input[type='email'],
+  input[type='password'],
+  input[type='number'],
+  input[type='date'],
+  input[type='search'],
+  select,
+  textarea {
+    min-height: 2.25rem;
+    padding: 0.3rem 0.5rem;
+    border: 1px solid #aab4c3;
+    border-radius: 6px;
+    background: #fff;
+    max-width: 100%;
+  }
+  textarea {
+    width: 100%;
+  }
+  [aria-invalid='true'] {
+    border-color: #c0392b;
+    background: #fff6f5;
+  }
+  :focus-visible {
+    outline: 3px solid #f0a500;
+    outline-offset: 2px;
+  }
+  label {
+    display: inline-flex;
+    flex-direction: column;
+    gap: 0.2rem;
+    font-weight: 500;
+  }
+  label.inline {
+    flex-direction: row;
+    align-items: center;
+    gap: 0.4rem;
+    font-weight: 400;
+  }
+  .row {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem;
+    align-items: flex-end;
+  }
+  .muted {
+    color: #5a6473;
+  }
+  .error {
+    color: #a3192a;
+  }
+  .card {
+    border: 1px solid #d5dce6;
+    border-radius: 8px;
+    background: #fff;
+    padding: 0.9rem;
+    margin-bottom: 0.75rem;
+  }
+  .empty {
+    padding: 1.25rem;
+    border: 1px dashed #b8c2d0;
+    border-radius: 8px;
+    color: #4a5462;
+    text-align: center;
+  }
+  .badge {
+    display: inline-block;
+    padding: 0 0.45rem;
+    border-radius: 999px;
+    font-size: 0.8rem;
+    background: #e8edf5;
+    color: #2e3a4c;
+    white-space: nowrap;
+  }
+  .badge.ok {
+    background: #dff3e4;
+    color: #1b6b34;
+  }
+  .badge.warn {
+    background: #fff1cc;
+    color: #7a5600;
+  }
+  .badge.bad {
+    background: #fde2e1;
+    color: #a3192a;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+  }
+  ul.errors {
+    margin: 0.25rem 0;
+    padding-left: 1.2rem;
+    color: #a3192a;
+  }
+  pre,
+  code,
+  textarea.code {
+    font: 13px/1.5 ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace;
+  }
+`;
