@@ -1,0 +1,94 @@
+// Builds the Fastify app: plugins, then route groups. Authorization lives in
+// the groups: `/api/*` (except login and health) requires a session and, for
+// writes, a CSRF token; `/api/admin/*` additionally requires the admin role.
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from './config/schema.js';
+import { csrfForWrites, registerSessions, requireAdmin, requireUser } from './plugins/auth.js';
+import { registerErrorHandling } from './plugins/errors.js';
+import { registerWebUi } from './plugins/web.js';
+import { adminRoutes } from './routes/admin.js';
+import { deployRoutes } from './routes/deploy.js';
+import { healthRoutes } from './routes/health.js';
+import { mailRoutes } from './routes/mail.js';
+import { rulesRoutes } from './routes/rules.js';
+import { sessionRoutes } from './routes/session.js';
+import { createContext, type AppContext } from './services/context.js';
+import { seedFirstRun } from './services/first-run.js';
+import { openDatabase, type Db } from './store/db.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ctx: AppContext;
+  }
+}
+
+export interface BuildOptions {
+  config: Config;
+  /** An open database; by default `<dataDir>/sievewright.db`. */
+  db?: Db;
+  /** Run the deploy worker in this process (default true). */
+  worker?: boolean;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Never log passwords, cookies or CSRF tokens. */
+export const REDACT = ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'req.headers.authorization', 'res.headers["set-cookie"]', '*.password', 'password'];
+
+export function databasePath(config: Config): string {
+  return join(config.server.dataDir, 'sievewright.db');
+}
+
+export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
+  const { config } = opts;
+  const ownsDb = !opts.db;
+  const db = opts.db ?? openDatabase(databasePath(config));
+  const tls = config.server.tls;
+  const app = Fastify({
+    logger: opts.logger === undefined ? false : typeof opts.logger === 'object' ? { ...opts.logger, redact: REDACT } : opts.logger,
+    trustProxy: config.server.trustProxy,
+    bodyLimit: 4 * 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+    ...(tls ? { https: { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) } } : {}),
+  }) as unknown as FastifyInstance;
+  const ctx = createContext(config, db, { worker: opts.worker ?? true });
+  app.decorate('ctx', ctx);
+  registerErrorHandling(app);
+  await registerSessions(app, ctx);
+
+  const seeded = await seedFirstRun(ctx);
+  for (const a of seeded.accounts) {
+    app.log.warn(`first start: created ${a.role} "${a.username}" with password "${a.password}" (shown once; change it or keep it safe)`);
+  }
+
+  await app.register(healthRoutes, { ctx });
+  await app.register(
+    async (api) => {
+      await api.register(sessionRoutes, { ctx });
+      await api.register(async (user) => {
+        user.addHook('onRequest', requireUser(ctx));
+        user.addHook('onRequest', csrfForWrites(user));
+        await user.register(rulesRoutes, { ctx });
+        await user.register(deployRoutes, { ctx });
+        await user.register(mailRoutes, { ctx });
+        await user.register(
+          async (admin) => {
+            admin.addHook('onRequest', requireAdmin(ctx));
+            await admin.register(adminRoutes, { ctx });
+          },
+          { prefix: '/admin' },
+        );
+      });
+    },
+    { prefix: '/api' },
+  );
+  await registerWebUi(app, config.server.webRoot);
+
+  ctx.worker?.start();
+  app.addHook('onClose', async () => {
+    await ctx.worker?.stop();
+    if (ownsDb) db.close();
+  });
+  return app;
+}

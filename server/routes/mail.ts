@@ -1,0 +1,33 @@
+// Per-user routes that look at the mail side: folders, imports (nothing is
+// saved until the user PUTs /api/rules), the learning log.
+import type { FastifyInstance } from 'fastify';
+import { convertProcmail } from '../../grammar/import/procmail.js';
+import { importSieve } from '../../grammar/import/sieve.js';
+import { learningLog, weeklyCounts } from '../learning/service.js';
+import type { AppContext } from '../services/context.js';
+import { compileOptions } from '../services/deploy-source.js';
+import { listFolders } from '../services/folders.js';
+import { serverScript } from '../services/server-script.js';
+import { ImportProcmailBody, ImportSieveBody, LimitQuery } from './schemas.js';
+
+export async function mailRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
+  app.get('/folders', async (request) => ({ folders: await listFolders(ctx, request.username) }));
+
+  app.post<{ Body: ImportSieveBody }>('/import/sieve', { schema: { body: ImportSieveBody } }, async (request) => importSieve(request.body.text));
+
+  app.post<{ Body: ImportProcmailBody }>('/import/procmail', { schema: { body: ImportProcmailBody } }, async (request) => {
+    const { capabilities } = compileOptions(ctx.config);
+    return convertProcmail(request.body.text, {
+      ...(request.body.folderMap ? { folderMap: request.body.folderMap } : {}),
+      ...(capabilities ? { capabilities } : {}),
+    });
+  });
+
+  app.get('/import/server-script', async (request) => serverScript(ctx, request.username));
+
+  app.get<{ Querystring: LimitQuery }>('/learning/log', { schema: { querystring: LimitQuery } }, async (request) =>
+    learningLog(ctx.db, request.username, request.query.limit === undefined ? {} : { limit: request.query.limit }),
+  );
+
+  app.get('/learning/weekly', async (request) => weeklyCounts(ctx.db, request.username));
+}

@@ -1,0 +1,70 @@
+// Login, logout and the current session. Login is rate limited per client IP
+// (@fastify/rate-limit) and per username (failed attempts), rotates the
+// session id, and returns the CSRF token every later write must carry.
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isAdmin, requireUser } from '../plugins/auth.js';
+import { AttemptLimiter } from '../services/attempt-limiter.js';
+import type { AppContext } from '../services/context.js';
+import { AppError } from '../services/errors.js';
+import { LoginBody, type SessionResponse } from './schemas.js';
+
+function sessionResponse(ctx: AppContext, username: string, reply: FastifyReply): SessionResponse {
+  return { user: { username, isAdmin: isAdmin(ctx, username) }, csrfToken: reply.generateCsrf() };
+}
+
+function tooMany(retryAfter: number, what: string): AppError {
+  const minutes = Math.max(1, Math.ceil(retryAfter / 60));
+  return new AppError(429, 'rate_limited', `Too many login attempts ${what}. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, {
+    retryAfter,
+  });
+}
+
+export async function sessionRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
+  const { perIp, perUserFailures, windowMinutes } = ctx.config.server.loginLimit;
+  const windowMs = windowMinutes * 60_000;
+  const failures = new AttemptLimiter(perUserFailures, windowMs);
+
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, c) => {
+      const err = tooMany(Math.ceil(c.ttl / 1000), 'from this address');
+      return Object.assign(err, { statusCode: 429 });
+    },
+  });
+
+  app.post<{ Body: LoginBody }>(
+    '/login',
+    { schema: { body: LoginBody }, config: { rateLimit: { max: perIp, timeWindow: windowMs } } },
+    async (request, reply) => {
+      const { username, password } = request.body;
+      const key = username.toLowerCase();
+      const state = failures.check(key);
+      if (!state.allowed) {
+        reply.header('retry-after', String(state.retryAfter));
+        throw tooMany(state.retryAfter, 'for this user');
+      }
+      if (!(await ctx.authenticator.verify(username, password))) {
+        failures.record(key);
+        ctx.audit.append({ actor: username, action: 'login.failed', target: username, details: { ip: request.ip } });
+        throw new AppError(401, 'bad_credentials', 'Wrong username or password.');
+      }
+      failures.reset(key);
+      // A fresh id at login, so an id planted before login is worthless.
+      await request.session.regenerate();
+      request.session.user = { username };
+      request.session.loginAt = Date.now();
+      ctx.users.recordLogin(username);
+      return sessionResponse(ctx, username, reply);
+    },
+  );
+
+  const authed = requireUser(ctx);
+  app.get('/session', { onRequest: authed }, async (request: FastifyRequest, reply) => sessionResponse(ctx, request.username, reply));
+
+  app.post('/logout', { onRequest: [authed, app.csrfProtection] }, async (request, reply) => {
+    await request.session.destroy();
+    reply.clearCookie('sievewright.sid', { path: '/' });
+    return { ok: true };
+  });
+}

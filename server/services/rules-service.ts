@@ -1,0 +1,114 @@
+// A user's rules: read, check, save as a new version (audited, policy
+// applied, deploy queued), restore, preview. Handlers stay thin; the rules
+// for what may be saved live here.
+import { hasErrors, type Diagnostic } from '../../grammar/diagnostics.js';
+import { printRules } from '../../grammar/emit/rules-text.js';
+import { overridableDefaults } from '../../grammar/effective.js';
+import { emptyRuleSet, type RuleSet } from '../../grammar/model.js';
+import { parseRules } from '../../grammar/parse-rules.js';
+import { validateRuleSet } from '../../grammar/validate.js';
+import type { PreviewResponse, RulesInput, RulesResponse } from '../routes/schemas.js';
+import type { RuleVersion } from '../store/rules-repository.js';
+import type { AppContext } from './context.js';
+import { compileEffective, compileForUser } from './deploy-source.js';
+import { AppError } from './errors.js';
+import { checkPolicy, DEFAULT_POLICY } from './policy.js';
+import { summarizeChange } from './rule-diff.js';
+
+function rejectRules(message: string, diagnostics: Diagnostic[]): AppError {
+  return new AppError(422, 'invalid_rules', message, { diagnostics });
+}
+
+/** The model from either input form; DSL syntax errors come back with line and column. */
+export function ruleSetFromInput(input: RulesInput): RuleSet {
+  if ('ruleSet' in input) return input.ruleSet;
+  const { ruleSet, diagnostics } = parseRules(input.text);
+  if (!ruleSet || hasErrors(diagnostics)) throw rejectRules('the rules text has errors', diagnostics);
+  return ruleSet;
+}
+
+export function rulesView(ctx: AppContext, username: string): RulesResponse {
+  const current = ctx.rules.latest(username);
+  const ruleSet = current?.ruleSet ?? emptyRuleSet();
+  const defaults = ctx.defaults.latest()?.ruleSet ?? emptyRuleSet();
+  return {
+    version: current?.version ?? 0,
+    ruleSet,
+    text: printRules(ruleSet),
+    defaults: { rules: defaults.rules, disabled: ctx.users.get(username)?.disabledDefaults ?? [] },
+    updatedAt: current?.createdAt ?? null,
+  };
+}
+
+/** Semantic check of the user's own set, then a compile of the effective set. */
+function checkRuleSet(ctx: AppContext, username: string, ruleSet: RuleSet): void {
+  const semantic = validateRuleSet(ruleSet);
+  if (hasErrors(semantic)) throw rejectRules('the rules have errors', semantic);
+  const compiled = compileEffective(ctx.db, ctx.config, username, ruleSet);
+  if (!compiled.ok || hasErrors(compiled.diagnostics)) throw rejectRules('the rules cannot be compiled for this server', compiled.diagnostics);
+}
+
+export function queueDeploy(ctx: AppContext, username: string): boolean {
+  const job = compileForUser(ctx.db, ctx.config, username);
+  if (hasErrors(job.diagnostics)) return false;
+  ctx.outbox.enqueue({ username, version: job.version, sieve: job.sieve, prefs: job.prefs });
+  return true;
+}
+
+export function saveRules(
+  ctx: AppContext,
+  username: string,
+  actor: string,
+  ruleSet: RuleSet,
+  opts: { baseVersion?: number; action?: string; summary?: string } = {},
+): RuleVersion {
+  ctx.users.ensure(username);
+  const previous = ctx.rules.latest(username);
+  const report = checkPolicy(ruleSet, previous?.ruleSet, ctx.defaults.policy(DEFAULT_POLICY));
+  if (report.violations.length) {
+    throw new AppError(422, 'policy_violation', report.violations.map((v) => (v.rule ? `${v.rule}: ${v.message}` : v.message)).join('; '), {
+      violations: report.violations,
+    });
+  }
+  checkRuleSet(ctx, username, ruleSet);
+  const summary = opts.summary ?? summarizeChange(previous?.ruleSet, ruleSet);
+  const saved = ctx.rules.save(username, ruleSet, actor, summary, opts.baseVersion);
+  ctx.audit.append({ actor, action: opts.action ?? 'rules.save', target: username, details: { version: saved.version, summary } });
+  for (const a of report.alerts) {
+    ctx.audit.append({
+      actor,
+      action: 'rules.redirect-outside',
+      target: username,
+      details: { version: saved.version, rule: a.rule ?? null, address: a.address },
+      alert: true,
+    });
+  }
+  queueDeploy(ctx, username);
+  return saved;
+}
+
+export function restoreVersion(ctx: AppContext, username: string, version: number): RuleVersion {
+  const old = ctx.rules.get(username, version);
+  if (!old) throw new AppError(404, 'not_found', `there is no version ${version}`);
+  return saveRules(ctx, username, username, old.ruleSet, { action: 'rules.restore', summary: `restored version ${version}` });
+}
+
+export function preview(ctx: AppContext, username: string, ruleSet: RuleSet): PreviewResponse {
+  const semantic = validateRuleSet(ruleSet);
+  const { sieve, prefs, diagnostics, lineMap } = compileEffective(ctx.db, ctx.config, username, ruleSet);
+  return { sieve, prefs, diagnostics: [...semantic, ...diagnostics], lineMap };
+}
+
+export function setOverrides(ctx: AppContext, username: string, disabled: string[]): string[] {
+  const defaults = ctx.defaults.latest()?.ruleSet ?? emptyRuleSet();
+  const allowed = new Set(overridableDefaults(defaults));
+  const refused = disabled.filter((n) => !allowed.has(n));
+  if (refused.length) {
+    throw new AppError(422, 'policy_violation', `these admin rules cannot be switched off: ${refused.join(', ')}`, { refused });
+  }
+  ctx.users.ensure(username);
+  ctx.users.setDisabledDefaults(username, disabled);
+  ctx.audit.append({ actor: username, action: 'defaults.overrides', target: username, details: { disabled } });
+  queueDeploy(ctx, username);
+  return disabled;
+}
