@@ -1,0 +1,33 @@
+// The compiler's front door: a RuleSet in, the Sieve script and the
+// SpamAssassin user_prefs out, with every problem as a diagnostic. The
+// RuleSet is validated here, so `ok` means both outputs may be deployed.
+
+import { hasErrors, type Diagnostic } from './diagnostics.js';
+import { emitSieve, type LineMapEntry } from './emit/sieve.js';
+import { emitUserPrefs } from './emit/user-prefs.js';
+import type { RuleSet } from './model.js';
+import { validateRuleSet } from './validate.js';
+
+export interface CompileOptions {
+  /** The server's SIEVE capability list; default: Pigeonhole's (PIGEONHOLE_CAPABILITIES). */
+  capabilities?: readonly string[];
+  /** SpamAssassin directive names: 4 (default) or 3. */
+  saVersion?: 3 | 4;
+}
+
+export interface CompileResult {
+  ok: boolean;
+  sieve: string;
+  prefs: string;
+  /** validateRuleSet's findings, then the Sieve emitter's (capabilities, settings). */
+  diagnostics: Diagnostic[];
+  /** Per rule of `RuleSet.rules`, its lines in `sieve`, to map a server's `line N:` back. */
+  lineMap: LineMapEntry[];
+}
+
+export function compileRuleSet(rs: RuleSet, opts: CompileOptions = {}): CompileResult {
+  const sieve = emitSieve(rs, opts.capabilities ? { capabilities: opts.capabilities } : {});
+  const prefs = emitUserPrefs(rs, opts.saVersion ? { saVersion: opts.saVersion } : {});
+  const diagnostics = [...validateRuleSet(rs), ...sieve.diagnostics];
+  return { ok: !hasErrors(diagnostics), sieve: sieve.sieve, prefs, diagnostics, lineMap: sieve.lineMap };
+}

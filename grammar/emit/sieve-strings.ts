@@ -1,0 +1,85 @@
+// The one place that turns data into Sieve string literals. Every user
+// string reaches the script through `sieveString`, so this file alone decides
+// whether input can become code.
+//
+// Sieve quoted strings (RFC 5228 §2.4.2) need `\` and `"` escaped; any other
+// octet is data, except:
+// - NUL: Pigeonhole rejects it ("encountered NUL character"); it cannot be
+//   carried, so it is replaced (validateRuleSet reports it).
+// - lone CR: rejected ("stray carriage-return"). Line breaks of any kind are
+//   written as LF, which Pigeonhole reads as CRLF: a line break in the model
+//   is a CRLF in the Sieve value, as RFC 5228 intends for multi-line text.
+// - unpaired UTF-16 surrogates have no UTF-8 form; replaced likewise.
+// - `${`: when the script requires "variables", every string is expanded at
+//   run time, and with "encoded-character" it is decoded at parse time
+//   (before variable expansion), so `${hex:24}` would not help. A literal
+//   `${` is therefore written as `${sw_dollar}{`, where `sw_dollar` holds "$"
+//   (set once at the top, see DOLLAR_SETUP): expansion is a single pass, so
+//   the result is the literal text. With only "encoded-character" active,
+//   `${hex:24}{` does the job.
+
+export interface StringMode {
+  /** The script requires "variables": `${name}` would expand. */
+  variables: boolean;
+  /** The script requires "encoded-character": `${hex:..}` would decode. */
+  encodedCharacter: boolean;
+}
+
+export const PLAIN_STRINGS: StringMode = { variables: false, encodedCharacter: false };
+
+// Global: used with replace and match only, which reset lastIndex.
+const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+export const DOLLAR_VARIABLE = 'sw_dollar';
+
+/** The command that defines DOLLAR_VARIABLE; emitted when a string needed it. */
+export const DOLLAR_SETUP = `set "${DOLLAR_VARIABLE}" "$";`;
+
+/** Result of quoting: the literal and whether it referenced DOLLAR_VARIABLE. */
+export interface Quoted {
+  text: string;
+  usesDollar: boolean;
+}
+
+/**
+ * Quotes `s` as a Sieve string literal. NUL and lone surrogates become
+ * U+FFFD so the output stays valid Sieve whatever the input.
+ */
+export function quote(s: string, mode: StringMode): Quoted {
+  let body = s
+    .replace(/\0/g, '\uFFFD')
+    .replace(LONE_SURROGATES, '\uFFFD')
+    .replace(/\r\n?|\n/g, '\n')
+    .replace(/[\\"]/g, (c) => `\\${c}`);
+  let usesDollar = false;
+  if (body.includes('${')) {
+    if (mode.variables) {
+      usesDollar = true;
+      body = body.split('${').join(`\${${DOLLAR_VARIABLE}}{`);
+    } else if (mode.encodedCharacter) {
+      body = body.split('${').join('${hex:24}{');
+    }
+  }
+  return { text: `"${body}"`, usesDollar };
+}
+
+/** Escapes `*`, `?` and `\` so a literal text matches itself under `:matches`. */
+export function escapeWildcards(s: string): string {
+  return s.replace(/[*?\\]/g, (c) => `\\${c}`);
+}
+
+/** Escapes POSIX extended-regex metacharacters so `s` matches itself under `:regex`. */
+export function escapeRegex(s: string): string {
+  return s.replace(/[.[\]()*+?{}|^$\\]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Text for a `#` comment, which ends at the first line break: control
+ * characters (CR and LF among them) become spaces, and what `quote` would
+ * replace becomes U+FFFD.
+ */
+export function commentText(s: string): string {
+  return s
+    .replace(LONE_SURROGATES, '\uFFFD')
+    .replace(/[\x00-\x1f\x7f]/g, ' ');
+}

@@ -1,0 +1,65 @@
+// What one part of the script (a rule, the whitelist, the blocklist) needs
+// while it is rendered: the extensions it uses, the problems found, and the
+// string quoting of the whole script.
+
+import { error, warning, type Diagnostic } from '../../diagnostics.js';
+import type { SpamSettings } from '../../model.js';
+import { quote, type StringMode } from '../sieve-strings.js';
+
+/** Script-wide facts, decided before any part is rendered. */
+export interface ScriptContext {
+  readonly caps: ReadonlySet<string>;
+  readonly mode: StringMode;
+  readonly settings: SpamSettings;
+  readonly diagnostics: Diagnostic[];
+  /** Set when some string needed DOLLAR_VARIABLE. */
+  usesDollar: boolean;
+}
+
+export class Scope {
+  readonly requires = new Set<string>();
+
+  /** `label` names the part in diagnostics, e.g. `rule "Lists"`. */
+  constructor(readonly ctx: ScriptContext, readonly label: string) {}
+
+  need(...extensions: string[]): void {
+    for (const e of extensions) this.requires.add(e);
+  }
+
+  has(extension: string): boolean {
+    return this.ctx.caps.has(extension);
+  }
+
+  error(code: string, message: string): void {
+    this.ctx.diagnostics.push(error(code, `${this.label}: ${message}`));
+  }
+
+  warn(code: string, message: string): void {
+    this.ctx.diagnostics.push(warning(code, `${this.label}: ${message}`));
+  }
+
+  /**
+   * A Sieve string literal for data. What Sieve cannot carry (NUL, lone
+   * surrogates) is replaced; validateRuleSet reports it.
+   */
+  str(value: string): string {
+    const q = quote(value, this.ctx.mode);
+    if (q.usesDollar) this.ctx.usesDollar = true;
+    return q.text;
+  }
+
+  /** A string or a string list (`"a"` or `["a", "b"]`). */
+  list(values: readonly string[]): string {
+    if (values.length === 1) return this.str(values[0]!);
+    return `[${values.map((v) => this.str(v)).join(', ')}]`;
+  }
+
+  /** Reports every extension this part needs that the server lacks. */
+  checkCapabilities(): void {
+    for (const ext of [...this.requires].sort()) {
+      if (!this.ctx.caps.has(ext)) {
+        this.error('unsupported-extension', `needs the Sieve extension "${ext}", which the server does not offer`);
+      }
+    }
+  }
+}

@@ -1,0 +1,92 @@
+// Conditions -> Sieve tests (RFC 5228 §5 and extensions). Each function
+// renders one test on one line (a string value with a line break is the
+// only exception) and records the extensions it uses in the scope. Values
+// are checked by validateRuleSet; here they are only quoted.
+
+import type { AddressHeader, Combine, Condition, StringMatch } from '../../model.js';
+import { AUTH_RESULTS_HEADER, authResultRegex } from './auth.js';
+import type { Scope } from './scope.js';
+import { SPAM_STATUS_HEADER, spamScoreRegex } from './spam-score.js';
+
+/** The headers "any address header" covers. */
+export const ANY_ADDRESS_HEADERS = ['from', 'sender', 'reply-to', 'to', 'cc', 'bcc'];
+
+function matchArgs(m: StringMatch, s: Scope): string {
+  if (m.match === 'regex') s.need('regex');
+  const comparator = m.caseSensitive ? ' :comparator "i;octet"' : '';
+  return `:${m.match}${comparator}`;
+}
+
+function addressHeaders(header: AddressHeader): string[] {
+  return header === 'any' ? ANY_ADDRESS_HEADERS : [header];
+}
+
+/** `header :regex "Authentication-Results" ...` keyed to the trusted authserv-id. */
+function authTest(c: Extract<Condition, { kind: 'auth' }>, s: Scope): string {
+  s.need('regex');
+  const id = s.ctx.settings.trustedAuthservId;
+  if (id === undefined || id.trim() === '') {
+    s.error('no-trusted-authserv-id', `${c.method} results can only be trusted with a trusted authserv-id in the settings`);
+    return 'false';
+  }
+  return `header :regex ${s.str(AUTH_RESULTS_HEADER)} ${s.str(authResultRegex(id.trim(), c.method, c.result))}`;
+}
+
+export function renderTest(c: Condition, s: Scope): string {
+  switch (c.kind) {
+    case 'address':
+      return `address :${c.part} ${matchArgs(c.test, s)} ${s.list(addressHeaders(c.header))} ${s.list(c.test.values)}`;
+    case 'envelope':
+      s.need('envelope');
+      return `envelope :${c.part} ${matchArgs(c.test, s)} ${s.str(c.field)} ${s.list(c.test.values)}`;
+    case 'header':
+      return `header ${matchArgs(c.test, s)} ${s.list(c.names)} ${s.list(c.test.values)}`;
+    case 'subject':
+      return `header ${matchArgs(c.test, s)} "subject" ${s.list(c.test.values)}`;
+    case 'list-id':
+      return `header ${matchArgs(c.test, s)} "list-id" ${s.list(c.test.values)}`;
+    case 'body':
+      s.need('body');
+      return `body :text ${matchArgs(c.test, s)} ${s.list(c.test.values)}`;
+    case 'size':
+      return `size :${c.comparison} ${Number.isSafeInteger(c.bytes) && c.bytes >= 0 ? c.bytes : 0}`;
+    case 'exists':
+      return `exists ${s.list(c.names)}`;
+    case 'auth':
+      return authTest(c, s);
+    case 'spam-score':
+      if (!Number.isFinite(c.atLeast)) return 'false';
+      s.need('regex');
+      return `header :regex ${s.str(SPAM_STATUS_HEADER)} ${s.str(spamScoreRegex(c.atLeast))}`;
+    case 'always':
+      return 'true';
+    case 'not':
+      return `not ${renderTest(c.condition, s)}`;
+    case 'group':
+      return renderCombined(c.combine, c.conditions, s);
+  }
+}
+
+/** Conditions joined as all / any / none; an empty list is `true` except for "any". */
+export function renderCombined(combine: Combine, conditions: readonly Condition[], s: Scope): string {
+  if (conditions.length === 0) return combine === 'any' ? 'false' : 'true';
+  const tests = conditions.map((c) => renderTest(c, s));
+  if (combine === 'none') return tests.length === 1 ? `not ${tests[0]}` : `not anyof(${tests.join(', ')})`;
+  if (tests.length === 1) return tests[0]!;
+  return `${combine === 'all' ? 'allof' : 'anyof'}(${tests.join(', ')})`;
+}
+
+/** Whether a condition reads auth results or the spam score (the whitelist exempts those). */
+export function readsSpamVerdict(c: Condition): boolean {
+  switch (c.kind) {
+    case 'auth':
+    case 'spam-score':
+      return true;
+    case 'not':
+      return readsSpamVerdict(c.condition);
+    case 'group':
+      return c.conditions.some(readsSpamVerdict);
+    default:
+      return false;
+  }
+}
