@@ -3,7 +3,7 @@
 // writes, a CSRF token; `/api/admin/*` additionally requires the admin role.
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { databasePath } from './config/paths.js';
 import type { Config } from './config/schema.js';
 import { csrfForWrites, registerSessions, requireAdmin, requireUser } from './plugins/auth.js';
 import { registerErrorHandling } from './plugins/errors.js';
@@ -35,10 +35,6 @@ export interface BuildOptions {
 
 /** Never log passwords, cookies or CSRF tokens. */
 export const REDACT = ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'req.headers.authorization', 'res.headers["set-cookie"]', '*.password', 'password'];
-
-export function databasePath(config: Config): string {
-  return join(config.server.dataDir, 'sievewright.db');
-}
 
 export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const { config } = opts;

@@ -1,8 +1,8 @@
 // `sievewright backup FILE [--config FILE]`: a consistent copy of the live
 // database through SQLite's online backup API (safe while the server runs).
 import { parseArgs } from 'node:util';
-import { databasePath } from '../app.js';
 import { ConfigError, loadConfig } from '../config/load.js';
+import { databasePath } from '../config/paths.js';
 import { backupDatabase } from '../store/backup.js';
 import { openDatabase } from '../store/db.js';
 import { EXIT_INPUT, EXIT_OK, EXIT_USAGE } from './command.js';
