@@ -7,12 +7,7 @@ import { getPolicy, savePolicy } from '../api/admin.js';
 import type { Policy } from '../api/types.js';
 import { ACTION_KINDS } from '../lib/words.js';
 import { base } from '../ui/styles.js';
-
-const DOMAIN = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i;
-
-export function domainProblems(domains: readonly string[]): string[] {
-  return domains.filter((d) => !DOMAIN.test(d)).map((d) => `“${d}” is not a domain name.`);
-}
+import { domainProblems } from '../lib/checks.js';
 
 @customElement('sw-admin-policy')
 export class AdminPolicy extends LitElement {

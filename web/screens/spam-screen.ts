@@ -5,15 +5,7 @@ import { customElement, property } from 'lit/decorators.js';
 import type { SpamSettings } from '../../grammar/model.js';
 import { base } from '../ui/styles.js';
 import { fireValue } from '../editors/events.js';
-
-export function thresholdMeaning(t: number): string {
-  if (!Number.isFinite(t) || t <= 0) return 'Choose a number above 0.';
-  if (t < 3) return `Very strict: mail scoring ${t} or more is treated as spam. Expect some wanted mail in Junk; check it often.`;
-  if (t < 5) return `Strict: mail scoring ${t} or more is treated as spam. Catches more spam, with a small risk of wanted mail in Junk.`;
-  if (t <= 6) return `Balanced (the usual setting): mail scoring ${t} or more is treated as spam.`;
-  if (t <= 10) return `Relaxed: only mail scoring ${t} or more is treated as spam. Less wanted mail in Junk, more spam in the Inbox.`;
-  return `Very relaxed: only mail scoring ${t} or more is treated as spam; most spam will reach your Inbox.`;
-}
+import { thresholdMeaning } from '../lib/checks.js';
 
 @customElement('sw-spam-screen')
 export class SpamScreen extends LitElement {

@@ -5,23 +5,9 @@ import { customElement, property } from 'lit/decorators.js';
 import type { Action } from '../../../grammar/model.js';
 import { base } from '../../ui/styles.js';
 import { fireValue } from '../events.js';
+import { forwardProblem } from '../../lib/checks.js';
 
 type Redirect = Extract<Action, { kind: 'redirect' }>;
-
-const ADDRESS = /^[^\s@"<>,;]+@[^\s@"<>,;]+\.[^\s@"<>,;]+$/;
-
-/** The problem with a forwarding address in words, or null when it is fine. */
-export function forwardProblem(address: string, allowedDomains: readonly string[] | null): string | null {
-  const a = address.trim();
-  if (a === '') return 'Type the address to forward to.';
-  if (!ADDRESS.test(a)) return `“${a}” is not an email address (it should look like name@example.org).`;
-  if (allowedDomains && allowedDomains.length > 0) {
-    const domain = a.slice(a.lastIndexOf('@') + 1).toLowerCase();
-    const ok = allowedDomains.some((d) => domain === d.toLowerCase() || domain.endsWith(`.${d.toLowerCase()}`));
-    if (!ok) return `Your administrator only allows forwarding to ${allowedDomains.join(', ')}.`;
-  }
-  return null;
-}
 
 @customElement('sw-redirect-action')
 export class RedirectAction extends LitElement {

@@ -5,18 +5,9 @@ import { customElement, property } from 'lit/decorators.js';
 import type { Action, Vacation } from '../../../grammar/model.js';
 import { base } from '../../ui/styles.js';
 import { fireValue } from '../events.js';
+import { vacationProblems } from '../../lib/checks.js';
 
 type VacationAction = Extract<Action, { kind: 'vacation' }>;
-
-/** Problems with a vacation in words (empty when it is fine). */
-export function vacationProblems(v: Vacation): string[] {
-  const out: string[] = [];
-  if (v.message.trim() === '') out.push('Write the reply message.');
-  if (v.start && v.end && v.end < v.start) out.push('The last day cannot be before the first day.');
-  if (v.days !== undefined && (!Number.isInteger(v.days) || v.days < 1 || v.days > 365))
-    out.push('Reply to the same sender at most once every 1 to 365 days.');
-  return out;
-}
 
 @customElement('sw-vacation-action')
 export class VacationActionEditor extends LitElement {

@@ -1,0 +1,44 @@
+// Field checks the editors show inline, in words, as the user types. They
+// are about what a person typed into one field; whole-rule checks come from
+// grammar/validate.ts (see problems.ts).
+import type { Vacation } from '../../grammar/model.js';
+
+const ADDRESS = /^[^\s@"<>,;]+@[^\s@"<>,;]+\.[^\s@"<>,;]+$/;
+
+/** The problem with a forwarding address in words, or null when it is fine. */
+export function forwardProblem(address: string, allowedDomains: readonly string[] | null): string | null {
+  const a = address.trim();
+  if (a === '') return 'Type the address to forward to.';
+  if (!ADDRESS.test(a)) return `“${a}” is not an email address (it should look like name@example.org).`;
+  if (allowedDomains && allowedDomains.length > 0) {
+    const domain = a.slice(a.lastIndexOf('@') + 1).toLowerCase();
+    const ok = allowedDomains.some((d) => domain === d.toLowerCase() || domain.endsWith(`.${d.toLowerCase()}`));
+    if (!ok) return `Your administrator only allows forwarding to ${allowedDomains.join(', ')}.`;
+  }
+  return null;
+}
+
+/** Problems with a vacation in words (empty when it is fine). */
+export function vacationProblems(v: Vacation): string[] {
+  const out: string[] = [];
+  if (v.message.trim() === '') out.push('Write the reply message.');
+  if (v.start && v.end && v.end < v.start) out.push('The last day cannot be before the first day.');
+  if (v.days !== undefined && (!Number.isInteger(v.days) || v.days < 1 || v.days > 365))
+    out.push('Reply to the same sender at most once every 1 to 365 days.');
+  return out;
+}
+
+export function thresholdMeaning(t: number): string {
+  if (!Number.isFinite(t) || t <= 0) return 'Choose a number above 0.';
+  if (t < 3) return `Very strict: mail scoring ${t} or more is treated as spam. Expect some wanted mail in Junk; check it often.`;
+  if (t < 5) return `Strict: mail scoring ${t} or more is treated as spam. Catches more spam, with a small risk of wanted mail in Junk.`;
+  if (t <= 6) return `Balanced (the usual setting): mail scoring ${t} or more is treated as spam.`;
+  if (t <= 10) return `Relaxed: only mail scoring ${t} or more is treated as spam. Less wanted mail in Junk, more spam in the Inbox.`;
+  return `Very relaxed: only mail scoring ${t} or more is treated as spam; most spam will reach your Inbox.`;
+}
+
+const DOMAIN = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i;
+
+export function domainProblems(domains: readonly string[]): string[] {
+  return domains.filter((d) => !DOMAIN.test(d)).map((d) => `“${d}” is not a domain name.`);
+}
