@@ -1,12 +1,13 @@
 // One unit of a script (an if/elsif/else chain or a bare action) -> model
 // rules, or a refusal with the reason the unit stays verbatim. All or
 // nothing: a rule is never imported with a test or an action left out.
+import { readsSpamVerdict } from '../emit/sieve/tests.js';
 import type { Combine, Condition, Rule } from '../model.js';
-import type { SieveComment, SieveCommand } from '../sieve-ast.js';
-import { convertActions, type ActionContext } from './sieve-actions.js';
+import type { SieveArgument, SieveComment, SieveCommand, SieveTest } from '../sieve-ast.js';
+import { convertActions, vacationWindow, type ActionContext } from './sieve-actions.js';
 import { ok, refuse, type Outcome } from './sieve-args.js';
 import { parseSieveTest } from './sieve-parse.js';
-import { usesSubstitution } from './sieve-requires.js';
+import { literalValue, unwrapExemption } from './sieve-own.js';
 import { convertTest, type SpecialTest } from './sieve-tests.js';
 import type { Unit } from './sieve-units.js';
 
@@ -15,22 +16,41 @@ export interface RuleContext {
   special?: SpecialTest;
   /** The script requires "variables" or "encoded-character": `${` in a string is not literal. */
   substitutes: boolean;
+  /** The script defines the emitter's `sw_dollar` variable. */
+  dollarDefined: boolean;
+  /**
+   * The script remembers the whitelist verdict (sievewright's own output):
+   * rules wrapped in the exemption are unwrapped, and a rule reading the
+   * spam verdict without it was a locked one.
+   */
+  whitelistRemembered: boolean;
 }
 
 interface Branch {
   enabled: boolean;
   condition: Condition;
   /** The comment holding a disabled rule's test, which the rule itself represents. */
-  consumed?: SieveComment;
+  consumed?: SieveComment[];
+  exempted?: boolean;
 }
 
-export function convertUnit(unit: Unit, name: string, ctx: RuleContext): Outcome<Rule[]> {
-  if (ctx.substitutes && usesSubstitution(unit.commands)) return refuse('a string with ${...} that the script expands');
+export function convertUnit(original: Unit, name: string, ctx: RuleContext): Outcome<Rule[]> {
+  const commands = ctx.substitutes ? literalCommands(original.commands, ctx.dollarDefined) : original.commands;
+  if (commands === null) return refuse('a string with ${...} that the script expands');
+  const unit = { ...original, commands };
   if (unit.kind === 'command') {
     const actions = convertActions(unit.commands, ctx.actions);
     if (!actions.ok) return actions;
     if (unit.inner.length > 0) return refuse('comments inside the command would be lost');
     return ok([{ name, enabled: true, combine: 'all', conditions: [{ kind: 'always' }], actions: actions.value }]);
+  }
+  const only = unit.commands[0]!;
+  if (unit.commands.length === 1 && only.tests.length === 1 && vacationWindow(only.tests[0]!)) {
+    // A vacation bounded by dates (Roundcube's shape): the window is part of the vacation.
+    const actions = convertActions(unit.commands, ctx.actions);
+    if (actions.ok && unit.inner.length === 0) {
+      return ok([{ name, enabled: true, combine: 'all', conditions: [{ kind: 'always' }], actions: actions.value }]);
+    }
   }
   return convertChain(unit, name, ctx);
 }
@@ -46,7 +66,7 @@ function convertChain(unit: Unit, name: string, ctx: RuleContext): Outcome<Rule[
     if (!branch.ok) return branch;
     branches.push(branch.value);
   }
-  const consumed = new Set(branches.map((b) => b.consumed).filter((c) => c !== undefined));
+  const consumed = new Set(branches.flatMap((b) => b.consumed ?? []));
   if (unit.inner.some((c) => !consumed.has(c))) return refuse('comments inside the rule would be lost');
   if (branches.length > 1 && branches.some((b) => !b.enabled)) return refuse('a disabled branch in an if/elsif chain');
 
@@ -59,12 +79,14 @@ function convertChain(unit: Unit, name: string, ctx: RuleContext): Outcome<Rule[
     const earlier = branches.slice(0, i).map((b): Condition => ({ kind: 'not', condition: b.condition }));
     const own = branches[i];
     const shape = earlier.length === 0 && own ? topLevel(own.condition) : { combine: 'all' as Combine, conditions: [...earlier, ...(own ? [own.condition] : [])] };
+    const locked = ctx.whitelistRemembered && own?.enabled === true && !own.exempted && shape.conditions.some(readsSpamVerdict);
     rules.push({
       name: i === 0 ? name : `${name} (${own ? 'elsif' : 'else'} ${i})`,
       enabled: own?.enabled ?? true,
       combine: shape.combine,
       conditions: shape.conditions,
       actions: actions.value,
+      ...(locked ? { locked } : {}),
     });
   }
   return ok(rules);
@@ -76,17 +98,21 @@ function readBranch(cmd: SieveCommand, inner: readonly SieveComment[], ctx: Rule
     return refuse(`malformed '${cmd.name}'`);
   }
   if (test.name.toLowerCase() === 'false' && test.arguments.length === 0) {
-    // Roundcube disables a rule as `if false # <its test>`.
-    const kept = inner.find((c) => c.style === 'hash' && c.loc.start.offset >= test.loc.end.offset && c.loc.start.line === test.loc.end.line);
-    if (!kept) return refuse("'if false' without the disabled rule's test");
-    const parsed = parseSieveTest(kept.text);
-    if (!parsed.value) return refuse('the disabled rule\'s test does not parse');
-    if (ctx.substitutes && usesSubstitution([{ ...cmd, tests: [parsed.value] }])) return refuse('a string with ${...} that the script expands');
-    const condition = convertTest(parsed.value, ctx.special);
+    // Roundcube disables a rule as `if false # <its test>`; sievewright
+    // continues a test spanning lines with `# ` on each following line.
+    const blockStart = cmd.block[0]?.loc.start.offset ?? cmd.loc.end.offset;
+    const kept = inner.filter((c) => c.style === 'hash' && c.loc.start.offset >= test.loc.end.offset && c.loc.start.offset < blockStart);
+    if (kept[0]?.loc.start.line !== test.loc.end.line) return refuse("'if false' without the disabled rule's test");
+    const parsed = parseSieveTest(kept.map((c) => c.text.replace(/^ /, '')).join('\n'));
+    if (!parsed.value) return refuse("the disabled rule's test does not parse");
+    const literal = ctx.substitutes ? literalTest(parsed.value, ctx.dollarDefined) : parsed.value;
+    if (literal === null) return refuse('a string with ${...} that the script expands');
+    const condition = convertTest(literal, ctx.special);
     return condition.ok ? ok({ enabled: false, condition: condition.value, consumed: kept }) : condition;
   }
-  const condition = convertTest(test, ctx.special);
-  return condition.ok ? ok({ enabled: true, condition: condition.value }) : condition;
+  const unwrapped = ctx.whitelistRemembered ? unwrapExemption(test) : null;
+  const condition = convertTest(unwrapped ?? test, ctx.special);
+  return condition.ok ? ok({ enabled: true, condition: condition.value, exempted: unwrapped !== null }) : condition;
 }
 
 /** How a rule's own test reads as the model's top-level combine and conditions. */
@@ -96,4 +122,50 @@ function topLevel(c: Condition): { combine: Combine; conditions: Condition[] } {
     return { combine: 'none', conditions: c.condition.conditions };
   }
   return { combine: 'all', conditions: [c] };
+}
+
+// Strings as the script means them when `${` is substituted; null when one
+// would expand into something other than its literal text.
+export function literalCommands(commands: readonly SieveCommand[], dollarDefined: boolean): SieveCommand[] | null {
+  const out: SieveCommand[] = [];
+  for (const c of commands) {
+    const args = literalArgs(c.arguments, dollarDefined);
+    const tests = c.tests.map((t) => literalTest(t, dollarDefined));
+    const block = c.block === null ? null : literalCommands(c.block, dollarDefined);
+    if (args === null || tests.includes(null) || (c.block !== null && block === null)) return null;
+    out.push({ ...c, arguments: args, tests: tests as SieveTest[], block });
+  }
+  return out;
+}
+
+function literalTest(t: SieveTest, dollarDefined: boolean): SieveTest | null {
+  // The exemption reads the whitelist variable on purpose.
+  const unwrapped = unwrapExemption(t);
+  if (unwrapped) {
+    const inner = literalTest(unwrapped, dollarDefined);
+    return inner && { ...t, tests: [t.tests[0]!, inner] };
+  }
+  const args = literalArgs(t.arguments, dollarDefined);
+  const tests = t.tests.map((x) => literalTest(x, dollarDefined));
+  if (args === null || tests.includes(null)) return null;
+  return { ...t, arguments: args, tests: tests as SieveTest[] };
+}
+
+function literalArgs(args: readonly SieveArgument[], dollarDefined: boolean): SieveArgument[] | null {
+  const out: SieveArgument[] = [];
+  for (const a of args) {
+    if (a.type === 'string') {
+      const value = literalValue(a, dollarDefined);
+      if (value === null) return null;
+      out.push({ ...a, value });
+    } else if (a.type === 'string-list') {
+      const items = a.items.map((s) => {
+        const value = literalValue(s, dollarDefined);
+        return value === null ? null : { ...s, value };
+      });
+      if (items.includes(null)) return null;
+      out.push({ ...a, items: items as typeof a.items });
+    } else out.push(a);
+  }
+  return out;
 }

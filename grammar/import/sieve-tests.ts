@@ -108,6 +108,9 @@ function convertAddress(t: SieveTest): Outcome<Condition> {
   const part = addressPart(args.value);
   const unknown = headers.find((h) => !ADDRESS_HEADERS.includes(h as AddressHeader));
   if (unknown !== undefined) return refuse(`'address' on header '${unknown}'`);
+  if (headers.length === ADDRESS_HEADERS.length && new Set(headers).size === ADDRESS_HEADERS.length) {
+    return ok({ kind: 'address', header: 'any', part, test: test.value });
+  }
   return ok(anyOf([...new Set(headers)].map((h) => ({ kind: 'address', header: h as AddressHeader, part, test: test.value }))));
 }
 

@@ -3,13 +3,20 @@
 // model lacks, comments, constructs whose meaning would change) is kept as a
 // verbatim RawBlock at its position, with the capabilities it needs. The
 // report says, with lines, what became which.
+//
+// A script sievewright wrote (it starts with the emitter's header comment) is
+// read by its `# rule:[NAME]` markers: the text between two markers is one
+// rule or one raw block, so our own output imports back to the same script.
 import type { Diagnostic } from '../diagnostics.js';
+import { SCRIPT_HEADER } from '../emit/sieve.js';
+import { DOLLAR_SETUP } from '../emit/sieve-strings.js';
 import type { SieveLimits } from '../limits.js';
 import { emptyRuleSet, type RawBlock, type Rule, type RuleItem, type RuleSet } from '../model.js';
 import { stringValues, type SieveComment, type SieveScript } from '../sieve-ast.js';
+import { ownTest, readBlocklist, readWhitelist, type OwnShapes } from './sieve-own.js';
 import { parseSieve } from './sieve-parse.js';
 import { requiresFor, touchesFlags } from './sieve-requires.js';
-import { convertUnit, type RuleContext } from './sieve-rules.js';
+import { convertUnit, literalCommands, type RuleContext } from './sieve-rules.js';
 import { splitUnits, type Unit } from './sieve-units.js';
 
 export interface ImportReportEntry {
@@ -27,6 +34,8 @@ export interface SieveImportResult {
 }
 
 const RULE_MARKER = /^ ?rule:\[(.*)\]\s*$/;
+const WHITELIST_MARKER = ' sievewright:whitelist';
+const BLOCKLIST_MARKER = ' sievewright:blocklist';
 
 export function importSieve(text: string, opts: { limits?: Partial<SieveLimits> } = {}): SieveImportResult {
   const parsed = parseSieve(text, opts.limits);
@@ -43,11 +52,19 @@ interface RawPiece {
   commands: Unit['commands'];
 }
 
+/** A top-level comment or unit, in source order. */
+type Item = { comment: SieveComment } | { unit: Unit };
+
+const startOf = (i: Item): number => ('unit' in i ? i.unit.start : i.comment.loc.start.offset);
+const endOf = (i: Item): number => ('unit' in i ? i.unit.end : i.comment.loc.end.offset);
+
 class Importer {
-  private readonly items: RuleItem[] = [];
+  private readonly ruleSet = emptyRuleSet();
+  private readonly items: RuleItem[] = this.ruleSet.rules;
   private readonly report: ImportReportEntry[] = [];
   private readonly requires: string[];
   private readonly ctx: RuleContext;
+  private readonly own: OwnShapes = {};
   private pending: RawPiece | null = null;
   /** Offset where each line starts, for reporting lines of verbatim blocks. */
   private readonly lineStarts: number[] = [0];
@@ -59,34 +76,141 @@ class Importer {
       .flatMap((c) => stringValues(c.arguments[0]) ?? []);
     const lower = new Set(this.requires.map((r) => r.toLowerCase()));
     this.ctx = {
-      actions: { flagsTouched: false },
+      actions: { flagsTouched: false, junkFolders: new Set() },
       substitutes: lower.has('variables') || lower.has('encoded-character'),
+      dollarDefined: false,
+      whitelistRemembered: false,
     };
   }
 
   run(): SieveImportResult {
     const { units, trailing } = splitUnits(this.script);
+    const items: Item[] = [];
+    for (const unit of units) items.push(...unit.leading.map((comment) => ({ comment })), { unit });
+    items.push(...trailing.map((comment) => ({ comment })));
+    const first = this.script.comments[0];
+    if (first && `#${first.text}` === SCRIPT_HEADER && first.loc.start.offset === 0) this.runOwn(items.slice(1));
+    else this.runForeign(units, trailing);
+    this.flush();
+    const [junk] = this.ctx.actions.junkFolders;
+    if (junk !== undefined) this.ruleSet.settings.junkFolder = junk;
+    if (this.own.authservId !== undefined) this.ruleSet.settings.trustedAuthservId = this.own.authservId;
+    return { ruleSet: this.ruleSet, report: this.report, diagnostics: [] };
+  }
+
+  private runForeign(units: Unit[], trailing: SieveComment[]): void {
     for (const unit of units) {
-      if (unit.kind === 'require' && unit.inner.length === 0 && stringValues(unit.commands[0]!.arguments[0]) !== null) {
+      if (this.isRequire(unit)) {
         this.comments(unit.leading);
         continue;
       }
       const { name, rest } = this.ruleName(unit.leading);
-      const rules = convertUnit(unit, name ?? this.defaultName(unit), this.ctx);
-      if (rules.ok) {
-        this.comments(rest);
-        this.flush();
-        for (const rule of rules.value) this.addRule(rule, unit);
-      } else {
-        this.keepRaw({ start: rest[0]?.loc.start.offset ?? unit.start, end: unit.end, reason: rules.reason, commands: unit.commands, ...(name !== undefined ? { name } : {}) });
-      }
-      if (touchesFlags(unit.commands)) this.ctx.actions.flagsTouched = true;
+      this.convert(unit, name, rest[0]?.loc.start.offset ?? unit.start);
     }
     this.comments(trailing);
+  }
+
+  /** Imports one unit as rules, or keeps it (from `rawStart`) verbatim. */
+  private convert(unit: Unit, name: string | undefined, rawStart: number): void {
+    const rules = convertUnit(unit, name || this.defaultName(unit), { ...this.ctx, special: ownTest(this.own) });
+    if (rules.ok) {
+      this.comments(unit.leading.filter((c) => !RULE_MARKER.test(c.text) && c.loc.start.offset >= rawStart));
+      this.flush();
+      for (const rule of rules.value) this.addRule(rule, unit);
+    } else {
+      this.keepRaw({ start: rawStart, end: unit.end, reason: rules.reason, commands: unit.commands, ...(name ? { name } : {}) });
+    }
+    if (touchesFlags(unit.commands)) this.ctx.actions.flagsTouched = true;
+  }
+
+  /** sievewright's own layout: header, requires, whitelist, blocklist, then marked rules. */
+  private runOwn(items: Item[]): void {
+    let i = 0;
+    let lockedSection = true;
+    while (i < items.length) {
+      const item = items[i]!;
+      if ('unit' in item) {
+        if (this.isRequire(item.unit)) i++;
+        else if (this.text.slice(item.unit.start, item.unit.end) === DOLLAR_SETUP) {
+          this.ctx.dollarDefined = true;
+          i++;
+        } else {
+          this.convert(item.unit, undefined, item.unit.start);
+          i++;
+        }
+        continue;
+      }
+      const text = item.comment.text;
+      const next = items[i + 1];
+      if (text === WHITELIST_MARKER && next && 'unit' in next) {
+        const entries = readWhitelist(next.unit.commands[0]!, this.own);
+        if (entries && next.unit.commands.length === 1) {
+          this.ruleSet.whitelist.push(...entries);
+          this.ctx.whitelistRemembered = true;
+          i += 2;
+          continue;
+        }
+      }
+      if (text === BLOCKLIST_MARKER) {
+        lockedSection = false;
+        i++;
+        for (let n = items[i]; n && 'unit' in n && n.unit.commands.length === 1; n = items[++i]) {
+          const literal = this.ctx.substitutes ? literalCommands(n.unit.commands, this.ctx.dollarDefined) : n.unit.commands;
+          const entries = literal && readBlocklist(literal[0]!, this.ctx.actions.junkFolders);
+          if (!entries) break;
+          this.ruleSet.blocklist.push(...entries);
+          for (const c of n.unit.commands) if (touchesFlags([c])) this.ctx.actions.flagsTouched = true;
+        }
+        continue;
+      }
+      const marker = RULE_MARKER.exec(text);
+      if (!marker) {
+        this.comments([item.comment]);
+        i++;
+        continue;
+      }
+      let j = i + 1;
+      while (j < items.length && !this.isMarker(items[j]!)) j++;
+      this.region(item.comment, marker[1]!, items.slice(i + 1, j), lockedSection);
+      i = j;
+    }
+  }
+
+  private isMarker(item: Item): boolean {
+    if (!('comment' in item) || item.comment.style !== 'hash') return false;
+    const t = item.comment.text;
+    return RULE_MARKER.test(t) || t === WHITELIST_MARKER || t === BLOCKLIST_MARKER;
+  }
+
+  /** The text after one `# rule:[NAME]` marker: a rule in the emitter's layout, or a raw block. */
+  private region(marker: SieveComment, name: string, items: Item[], locked: boolean): void {
+    const only = items.length === 1 ? items[0] : undefined;
+    if (only && 'unit' in only && only.unit.kind === 'chain' && only.unit.commands.length === 1 && this.hasRuleLayout(only.unit)) {
+      const count = this.items.length;
+      this.convert(only.unit, name, only.unit.start);
+      if (locked) for (const r of this.items.slice(count)) if (!('kind' in r)) (r as Rule).locked = true;
+      return;
+    }
     this.flush();
-    const ruleSet = emptyRuleSet();
-    ruleSet.rules = this.items;
-    return { ruleSet, report: this.report, diagnostics: [] };
+    const start = items[0] ? startOf(items[0]) : marker.loc.end.offset;
+    const end = items.length > 0 ? endOf(items[items.length - 1]!) : start;
+    const commands = items.flatMap((x) => ('unit' in x ? x.unit.commands : []));
+    this.keepRaw({ start, end, reason: 'raw block', commands, ...(name !== '' ? { name } : {}) });
+    this.flush();
+    for (const x of items) if ('unit' in x && touchesFlags(x.unit.commands)) this.ctx.actions.flagsTouched = true;
+  }
+
+  /** `if TEST` then `{` and `}` each alone on a line, as the emitter writes rules. */
+  private hasRuleLayout(unit: Unit): boolean {
+    const cmd = unit.commands[0]!;
+    const test = cmd.tests[0];
+    if (!test) return false;
+    const after = this.text.slice(test.loc.end.offset, unit.end);
+    return /^( #[^\n]*)?(\n#[^\n]*)*\n\{\n/.test(after) && /\n\}$/.test(after);
+  }
+
+  private isRequire(unit: Unit): boolean {
+    return unit.kind === 'require' && unit.inner.length === 0 && stringValues(unit.commands[0]!.arguments[0]) !== null;
   }
 
   /** The last `# rule:[NAME]` marker names the unit; other comments stay verbatim. */

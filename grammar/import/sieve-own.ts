@@ -1,0 +1,165 @@
+// Reading back what sievewright's own emitter (grammar/emit/sieve.ts) writes
+// beyond plain rules: auth-result and spam-score regexes, the whitelist
+// verdict, the blocklist, the whitelist exemption of rules, and `${`
+// written as `${sw_dollar}{`. Each shape is recognised by regenerating it
+// with the emitter's own functions and comparing, so a look-alike written by
+// hand is never mistaken for one.
+import type { AuthMethod, AuthResult, BlocklistEntry, BlockAction, Condition, WhitelistEntry } from '../model.js';
+import { AUTH_RESULTS_HEADER, authPassForDomainRegexes, authResultRegex, domainGlobRegex } from '../emit/sieve/auth.js';
+import { BLOCKLIST_REJECT_REASON, WHITELIST_VARIABLE } from '../emit/sieve/sender-lists.js';
+import { SPAM_STATUS_HEADER, spamScoreRegex } from '../emit/sieve/spam-score.js';
+import { DOLLAR_VARIABLE } from '../emit/sieve-strings.js';
+import { stringValues, type SieveArgument, type SieveCommand, type SieveString, type SieveTest } from '../sieve-ast.js';
+import { convertActions } from './sieve-actions.js';
+import { ok, refuse, type Outcome } from './sieve-args.js';
+
+export interface OwnShapes {
+  /** The trusted authserv-id, once an auth regex revealed it. */
+  authservId?: string;
+}
+
+const METHODS: readonly AuthMethod[] = ['dmarc', 'dkim', 'spf'];
+const RESULTS: readonly AuthResult[] = ['pass', 'fail', 'softfail', 'neutral', 'none', 'temperror', 'permerror'];
+const AUTHSERV_PREFIX = /^\^\[\[:space:\]\]\*(.*?)\(\[\[:space:\]\]\+\[0-9\]\+\)\?\[\[:space:\]\]\*;/;
+
+/** `header :regex NAME KEY` with exactly that shape: the KEY strings, else null. */
+function regexKeys(t: SieveTest, header: string): string[] | null {
+  const [tag, name, keys] = t.arguments;
+  if (t.name.toLowerCase() !== 'header' || t.arguments.length !== 3 || t.tests.length > 0) return null;
+  if (tag?.type !== 'tag' || tag.name.toLowerCase() !== 'regex' || name?.type !== 'string' || name.value !== header) return null;
+  return stringValues(keys);
+}
+
+function authservIdOf(regex: string): string | null {
+  const m = AUTHSERV_PREFIX.exec(regex);
+  return m ? m[1]!.replace(/\\(.)/g, '$1') : null;
+}
+
+function learnAuthservId(own: OwnShapes, id: string): boolean {
+  if (own.authservId !== undefined && own.authservId !== id) return false;
+  own.authservId = id;
+  return true;
+}
+
+/** The emitter's auth-result and spam-score tests. */
+export function ownTest(own: OwnShapes): (t: SieveTest) => Outcome<Condition> | null {
+  return (t) => {
+    const auth = regexKeys(t, AUTH_RESULTS_HEADER);
+    if (auth?.length === 1) {
+      const id = authservIdOf(auth[0]!);
+      for (const method of METHODS) {
+        for (const result of RESULTS) {
+          if (id !== null && authResultRegex(id, method, result) === auth[0]) {
+            return learnAuthservId(own, id) ? ok({ kind: 'auth', method, result }) : refuse('a second trusted authserv-id');
+          }
+        }
+      }
+    }
+    const spam = regexKeys(t, SPAM_STATUS_HEADER);
+    if (spam?.length === 1) {
+      const atLeast = spamThreshold(spam[0]!);
+      if (atLeast !== null) return ok({ kind: 'spam-score', atLeast });
+    }
+    return null;
+  };
+}
+
+function spamThreshold(regex: string): number | null {
+  const positive = /score=\((\d+)\\\.\[(\d)-9\]\|/.exec(regex);
+  const negative = /score=\(\[0-9\]\+\\\.\[0-9\]\|-(\d+)\\\.\[0-(\d)\]/.exec(regex);
+  const m = positive ?? negative;
+  if (!m) return null;
+  const tenths = (Number(m[1]) * 10 + Number(m[2])) * (positive ? 1 : -1);
+  return spamScoreRegex(tenths / 10) === regex ? tenths / 10 : null;
+}
+
+/** `string :is "${sw_whitelisted}" "1"`: the remembered whitelist verdict. */
+export function isWhitelistedTest(t: SieveTest | undefined): boolean {
+  if (t?.name.toLowerCase() !== 'string' || t.arguments.length !== 3) return false;
+  const [tag, variable, value] = t.arguments;
+  return tag?.type === 'tag' && tag.name.toLowerCase() === 'is' && variable?.type === 'string'
+    && variable.value === `\${${WHITELIST_VARIABLE}}` && value?.type === 'string' && value.value === '1';
+}
+
+/** `allof(not WHITELISTED, TEST)` -> TEST, the emitter's exemption of a rule. */
+export function unwrapExemption(t: SieveTest): SieveTest | null {
+  const [not, inner] = t.tests;
+  if (t.name.toLowerCase() !== 'allof' || t.tests.length !== 2 || !not || !inner) return null;
+  return not.name.toLowerCase() === 'not' && isWhitelistedTest(not.tests[0]) ? inner : null;
+}
+
+function fromPatterns(t: SieveTest | undefined): string[] | null {
+  if (!t || t.name.toLowerCase() !== 'address' || t.arguments.length !== 4) return null;
+  const [all, matches, from, keys] = t.arguments;
+  const isTag = (a: SieveArgument | undefined, n: string) => a?.type === 'tag' && a.name.toLowerCase() === n;
+  if (!isTag(all, 'all') || !isTag(matches, 'matches') || from?.type !== 'string' || from.value !== 'from') return null;
+  // The emitter doubles backslashes so `:matches` reads them literally.
+  return stringValues(keys)?.map((k) => k.replace(/\\\\/g, '\\')) ?? null;
+}
+
+/** `if WHITELIST { set "sw_whitelisted" "1"; }` -> the whitelist entries. */
+export function readWhitelist(cmd: SieveCommand, own: OwnShapes): WhitelistEntry[] | null {
+  const set = cmd.block?.[0];
+  const test = cmd.tests[0];
+  if (cmd.name.toLowerCase() !== 'if' || cmd.block?.length !== 1 || !test || set?.name.toLowerCase() !== 'set') return null;
+  const [name, value] = set.arguments;
+  if (name?.type !== 'string' || name.value !== WHITELIST_VARIABLE || value?.type !== 'string' || value.value !== '1') return null;
+  const parts = test.name.toLowerCase() === 'anyof' && test.testList ? test.tests : [test];
+  const entries: WhitelistEntry[] = [];
+  for (const part of parts) {
+    const plain = fromPatterns(part);
+    if (plain) {
+      entries.push(...plain.map((pattern) => ({ pattern, authenticated: false })));
+      continue;
+    }
+    const authenticated = readAuthenticated(part, own);
+    if (!authenticated) return null;
+    entries.push(...authenticated);
+  }
+  return entries;
+}
+
+function readAuthenticated(t: SieveTest, own: OwnShapes): WhitelistEntry[] | null {
+  const [address, header] = t.tests;
+  const patterns = fromPatterns(address);
+  const regexes = header ? regexKeys(header, AUTH_RESULTS_HEADER) : null;
+  if (t.name.toLowerCase() !== 'allof' || t.tests.length !== 2 || !patterns || !regexes?.[0]) return null;
+  const id = authservIdOf(regexes[0]);
+  const domain = patterns[0]!.slice(patterns[0]!.lastIndexOf('@') + 1).toLowerCase();
+  if (id === null || !learnAuthservId(own, id)) return null;
+  const expected = authPassForDomainRegexes(id, domainGlobRegex(domain));
+  if (expected.length !== regexes.length || expected.some((r, i) => r !== regexes[i])) return null;
+  return patterns.map((pattern) => ({ pattern, authenticated: true }));
+}
+
+/** One `if` of the emitter's blocklist -> its entries, or null. */
+export function readBlocklist(cmd: SieveCommand, junkFolders: Set<string>): BlocklistEntry[] | null {
+  const test = cmd.tests[0];
+  if (cmd.name.toLowerCase() !== 'if' || cmd.tests.length !== 1 || !test || !cmd.block) return null;
+  const patterns = fromPatterns(unwrapExemption(test) ?? test);
+  const actions = convertActions(cmd.block, { flagsTouched: false, junkFolders });
+  if (!patterns || !actions.ok || actions.value.length !== 2 || actions.value[1]?.kind !== 'stop') return null;
+  const first = actions.value[0]!;
+  let action: BlockAction | null = null;
+  if (first.kind === 'discard') action = 'discard';
+  else if (first.kind === 'reject' && first.reason === BLOCKLIST_REJECT_REASON) action = 'reject';
+  else if (first.kind === 'fileinto' && cmd.block.some((c) => c.name.toLowerCase() === 'removeflag')) action = 'junk';
+  return action ? patterns.map((pattern) => ({ pattern, action: action! })) : null;
+}
+
+const DOLLAR_FORMS = [`\${${DOLLAR_VARIABLE}}`, '${hex:24}'];
+
+/**
+ * A string as the script means it when `${` is substituted: the emitter's
+ * escapes of a literal `${` are undone; any other `${` would expand, so the
+ * string is refused.
+ */
+export function literalValue(s: SieveString, dollarDefined: boolean): string | null {
+  if (!s.value.includes('${')) return s.value;
+  for (const form of DOLLAR_FORMS) {
+    if (form === DOLLAR_FORMS[0] && !dollarDefined) continue;
+    const pieces = s.value.split(form);
+    if (pieces.length > 1 && pieces.every((p) => !p.includes('${'))) return pieces.join('$');
+  }
+  return null;
+}
