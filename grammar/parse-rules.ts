@@ -63,6 +63,8 @@ function readEntries(text: string, spans: WeakMap<object, Span>): { entries: Ent
 /** Lines that begin (at column 1) with a top-level keyword start a new block. */
 const BLOCK_START = /^(?:rule|raw|settings|whitelist|blocklist)(?![A-Za-z0-9_-])/gm;
 
+const BLOCK_AT = /^(?:rule|raw|settings|whitelist|blocklist)(?![A-Za-z0-9_-])/;
+
 function blockStarts(text: string): number[] {
   const starts = [0];
   for (const m of text.matchAll(BLOCK_START)) if (m.index > 0) starts.push(m.index);
@@ -89,8 +91,16 @@ function readChunk(text: string, from: number, to: number, spans: WeakMap<object
   } catch (err) {
     if (!(err instanceof GrammarSyntaxError)) throw err;
     const span = shift(err.location);
-    const message = err.expected ? expectedMessage(err.expected, describeFound(text, from + err.location.start.offset)) : err.message;
-    return { entries: [], diagnostic: { code: 'syntax', severity: 'error', message, start: span.start, end: span.end } };
+    const at = from + err.location.start.offset;
+    const found = foundToken(text, at);
+    const message = err.expected ? expectedMessage(err.expected, describeFound(found, at >= text.length)) : err.message;
+    // Underline the offending token, not just its first character.
+    const end = err.expected && found ? { line: span.start.line, column: span.start.column + found.length } : span.end;
+    const diagnostic: Diagnostic = { code: 'syntax', severity: 'error', message, start: span.start, end };
+    if (err.expected?.some((e) => e.type === 'literal' && e.text === '}') && BLOCK_AT.test(text.slice(at))) {
+      diagnostic.notes = ['the block before this line is missing its closing "}"'];
+    }
+    return { entries: [], diagnostic };
   }
 }
 
@@ -123,11 +133,13 @@ function withArticle(description: string): string {
   return /^[aeiou]/i.test(description) ? `an ${description}` : `a ${description}`;
 }
 
-function describeFound(text: string, offset: number): string {
-  if (offset >= text.length) return 'the end of the file';
-  const rest = text.slice(offset, offset + 200);
-  if (/^\r?\n/.test(rest)) return 'the end of the line';
-  const token = /^(?:"[^"\n]*"?|[A-Za-z0-9_-]+|[^\s])/u.exec(rest)?.[0] ?? rest.charAt(0);
+/** The word, string or character at the error; '' at a line or file end. */
+function foundToken(text: string, offset: number): string {
+  return /^(?:"[^"\r\n]*"?|[A-Za-z0-9_-]+|[^\s])/u.exec(text.slice(offset, offset + 200))?.[0] ?? '';
+}
+
+function describeFound(token: string, atEnd: boolean): string {
+  if (token === '') return atEnd ? 'the end of the file' : 'the end of the line';
   return `\`${token.length > 40 ? `${token.slice(0, 40)}...` : token}\``;
 }
 

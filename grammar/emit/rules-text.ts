@@ -123,11 +123,14 @@ function printRaw(raw: RawBlock): string {
   if (!raw.enabled) head.push('disabled');
   // `|` lines keep the script readable; content a text file cannot show
   // faithfully (CR, control characters, invisible separators) goes in a string.
-  if (UNPRINTABLE.test(raw.sieve)) return `${head.join(' ')} sieve ${quote(raw.sieve)}`;
+  if (RAW_UNSAFE.test(raw.sieve) || LONE_SURROGATE.test(raw.sieve)) return `${head.join(' ')} sieve ${quote(raw.sieve)}`;
   const lines = raw.sieve.split('\n').map((line) => (line === '' ? '  |' : `  | ${line}`));
   return `${head.join(' ')} {\n${lines.join('\n')}\n}`;
 }
 
+/** Characters `|` lines cannot carry faithfully (tab and line feed they can). */
+const RAW_UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** Characters written as escapes inside strings (besides `"` and `\`). */
 const UNPRINTABLE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]/;
 const PLAIN_STRING = /^[^"\\\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]*$/;
