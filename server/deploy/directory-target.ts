@@ -1,0 +1,77 @@
+// The embedded default target: writes the script and user_prefs straight
+// into the mail home tree Dovecot reads (`sieve = file:~/sieve;active=~/.dovecot.sieve`).
+// The script is `<sieveDir>/<scriptName>.sieve`, activated through the
+// active-script symlink; every write is atomic. A foreign active script (a
+// link elsewhere, or a plain file) is reported unless config says take over;
+// a plain file is then kept beside it, never deleted.
+import { promises as fs } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { ensureDir, replaceSymlink, writeFileAtomic } from './atomic-file.js';
+import { userPaths, type MailHomeLayout, type UserPaths } from './mail-home.js';
+import { DeployError, type DeployJob, type DeployOutcome, type DeployTarget } from './outcome.js';
+
+export interface DirectoryTargetOptions {
+  layout: MailHomeLayout;
+  scriptName: string;
+  takeOver: boolean;
+}
+
+type ActiveState = { kind: 'none' } | { kind: 'ours' } | { kind: 'foreign'; name: string; plainFile: boolean };
+
+export class DirectoryTarget implements DeployTarget {
+  readonly label: string;
+
+  constructor(private readonly opts: DirectoryTargetOptions) {
+    this.label = `directory:${opts.layout.home}`;
+  }
+
+  async deploy(job: DeployJob): Promise<DeployOutcome> {
+    const paths = userPaths(this.opts.layout, job.username);
+    const scriptPath = join(paths.sieveDir, `${this.opts.scriptName}.sieve`);
+    try {
+      const active = await this.activeState(paths, scriptPath);
+      if (active.kind === 'foreign' && !this.opts.takeOver) return { status: 'foreign-active', activeScript: active.name };
+      const owner = await ensureDir(paths.sieveDir);
+      await writeFileAtomic(scriptPath, job.sieve, owner);
+      if (active.kind === 'foreign' && active.plainFile) {
+        // Keep the user's own script: it moves aside, it is not overwritten.
+        await fs.rename(paths.activeLink, `${paths.activeLink}.before-sievewright`);
+      }
+      if (active.kind !== 'ours') await replaceSymlink(paths.activeLink, relative(dirname(paths.activeLink), scriptPath), owner);
+      await this.writePrefs(job.username, job.prefs);
+      return { status: 'deployed', scriptName: this.opts.scriptName };
+    } catch (e) {
+      throw asDeployError(e);
+    }
+  }
+
+  /** Writes only user_prefs (the ManageSieve target uses this: ManageSieve cannot carry it). */
+  async writePrefs(username: string, prefs: string): Promise<void> {
+    const paths = userPaths(this.opts.layout, username);
+    try {
+      const owner = await ensureDir(dirname(paths.prefs));
+      await writeFileAtomic(paths.prefs, prefs, owner);
+    } catch (e) {
+      throw asDeployError(e);
+    }
+  }
+
+  private async activeState(paths: UserPaths, scriptPath: string): Promise<ActiveState> {
+    const st = await fs.lstat(paths.activeLink).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return null;
+      throw e;
+    });
+    if (!st) return { kind: 'none' };
+    if (!st.isSymbolicLink()) return { kind: 'foreign', name: relative(paths.home, paths.activeLink), plainFile: true };
+    const target = resolve(dirname(paths.activeLink), await fs.readlink(paths.activeLink));
+    if (target === scriptPath) return { kind: 'ours' };
+    return { kind: 'foreign', name: relative(paths.home, target), plainFile: false };
+  }
+}
+
+function asDeployError(e: unknown): DeployError {
+  if (e instanceof DeployError) return e;
+  const err = e as NodeJS.ErrnoException;
+  // Disk full, permissions being fixed, an NFS hiccup: worth another try.
+  return new DeployError(`writing the mail home failed: ${err.message}`, 'io', true, undefined, { cause: e });
+}

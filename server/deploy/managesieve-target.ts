@@ -1,0 +1,71 @@
+// Deploys over ManageSieve as a master user acting for each user, following
+// the pipelined plan in activation.ts; user_prefs goes to the prefs
+// directory (ManageSieve cannot carry it), after the script is live.
+import { ManageSieveClient, type ConnectOptions } from '../managesieve/client.js';
+import { ManageSieveError } from '../managesieve/errors.js';
+import { planActivation } from './activation.js';
+import type { DirectoryTarget } from './directory-target.js';
+import { checkUsername } from './mail-home.js';
+import { DeployError, type DeployJob, type DeployOutcome, type DeployTarget } from './outcome.js';
+
+export interface ManageSieveTargetOptions {
+  endpoint: ConnectOptions;
+  /** The Dovecot master user; every login acts for the deployed user (SASL authzid). */
+  master: { username: string; password: string };
+  /** For servers offering only LOGIN: `user SEP master`. */
+  masterSeparator?: string;
+  scriptName: string;
+  takeOver: boolean;
+  /** Where user_prefs goes; null when SpamAssassin prefs are not deployed. */
+  prefs: Pick<DirectoryTarget, 'writePrefs'> | null;
+}
+
+export class ManageSieveTarget implements DeployTarget {
+  readonly label: string;
+
+  constructor(private readonly opts: ManageSieveTargetOptions) {
+    this.label = `managesieve:${opts.endpoint.host}:${opts.endpoint.port}`;
+  }
+
+  async deploy(job: DeployJob): Promise<DeployOutcome> {
+    checkUsername(job.username);
+    const outcome = await this.deployScript(job).catch((e: unknown) => {
+      throw asDeployError(e);
+    });
+    if (outcome.status === 'deployed' && this.opts.prefs) await this.opts.prefs.writePrefs(job.username, job.prefs);
+    return outcome;
+  }
+
+  private async deployScript(job: DeployJob): Promise<DeployOutcome> {
+    const { master, masterSeparator, scriptName, takeOver } = this.opts;
+    const client = await ManageSieveClient.connect(this.opts.endpoint);
+    try {
+      await client.authenticate(master.username, master.password, job.username, masterSeparator ? { masterSeparator } : {});
+      const plan = planActivation(await client.listScripts(), scriptName, takeOver);
+      if (plan.kind === 'foreign-active') return { status: 'foreign-active', activeScript: plan.activeScript };
+      // One round trip for the whole activation; see activation.ts for why order alone keeps it safe.
+      const steps: Array<Promise<unknown>> = [];
+      if (plan.clearFirst) steps.push(client.deleteScript(plan.newName));
+      steps.push(client.checkScript(job.sieve), client.putScript(plan.newName, job.sieve), client.setActive(plan.newName));
+      for (const old of plan.removeAfter) steps.push(client.deleteScript(old));
+      const results = await Promise.allSettled(steps);
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      return { status: 'deployed', scriptName: plan.newName };
+    } finally {
+      await client.logout();
+    }
+  }
+}
+
+function asDeployError(e: unknown): DeployError {
+  if (e instanceof DeployError) return e;
+  if (!(e instanceof ManageSieveError)) return new DeployError(String(e), 'server', true, undefined, { cause: e });
+  if (e.kind !== 'response') return new DeployError(`mail server unreachable: ${e.message}`, 'unreachable', true, undefined, { cause: e });
+  if (e.command === 'AUTHENTICATE') return new DeployError(e.message, 'auth', e.transient, undefined, { cause: e });
+  if (e.responseCode?.startsWith('QUOTA')) return new DeployError(e.message, 'quota', false, undefined, { cause: e });
+  if ((e.command === 'CHECKSCRIPT' || e.command === 'PUTSCRIPT') && !e.transient) {
+    return new DeployError(`the server rejected the script: ${e.serverText.trim()}`, 'rejected', false, e.line, { cause: e });
+  }
+  return new DeployError(e.message, 'server', e.transient, undefined, { cause: e });
+}

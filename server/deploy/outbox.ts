@@ -1,0 +1,108 @@
+// The durable deploy outbox: every requested deploy is a row in SQLite, so a
+// change survives a mail-server outage and a restart of sievewright. Only
+// the latest version per user is delivered (an older pending request is
+// superseded when a newer one arrives). The worker (worker.ts) claims rows
+// under a lease; the status of each user is derived from the rows.
+import { EventEmitter } from 'node:events';
+import type { Db } from '../store/db.js';
+import { OutboxRepository, type FailureRecord, type OutboxRow } from '../store/outbox-repository.js';
+import type { DeployJob } from './outcome.js';
+
+export interface DeployStatus {
+  username: string;
+  state: 'deployed' | 'pending' | 'failed' | 'never';
+  deployedVersion: number | null;
+  pendingVersion: number | null;
+  error: string | null;
+  errorLine: number | null;
+  /** Machine-readable reason of `error`: `rejected`, `foreign-active`, `unreachable`, `quota`, ... */
+  errorCode: string | null;
+  updatedAt: string | null;
+}
+
+export interface OutboxOptions {
+  /** Label of the target rows are meant for (shown in status, kept per row). */
+  target?: string;
+  /** Clock in ms; injectable for tests. */
+  now?: () => number;
+}
+
+export type ClaimedJob = DeployJob & { id: number; attempts: number };
+
+export class Outbox extends EventEmitter {
+  private readonly repo: OutboxRepository;
+  private readonly target: string;
+  readonly now: () => number;
+
+  constructor(db: Db, opts: OutboxOptions = {}) {
+    super();
+    this.repo = new OutboxRepository(db);
+    this.target = opts.target ?? 'default';
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Queues a deploy; an older pending one for the same user is superseded. Emits `enqueued`. */
+  enqueue(job: DeployJob): void {
+    this.repo.insert({ ...job, target: this.target, dueAt: this.now() });
+    this.emit('enqueued', job.username);
+  }
+
+  status(username: string): DeployStatus {
+    return toStatus(username, this.repo.latest(username)[0], this.repo.current(username)[0]?.version ?? null);
+  }
+
+  /** Every user the outbox has seen, by username. */
+  statusAll(): DeployStatus[] {
+    const latest = new Map(this.repo.latest().map((r) => [r.username, r]));
+    const current = new Map(this.repo.current().map((r) => [r.username, r.version]));
+    const names = [...new Set([...latest.keys(), ...current.keys()])].sort();
+    return names.map((u) => toStatus(u, latest.get(u), current.get(u) ?? null));
+  }
+
+  // The worker's side.
+
+  claim(owner: string, leaseMs: number): ClaimedJob | null {
+    const row = this.repo.claim(owner, this.now(), leaseMs);
+    return row && { id: row.id, username: row.username, version: row.version, sieve: row.sieve, prefs: row.prefs, attempts: row.attempts };
+  }
+
+  complete(id: number, owner: string): boolean {
+    return this.repo.markDeployed(id, owner);
+  }
+
+  retryLater(id: number, owner: string, delayMs: number, failure: FailureRecord): void {
+    this.repo.markRetry(id, owner, this.now() + delayMs, failure);
+  }
+
+  fail(id: number, owner: string, failure: FailureRecord): void {
+    this.repo.markFailed(id, owner, failure);
+  }
+
+  outstanding(): number {
+    return this.repo.outstanding();
+  }
+
+  nextDueAt(): number | null {
+    return this.repo.nextDueAt();
+  }
+}
+
+function toStatus(username: string, latest: OutboxRow | undefined, deployedVersion: number | null): DeployStatus {
+  if (!latest) {
+    const state = deployedVersion === null ? 'never' : 'deployed';
+    return { username, state, deployedVersion, pendingVersion: null, error: null, errorLine: null, errorCode: null, updatedAt: null };
+  }
+  const waiting = latest.state === 'pending' || latest.state === 'running';
+  const state = waiting ? 'pending' : latest.state === 'failed' ? 'failed' : 'deployed';
+  return {
+    username,
+    state,
+    deployedVersion,
+    pendingVersion: waiting ? latest.version : null,
+    // While pending, the error is why the previous attempt did not go through.
+    error: latest.last_error,
+    errorLine: latest.error_line,
+    errorCode: latest.error_code,
+    updatedAt: latest.updated_at,
+  };
+}

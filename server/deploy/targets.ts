@@ -1,0 +1,40 @@
+// Builds the configured deploy target. The directory target writes both
+// files; the ManageSieve target deploys the script and pairs with the same
+// directory layout for user_prefs.
+import { readFileSync } from 'node:fs';
+import type { Config } from '../config/schema.js';
+import { DirectoryTarget } from './directory-target.js';
+import { ManageSieveTarget } from './managesieve-target.js';
+import type { DeployTarget } from './outcome.js';
+
+export type { DeployTarget, DeployJob, DeployOutcome } from './outcome.js';
+export { DeployError } from './outcome.js';
+
+/** A password file holds the password; one trailing newline is not part of it. */
+export function readPasswordFile(path: string): string {
+  return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+}
+
+export function createTarget(config: Config): DeployTarget {
+  const { deploy, mail } = config;
+  const directory = new DirectoryTarget({ layout: deploy.directory, scriptName: deploy.scriptName, takeOver: deploy.takeOver });
+  if (deploy.target === 'directory') return directory;
+  const endpoint = mail.managesieve;
+  if (!endpoint) throw new Error('deploy.target is managesieve but mail.managesieve is not configured');
+  if (!mail.masterUser) throw new Error('deploy.target is managesieve but mail.masterUser is not configured');
+  return new ManageSieveTarget({
+    endpoint: {
+      host: endpoint.host,
+      port: endpoint.port,
+      tls: endpoint.tls,
+      timeoutMs: endpoint.timeoutMs,
+      rejectUnauthorized: !endpoint.insecureSkipVerify,
+      ...(endpoint.caFile ? { ca: readFileSync(endpoint.caFile) } : {}),
+    },
+    master: { username: mail.masterUser.username, password: readPasswordFile(mail.masterUser.passwordFile) },
+    masterSeparator: mail.masterSeparator,
+    scriptName: deploy.scriptName,
+    takeOver: deploy.takeOver,
+    prefs: directory,
+  });
+}

@@ -1,0 +1,156 @@
+// Delivers outbox rows to a target with bounded concurrency. Each row is
+// claimed under a lease (a crashed worker's rows come back once it runs
+// out), the outbox never hands out two rows of one user at once, transient
+// failures are retried with exponential backoff and jitter up to
+// maxAttempts, and permanent ones (a rejected script, a foreign active
+// script) fail at once with the reason kept for the status page.
+//
+// Events: 'progress' { done, failed, total } after every finished row (done +
+// failed + still outstanding = total); 'deployed' / 'failed' per row; 'idle'.
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import type { ClaimedJob, Outbox } from './outbox.js';
+import { DeployError, type DeployTarget } from './outcome.js';
+
+export interface DeployWorkerOptions {
+  concurrency: number;
+  maxAttempts?: number;
+  backoff?: BackoffOptions;
+  /** Longer than any single deploy can take (every command has its own timeout). */
+  leaseMs?: number;
+  /** How often to look for rows queued by other processes. */
+  pollMs?: number;
+}
+
+export interface DeployProgress {
+  done: number;
+  failed: number;
+  total: number;
+}
+
+export interface DeployFailure {
+  username: string;
+  version: number;
+  error: string;
+  code: string;
+  line: number | null;
+  final: boolean;
+}
+
+export class DeployWorker extends EventEmitter {
+  readonly owner = randomUUID();
+  private running = false;
+  private active = 0;
+  /** Set while a batch is under way; cleared (and counters reset) when the outbox runs empty. */
+  private busy = false;
+  private done = 0;
+  private failed = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly onEnqueued = () => this.pump();
+  private readonly opts: Required<DeployWorkerOptions>;
+
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly target: DeployTarget,
+    opts: DeployWorkerOptions,
+  ) {
+    super();
+    this.opts = { maxAttempts: 12, backoff: DEFAULT_BACKOFF, leaseMs: 5 * 60_000, pollMs: 1_000, ...opts };
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.outbox.on('enqueued', this.onEnqueued);
+    this.pump();
+  }
+
+  /** Stops claiming and waits for the deploys in flight to finish. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.outbox.off('enqueued', this.onEnqueued);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Resolves when the outbox has nothing left to deliver (every row deployed or finally failed). */
+  drain(): Promise<void> {
+    if (this.outbox.outstanding() === 0 && this.active === 0) return Promise.resolve();
+    return new Promise((resolve) => this.once('idle', () => resolve()));
+  }
+
+  progress(): DeployProgress {
+    return { done: this.done, failed: this.failed, total: this.done + this.failed + this.outbox.outstanding() };
+  }
+
+  private pump(): void {
+    if (!this.running) return;
+    while (this.active < this.opts.concurrency) {
+      const job = this.outbox.claim(this.owner, this.opts.leaseMs);
+      if (!job) break;
+      this.active += 1;
+      this.busy = true;
+      const p = this.deliver(job).finally(() => {
+        this.active -= 1;
+        this.inFlight.delete(p);
+        this.emit('progress', this.progress());
+        this.pump();
+      });
+      this.inFlight.add(p);
+    }
+    this.scheduleWake();
+  }
+
+  private scheduleWake(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (!this.running) return;
+    const outstanding = this.outbox.outstanding();
+    if (outstanding === 0 && this.active === 0) {
+      this.emit('idle', this.progress());
+      if (this.busy) {
+        this.busy = false;
+        this.done = 0;
+        this.failed = 0;
+      }
+    }
+    const due = this.outbox.nextDueAt();
+    const wait = due === null ? this.opts.pollMs : Math.min(this.opts.pollMs, Math.max(0, due - this.outbox.now()));
+    this.timer = setTimeout(() => this.pump(), wait);
+    this.timer.unref();
+  }
+
+  private async deliver(job: ClaimedJob): Promise<void> {
+    let failure: DeployError;
+    try {
+      const outcome = await this.target.deploy(job);
+      if (outcome.status === 'deployed') {
+        if (this.outbox.complete(job.id, this.owner)) {
+          this.done += 1;
+          this.emit('deployed', { username: job.username, version: job.version });
+        }
+        return;
+      }
+      failure = new DeployError(
+        `another Sieve script is active ('${outcome.activeScript}'); sievewright leaves it alone unless deploy.takeOver is set`,
+        'foreign-active',
+        false,
+      );
+    } catch (e) {
+      failure = e instanceof DeployError ? e : new DeployError(e instanceof Error ? e.message : String(e), 'server', true, undefined, { cause: e });
+    }
+    const record = { message: failure.message, code: failure.code, line: failure.line ?? null };
+    const final = !failure.transient || job.attempts >= this.opts.maxAttempts;
+    if (final) {
+      this.outbox.fail(job.id, this.owner, record);
+      this.failed += 1;
+    } else {
+      this.outbox.retryLater(job.id, this.owner, backoffDelay(job.attempts, this.opts.backoff), record);
+    }
+    const event: DeployFailure = { username: job.username, version: job.version, error: record.message, code: record.code, line: record.line, final };
+    this.emit('failed', event);
+  }
+}

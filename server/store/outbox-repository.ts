@@ -1,0 +1,148 @@
+// SQL for the deploy outbox (tables in migrations/deploy.ts). Every method is
+// one statement or one transaction; claiming runs in an IMMEDIATE
+// transaction so two workers (even in two processes) never claim rows of
+// the same user at once.
+import type { Db } from './db.js';
+
+export type OutboxState = 'pending' | 'running' | 'deployed' | 'failed' | 'superseded';
+
+export interface OutboxRow {
+  id: number;
+  username: string;
+  version: number;
+  sieve: string;
+  prefs: string;
+  target: string;
+  state: OutboxState;
+  attempts: number;
+  next_attempt_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  last_error: string | null;
+  error_code: string | null;
+  error_line: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CurrentRow {
+  username: string;
+  version: number;
+  target: string;
+  deployed_at: string;
+}
+
+export interface FailureRecord {
+  message: string;
+  code: string | null;
+  line: number | null;
+}
+
+const NOW_ISO = `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
+
+export class OutboxRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Inserts a request and supersedes the user's older pending ones, atomically. */
+  insert(row: { username: string; version: number; sieve: string; prefs: string; target: string; dueAt: number }): number {
+    return this.db.transaction(() => {
+      this.db.prepare(`UPDATE deploy_outbox SET state = 'superseded', updated_at = ${NOW_ISO} WHERE username = ? AND state = 'pending'`).run(row.username);
+      const r = this.db
+        .prepare(`INSERT INTO deploy_outbox (username, version, sieve, prefs, target, state, next_attempt_at) VALUES (?, ?, ?, ?, ?, 'pending', ?)`)
+        .run(row.username, row.version, row.sieve, row.prefs, row.target, row.dueAt);
+      return Number(r.lastInsertRowid);
+    })();
+  }
+
+  /**
+   * Claims the oldest due row whose user has no live lease. A row whose lease
+   * expired (its worker died) is claimable again, unless a newer request for
+   * the same user exists: then it is superseded instead.
+   */
+  claim(owner: string, now: number, leaseMs: number): OutboxRow | null {
+    return this.db.transaction((): OutboxRow | null => {
+      this.db
+        .prepare(
+          `UPDATE deploy_outbox SET state = 'superseded', updated_at = ${NOW_ISO}
+           WHERE state = 'running' AND lease_until < ?
+             AND EXISTS (SELECT 1 FROM deploy_outbox n WHERE n.username = deploy_outbox.username AND n.id > deploy_outbox.id AND n.state IN ('pending', 'running'))`,
+        )
+        .run(now);
+      const row = this.db
+        .prepare(
+          `SELECT * FROM deploy_outbox o
+           WHERE (o.state = 'pending' OR (o.state = 'running' AND o.lease_until < @now)) AND o.next_attempt_at <= @now
+             AND NOT EXISTS (SELECT 1 FROM deploy_outbox r WHERE r.username = o.username AND r.state = 'running' AND r.lease_until >= @now)
+           ORDER BY o.next_attempt_at, o.id LIMIT 1`,
+        )
+        .get({ now }) as OutboxRow | undefined;
+      if (!row) return null;
+      this.db
+        .prepare(`UPDATE deploy_outbox SET state = 'running', lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ${NOW_ISO} WHERE id = ?`)
+        .run(owner, now + leaseMs, row.id);
+      return { ...row, state: 'running', lease_owner: owner, lease_until: now + leaseMs, attempts: row.attempts + 1 };
+    }).immediate();
+  }
+
+  /** Marks a claimed row deployed and records it as live; false when the lease was lost. */
+  markDeployed(id: number, owner: string): boolean {
+    return this.db.transaction(() => {
+      const r = this.db
+        .prepare(`UPDATE deploy_outbox SET state = 'deployed', lease_owner = NULL, lease_until = NULL, last_error = NULL, error_code = NULL, error_line = NULL, updated_at = ${NOW_ISO} WHERE id = ? AND lease_owner = ? AND state = 'running'`)
+        .run(id, owner);
+      if (r.changes === 0) return false;
+      this.db
+        .prepare(
+          `INSERT INTO deploy_current (username, version, target, deployed_at)
+           SELECT username, version, target, ${NOW_ISO} FROM deploy_outbox WHERE id = ?
+           ON CONFLICT (username) DO UPDATE SET version = excluded.version, target = excluded.target, deployed_at = excluded.deployed_at`,
+        )
+        .run(id);
+      return true;
+    }).immediate();
+  }
+
+  /** Puts a claimed row back to wait until `dueAt`, keeping the error for the status page. */
+  markRetry(id: number, owner: string, dueAt: number, failure: FailureRecord): void {
+    this.db
+      .prepare(`UPDATE deploy_outbox SET state = 'pending', lease_owner = NULL, lease_until = NULL, next_attempt_at = ?, last_error = ?, error_code = ?, error_line = ?, updated_at = ${NOW_ISO} WHERE id = ? AND lease_owner = ? AND state = 'running'`)
+      .run(dueAt, failure.message, failure.code, failure.line, id, owner);
+  }
+
+  markFailed(id: number, owner: string, failure: FailureRecord): void {
+    this.db
+      .prepare(`UPDATE deploy_outbox SET state = 'failed', lease_owner = NULL, lease_until = NULL, last_error = ?, error_code = ?, error_line = ?, updated_at = ${NOW_ISO} WHERE id = ? AND lease_owner = ? AND state = 'running'`)
+      .run(failure.message, failure.code, failure.line, id, owner);
+  }
+
+  /** Rows still to be delivered (pending, or running under a lease). */
+  outstanding(): number {
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM deploy_outbox WHERE state IN ('pending', 'running')`).get() as { n: number }).n;
+  }
+
+  /** When the next pending row becomes due, or an expired lease can be reclaimed. */
+  nextDueAt(): number | null {
+    const r = this.db
+      .prepare(`SELECT MIN(CASE WHEN state = 'pending' THEN next_attempt_at ELSE lease_until END) AS t FROM deploy_outbox WHERE state IN ('pending', 'running')`)
+      .get() as { t: number | null };
+    return r.t;
+  }
+
+  /** The newest non-superseded request per user (or for one user). */
+  latest(username?: string): OutboxRow[] {
+    const where = username === undefined ? '' : 'AND username = @username';
+    return this.db
+      .prepare(
+        `SELECT * FROM deploy_outbox WHERE id IN (
+           SELECT MAX(id) FROM deploy_outbox WHERE state <> 'superseded' ${where} GROUP BY username
+         ) ORDER BY username`,
+      )
+      .all(username === undefined ? {} : { username }) as OutboxRow[];
+  }
+
+  current(username?: string): CurrentRow[] {
+    return (username === undefined
+      ? this.db.prepare('SELECT * FROM deploy_current ORDER BY username').all()
+      : this.db.prepare('SELECT * FROM deploy_current WHERE username = ?').all(username)) as CurrentRow[];
+  }
+}

@@ -1,0 +1,66 @@
+import { mkdtemp, mkdir, readFile, readlink, rm, symlink, writeFile, readdir, lstat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { DirectoryTarget } from '../../../server/deploy/directory-target.js';
+import { userPaths } from '../../../server/deploy/mail-home.js';
+import { DeployError } from '../../../server/deploy/outcome.js';
+
+let root: string;
+const layout = () => ({ home: join(root, 'mail', '%u'), sieveDir: 'sieve', activeLink: '.dovecot.sieve', prefsPath: '.spamassassin/user_prefs' });
+const target = (takeOver = false) => new DirectoryTarget({ layout: layout(), scriptName: 'sievewright', takeOver });
+const job = (version: number, username = 'alice') => ({ username, version, sieve: `# v${version}\r\nkeep;\r\n`, prefs: `required_score ${version}\n` });
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'sw-dirtarget-'));
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('directory target', () => {
+  test('writes the script, the relative active link and user_prefs where Dovecot looks', async () => {
+    expect(await target().deploy(job(1))).toEqual({ status: 'deployed', scriptName: 'sievewright' });
+    const home = join(root, 'mail', 'alice');
+    expect(await readFile(join(home, 'sieve/sievewright.sieve'), 'utf8')).toBe('# v1\r\nkeep;\r\n');
+    expect(await readlink(join(home, '.dovecot.sieve'))).toBe('sieve/sievewright.sieve');
+    expect(await readFile(join(home, '.spamassassin/user_prefs'), 'utf8')).toBe('required_score 1\n');
+  });
+
+  test('a redeploy replaces the files and leaves no temporary files behind', async () => {
+    await target().deploy(job(1));
+    await target().deploy(job(2));
+    const home = join(root, 'mail', 'alice');
+    expect(await readFile(join(home, 'sieve/sievewright.sieve'), 'utf8')).toContain('v2');
+    expect(await readdir(join(home, 'sieve'))).toEqual(['sievewright.sieve']);
+    expect((await readdir(home)).sort()).toEqual(['.dovecot.sieve', '.spamassassin', 'sieve']);
+  });
+
+  test('an active link to a script sievewright did not write is reported and left alone', async () => {
+    const home = join(root, 'mail', 'alice');
+    await mkdir(join(home, 'sieve'), { recursive: true });
+    await writeFile(join(home, 'sieve/roundcube.sieve'), 'keep;\n');
+    await symlink('sieve/roundcube.sieve', join(home, '.dovecot.sieve'));
+    expect(await target().deploy(job(1))).toEqual({ status: 'foreign-active', activeScript: 'sieve/roundcube.sieve' });
+    expect(await readlink(join(home, '.dovecot.sieve'))).toBe('sieve/roundcube.sieve');
+    expect(await readdir(join(home, 'sieve'))).toEqual(['roundcube.sieve']);
+  });
+
+  test('with takeOver a plain active file is moved aside, never deleted', async () => {
+    const home = join(root, 'mail', 'alice');
+    await mkdir(home, { recursive: true });
+    await writeFile(join(home, '.dovecot.sieve'), '# hand-written\nkeep;\n');
+    expect((await target(true).deploy(job(1))).status).toBe('deployed');
+    expect((await lstat(join(home, '.dovecot.sieve'))).isSymbolicLink()).toBe(true);
+    expect(await readFile(join(home, '.dovecot.sieve.before-sievewright'), 'utf8')).toBe('# hand-written\nkeep;\n');
+  });
+
+  test.each(['../bob', 'a/b', '..', '.hidden', '', 'x\0y', 'a\nb', 'bob/../../etc'])('username %j cannot reach a path', async (name) => {
+    await expect(target().deploy(job(1, name))).rejects.toMatchObject({ code: 'invalid-user', transient: false });
+  });
+
+  test('a home template whose fixed part is escaped by the layout is refused', () => {
+    expect(() => userPaths({ ...layout(), sieveDir: '../../elsewhere' }, 'alice')).toThrow(DeployError);
+    expect(() => userPaths({ ...layout(), home: join(root, 'fixed') }, 'alice')).toThrow(/%u/);
+  });
+});
