@@ -266,4 +266,16 @@ export const arbRuleSet: fc.Arbitrary<RuleSet> = fc
     blocklist: fc.array(arbBlocklistEntry, { maxLength: 5 }),
     rules: fc.array(fc.oneof({ weight: 6, arbitrary: arbRule }, { weight: 1, arbitrary: arbRawBlock }), { maxLength: 6 }),
   })
-  .map((rs) => ({ ...rs, rules: uniqueNames(rs.rules) }));
+  .chain((rs) => {
+    const model = { ...rs, rules: uniqueNames(rs.rules) };
+    // Authentication results are only trusted from a named authserv-id, so a
+    // model that relies on them must name one to be compilable.
+    if (model.settings.trustedAuthservId !== undefined || !needsAuthservId(model)) return fc.constant(model);
+    return domain.map((id) => ({ ...model, settings: { ...model.settings, trustedAuthservId: id } }));
+  });
+
+function needsAuthservId(rs: RuleSet): boolean {
+  const usesAuth = (c: Condition): boolean =>
+    c.kind === 'auth' || (c.kind === 'not' && usesAuth(c.condition)) || (c.kind === 'group' && c.conditions.some(usesAuth));
+  return rs.whitelist.some((e) => e.authenticated) || rs.rules.some((r) => !('kind' in r) && r.conditions.some(usesAuth));
+}

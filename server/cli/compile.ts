@@ -1,0 +1,71 @@
+// `sievewright compile RULES --sieve OUT --prefs OUT [--capabilities "ext ..."]
+// [--sa-version 3|4]`: compiles a rules file (`-` for stdin) into a Sieve
+// script and a SpamAssassin user_prefs file (`-` for stdout). Nothing is
+// written unless the whole rule set compiles.
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { CompileOptions } from '../../grammar/compile.js';
+import { checkRulesFile } from './check.js';
+import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, UsageError } from './command.js';
+
+const USAGE =
+  'usage: sievewright compile RULES [--sieve OUT] [--prefs OUT] [--capabilities "ext ext ..."] [--sa-version 3|4]\n' +
+  '  RULES may be - for standard input; OUT may be - for standard output (only one of them).\n';
+
+interface Request {
+  file: string;
+  sieve?: string;
+  prefs?: string;
+  opts: CompileOptions;
+}
+
+function parseRequest(args: string[]): Request {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      sieve: { type: 'string' },
+      prefs: { type: 'string' },
+      capabilities: { type: 'string' },
+      'sa-version': { type: 'string' },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError('give exactly one rules file');
+  if (values.sieve === undefined && values.prefs === undefined) throw new UsageError('say where to write the output: --sieve OUT and/or --prefs OUT');
+  if (values.sieve === '-' && values.prefs === '-') throw new UsageError('only one of --sieve and --prefs can go to standard output');
+  const opts: CompileOptions = {};
+  const sa = values['sa-version'];
+  if (sa !== undefined) {
+    if (sa !== '3' && sa !== '4') throw new UsageError(`--sa-version must be 3 or 4, not "${sa}"`);
+    opts.saVersion = sa === '3' ? 3 : 4;
+  }
+  if (values.capabilities !== undefined) {
+    const caps = values.capabilities.split(/[\s,]+/).filter(Boolean);
+    if (caps.length === 0) throw new UsageError('--capabilities needs at least one extension name');
+    opts.capabilities = caps;
+  }
+  return { file: positionals[0] as string, ...(values.sieve ? { sieve: values.sieve } : {}), ...(values.prefs ? { prefs: values.prefs } : {}), opts };
+}
+
+export async function run(args: string[]): Promise<number> {
+  let request: Request;
+  try {
+    request = parseRequest(args);
+  } catch (err) {
+    process.stderr.write(`sievewright compile: ${(err as Error).message}\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  const { compiled } = checkRulesFile(request.file, request.opts, 'compile');
+  if (!compiled) return EXIT_INPUT;
+  try {
+    for (const [target, content] of [[request.sieve, compiled.sieve], [request.prefs, compiled.prefs]] as const) {
+      if (target === undefined) continue;
+      if (target === '-') process.stdout.write(content);
+      else writeFileSync(target, content);
+    }
+  } catch (err) {
+    process.stderr.write(`sievewright compile: cannot write output: ${(err as Error).message}\n`);
+    return EXIT_INPUT;
+  }
+  return EXIT_OK;
+}
