@@ -83,7 +83,7 @@ export class Outbox extends EventEmitter {
   }
 
   nextDueAt(): number | null {
-    return this.repo.nextDueAt();
+    return this.repo.nextDueAt(this.now());
   }
 }
 

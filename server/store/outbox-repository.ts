@@ -120,11 +120,19 @@ export class OutboxRepository {
     return (this.db.prepare(`SELECT COUNT(*) AS n FROM deploy_outbox WHERE state IN ('pending', 'running')`).get() as { n: number }).n;
   }
 
-  /** When the next pending row becomes due, or an expired lease can be reclaimed. */
-  nextDueAt(): number | null {
+  /**
+   * When the next row becomes claimable: a pending row not blocked by a live
+   * lease of the same user (those wake up when that deploy finishes), or an
+   * expired lease.
+   */
+  nextDueAt(now: number): number | null {
     const r = this.db
-      .prepare(`SELECT MIN(CASE WHEN state = 'pending' THEN next_attempt_at ELSE lease_until END) AS t FROM deploy_outbox WHERE state IN ('pending', 'running')`)
-      .get() as { t: number | null };
+      .prepare(
+        `SELECT MIN(CASE WHEN o.state = 'pending' THEN o.next_attempt_at ELSE o.lease_until END) AS t FROM deploy_outbox o
+         WHERE o.state = 'running'
+            OR (o.state = 'pending' AND NOT EXISTS (SELECT 1 FROM deploy_outbox r WHERE r.username = o.username AND r.state = 'running' AND r.lease_until >= @now))`,
+      )
+      .get({ now }) as { t: number | null };
     return r.t;
   }
 

@@ -1,0 +1,203 @@
+// Outbox and worker against SQLite, with an in-memory target standing in for
+// the mail server (the real one is exercised in deploy.dovecot.test.ts).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { Outbox } from '../../../server/deploy/outbox.js';
+import { DeployError, type DeployJob, type DeployOutcome, type DeployTarget } from '../../../server/deploy/outcome.js';
+import { DeployWorker } from '../../../server/deploy/worker.js';
+import { openDatabase, type Db } from '../../../server/store/db.js';
+
+/** Records deploys, holds each for `delayMs`, and fails as told. */
+class RecordingTarget implements DeployTarget {
+  readonly label = 'recording';
+  deployed: DeployJob[] = [];
+  running = new Map<string, number>();
+  maxPerUser = 0;
+  maxTotal = 0;
+  failNext: Array<DeployError | 'foreign'> = [];
+
+  constructor(private readonly delayMs = 5) {}
+
+  async deploy(job: DeployJob): Promise<DeployOutcome> {
+    this.running.set(job.username, (this.running.get(job.username) ?? 0) + 1);
+    this.maxPerUser = Math.max(this.maxPerUser, this.running.get(job.username)!);
+    this.maxTotal = Math.max(this.maxTotal, [...this.running.values()].reduce((a, b) => a + b, 0));
+    try {
+      await new Promise((r) => setTimeout(r, this.delayMs));
+      const failure = this.failNext.shift();
+      if (failure === 'foreign') return { status: 'foreign-active', activeScript: 'roundcube' };
+      if (failure) throw failure;
+      this.deployed.push(job);
+      return { status: 'deployed', scriptName: 'sw-a' };
+    } finally {
+      this.running.set(job.username, this.running.get(job.username)! - 1);
+    }
+  }
+}
+
+let dir: string;
+let db: Db;
+const job = (username: string, version: number): DeployJob => ({ username, version, sieve: `# ${username} v${version}\n`, prefs: '' });
+const fastRetry = { baseMs: 5, maxMs: 20 };
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sw-outbox-'));
+  db = openDatabase(join(dir, 'sw.db'));
+});
+afterEach(async () => {
+  db.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('outbox', () => {
+  test('a user never deployed reads as never; an enqueued one as pending with its version', () => {
+    const outbox = new Outbox(db);
+    expect(outbox.status('alice')).toMatchObject({ state: 'never', deployedVersion: null, pendingVersion: null });
+    outbox.enqueue(job('alice', 3));
+    expect(outbox.status('alice')).toMatchObject({ state: 'pending', pendingVersion: 3, deployedVersion: null });
+  });
+
+  test('only the latest pending version of a user is delivered', async () => {
+    const outbox = new Outbox(db);
+    const target = new RecordingTarget();
+    for (let v = 1; v <= 5; v++) outbox.enqueue(job('alice', v));
+    outbox.enqueue(job('bob', 1));
+    const worker = new DeployWorker(outbox, target, { concurrency: 4 });
+    worker.start();
+    await worker.drain();
+    await worker.stop();
+    expect(target.deployed.map((j) => `${j.username}@${j.version}`).sort()).toEqual(['alice@5', 'bob@1']);
+    expect(outbox.status('alice')).toMatchObject({ state: 'deployed', deployedVersion: 5, pendingVersion: null, error: null });
+    expect(outbox.statusAll().map((s) => s.username)).toEqual(['alice', 'bob']);
+  });
+
+  test('concurrency is bounded and one user is never deployed twice at once', async () => {
+    const outbox = new Outbox(db);
+    const target = new RecordingTarget(15);
+    const worker = new DeployWorker(outbox, target, { concurrency: 3 });
+    worker.start();
+    // New versions arrive while earlier ones of the same users are in flight.
+    for (let round = 1; round <= 4; round++) {
+      for (const u of ['a', 'b', 'c', 'd', 'e']) outbox.enqueue(job(u, round));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await worker.drain();
+    await worker.stop();
+    expect(target.maxPerUser).toBe(1);
+    expect(target.maxTotal).toBeLessThanOrEqual(3);
+    expect(outbox.statusAll().map((s) => [s.username, s.deployedVersion])).toEqual(['a', 'b', 'c', 'd', 'e'].map((u) => [u, 4]));
+  });
+
+  test('a transient failure is retried with backoff and the status shows why it is pending', async () => {
+    const outbox = new Outbox(db);
+    const target = new RecordingTarget();
+    target.failNext = [new DeployError('mail server unreachable: connect ECONNREFUSED', 'unreachable', true)];
+    const worker = new DeployWorker(outbox, target, { concurrency: 1, backoff: { baseMs: 200, maxMs: 200 } });
+    const failures: unknown[] = [];
+    worker.on('failed', (f) => failures.push(f));
+    outbox.enqueue(job('alice', 1));
+    worker.start();
+    await new Promise((r) => setTimeout(r, 60));
+    expect(outbox.status('alice')).toMatchObject({ state: 'pending', pendingVersion: 1, errorCode: 'unreachable', error: expect.stringMatching(/ECONNREFUSED/) });
+    await worker.drain();
+    await worker.stop();
+    expect(failures).toEqual([expect.objectContaining({ username: 'alice', final: false, code: 'unreachable' })]);
+    expect(outbox.status('alice')).toMatchObject({ state: 'deployed', deployedVersion: 1, error: null });
+  });
+
+  test('a rejected script fails at once with its line, keeping the deployed version', async () => {
+    const outbox = new Outbox(db);
+    const target = new RecordingTarget();
+    const worker = new DeployWorker(outbox, target, { concurrency: 1, backoff: fastRetry });
+    worker.start();
+    outbox.enqueue(job('alice', 1));
+    await worker.drain();
+    target.failNext = [new DeployError("the server rejected the script: line 7: error: unknown test 'foo'", 'rejected', false, 7)];
+    outbox.enqueue(job('alice', 2));
+    await worker.drain();
+    await worker.stop();
+    expect(outbox.status('alice')).toMatchObject({ state: 'failed', deployedVersion: 1, pendingVersion: null, errorLine: 7, errorCode: 'rejected' });
+  });
+
+  test('a foreign active script is a failed deploy with its own error code', async () => {
+    const outbox = new Outbox(db);
+    const target = new RecordingTarget();
+    target.failNext = ['foreign'];
+    const worker = new DeployWorker(outbox, target, { concurrency: 1 });
+    worker.start();
+    outbox.enqueue(job('alice', 1));
+    await worker.drain();
+    await worker.stop();
+    expect(outbox.status('alice')).toMatchObject({ state: 'failed', errorCode: 'foreign-active', error: expect.stringMatching(/roundcube/) });
+  });
+
+  test('transient failures give up after maxAttempts', async () => {
+    const outbox = new Outbox(db);
+    const target = new RecordingTarget(1);
+    target.failNext = Array.from({ length: 5 }, () => new DeployError('down', 'unreachable', true));
+    const worker = new DeployWorker(outbox, target, { concurrency: 1, maxAttempts: 3, backoff: fastRetry });
+    worker.start();
+    outbox.enqueue(job('alice', 1));
+    await worker.drain();
+    await worker.stop();
+    expect(outbox.status('alice')).toMatchObject({ state: 'failed', errorCode: 'unreachable' });
+    expect(target.failNext).toHaveLength(2);
+  });
+
+  test('progress counts every finished row against the total', async () => {
+    const outbox = new Outbox(db);
+    const target = new RecordingTarget(1);
+    target.failNext = [new DeployError('bad', 'rejected', false, 1)];
+    for (let i = 0; i < 10; i++) outbox.enqueue(job(`u${i}`, 1));
+    const worker = new DeployWorker(outbox, target, { concurrency: 2 });
+    const events: Array<{ done: number; failed: number; total: number }> = [];
+    worker.on('progress', (p) => events.push(p));
+    worker.start();
+    await worker.drain();
+    await worker.stop();
+    expect(events).toHaveLength(10);
+    expect(events.every((e) => e.total === 10)).toBe(true);
+    expect(events.at(-1)).toEqual({ done: 9, failed: 1, total: 10 });
+  });
+
+  test('rows claimed by a worker that died are delivered by a new worker once the lease runs out', async () => {
+    let now = 1_000_000;
+    const clock = () => now;
+    const first = new Outbox(db, { now: clock });
+    for (let i = 0; i < 4; i++) first.enqueue(job(`u${i}`, 1));
+    // A worker that claimed two rows and then crashed.
+    expect(first.claim('dead-worker', 60_000)).not.toBeNull();
+    expect(first.claim('dead-worker', 60_000)).not.toBeNull();
+
+    const reopened = openDatabase(join(dir, 'sw.db'));
+    const outbox = new Outbox(reopened, { now: clock });
+    const target = new RecordingTarget(1);
+    const worker = new DeployWorker(outbox, target, { concurrency: 2, leaseMs: 60_000, pollMs: 20 });
+    worker.start();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(target.deployed.map((j) => j.username).sort()).toEqual(['u2', 'u3']);
+    now += 61_000;
+    await worker.drain();
+    await worker.stop();
+    expect(target.deployed.map((j) => j.username).sort()).toEqual(['u0', 'u1', 'u2', 'u3']);
+    expect(outbox.statusAll().every((s) => s.state === 'deployed')).toBe(true);
+    reopened.close();
+  });
+
+  test('a newer request supersedes a crashed running row instead of re-running it', async () => {
+    let now = 1_000_000;
+    const outbox = new Outbox(db, { now: () => now });
+    outbox.enqueue(job('alice', 1));
+    outbox.claim('dead-worker', 1_000);
+    outbox.enqueue(job('alice', 2));
+    now += 2_000;
+    const target = new RecordingTarget(1);
+    const worker = new DeployWorker(outbox, target, { concurrency: 2 });
+    worker.start();
+    await worker.drain();
+    await worker.stop();
+    expect(target.deployed.map((j) => j.version)).toEqual([2]);
+  });
+});
