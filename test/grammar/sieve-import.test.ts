@@ -1,0 +1,108 @@
+// Every fixture script imports without loss: the re-emitted script compiles
+// whenever the original did, and Pigeonhole's sieve-test takes the same
+// actions for both on every test message.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { compileRuleSet } from '../../grammar/compile.js';
+import { importSieve } from '../../grammar/import/sieve.js';
+import { FILTER_JUNK_KEYWORD, isRawBlock } from '../../grammar/model.js';
+import { pigeonhole, type PigeonholeTools, type SieveTestResult } from '../support/mailstack.js';
+
+const dir = join(import.meta.dirname, '../fixtures/sieve');
+const fixtures = readdirSync(dir).filter((f) => f.endsWith('.sieve')).sort();
+const messages = readdirSync(join(dir, 'messages'))
+  .filter((f) => f.endsWith('.eml'))
+  .map((f) => ({ name: f, text: readFileSync(join(dir, 'messages', f), 'utf8') }));
+
+/**
+ * What a delivery does, for comparison. Filing into Junk gains sievewright's
+ * Junk keyword on purpose (so learning can tell the filter's deliveries from
+ * the user's moves); every other difference counts.
+ */
+function behaviour(r: SieveTestResult): unknown {
+  return {
+    exitCode: r.exitCode,
+    implicitKeep: r.implicitKeep,
+    implicitKeepFlags: r.implicitKeepFlags?.filter((f) => f !== FILTER_JUNK_KEYWORD) ?? [],
+    actions: r.actions.map((a) => ({ ...a, text: undefined, flags: a.flags?.filter((f) => f !== FILTER_JUNK_KEYWORD) ?? [] })),
+  };
+}
+
+let tools: PigeonholeTools;
+beforeAll(async () => {
+  tools = await pigeonhole();
+});
+afterAll(async () => {
+  await tools?.cleanup();
+});
+
+describe('importing fixture scripts', () => {
+  test('there are at least 25 fixture scripts and 4 messages', () => {
+    expect(fixtures.length).toBeGreaterThanOrEqual(25);
+    expect(messages.length).toBeGreaterThanOrEqual(4);
+  });
+
+  test.each(fixtures)('%s imports and re-emits with the same behaviour under sieve-test', async (file) => {
+    const input = readFileSync(join(dir, file), 'utf8');
+    const imported = importSieve(input);
+    expect(imported.diagnostics).toEqual([]);
+    for (const item of imported.ruleSet.rules) {
+      if (isRawBlock(item) && item.sieve !== '') expect(input).toContain(item.sieve);
+    }
+    const output = compileRuleSet(imported.ruleSet).sieve;
+    const [before, after] = await Promise.all([tools.sievec(input), tools.sievec(output)]);
+    if (before.ok) expect(after, `re-emitted script:\n${output}`).toMatchObject({ ok: true });
+    if (!before.ok) return;
+    const runs = await Promise.all(
+      messages.flatMap((m) => [input, output].map((script) => tools.sieveTest(script, m.text, { envelopeFrom: 'sender@example.com', recipient: 'alice@example.test' }))),
+    );
+    messages.forEach((m, i) => {
+      expect(behaviour(runs[2 * i + 1]!), `${m.name} with re-emitted script:\n${output}`).toEqual(behaviour(runs[2 * i]!));
+    });
+  });
+});
+
+describe('what becomes a rule and what stays raw', () => {
+  const read = (f: string) => importSieve(readFileSync(join(dir, f), 'utf8'));
+
+  test('Roundcube rules keep their names, a disabled rule stays disabled, a flag after fileinto stays raw', () => {
+    const { ruleSet, report } = read('roundcube-rules.sieve');
+    expect(report.map((r) => [r.kind, r.name])).toEqual([
+      ['raw', 'Newsletters'], ['rule', 'Boss'], ['rule', 'Disabled spam rule'], ['rule', 'Big mail'],
+    ]);
+    expect(ruleSet.rules[2]).toMatchObject({ enabled: false, conditions: [{ kind: 'subject', test: { match: 'contains', values: ['[SPAM]'] } }] });
+  });
+
+  test('an unknown test inside allof keeps the whole rule raw instead of dropping the test', () => {
+    const { ruleSet, report } = read('roundcube-5540-unknown-in-allof.sieve');
+    expect(report[0]).toMatchObject({ kind: 'raw', name: 'Unknown test inside allof must not broaden', startLine: 3, endLine: 6 });
+    expect(ruleSet.rules[0]).toMatchObject({ kind: 'raw', requires: ['body'] });
+    expect(report[1]).toMatchObject({ kind: 'rule', name: 'All messages' });
+  });
+
+  test('a date-bounded vacation becomes a vacation with start and end', () => {
+    const { ruleSet } = read('roundcube-vacation.sieve');
+    expect(ruleSet.rules[0]).toMatchObject({ actions: [{ kind: 'vacation', vacation: { start: '2020-01-01', end: '2099-12-31', days: 1 } }] });
+  });
+
+  test('strings the variables extension would expand stay raw', () => {
+    const { report } = read('rfc5229-variables.sieve');
+    expect(report.every((r) => r.kind === 'raw')).toBe(true);
+  });
+
+  test('a flag set after the message was stored keeps the rule raw', () => {
+    const { report } = importSieve('require ["imap4flags","fileinto"];\nif true { fileinto "A"; addflag "\\\\Seen"; }\n');
+    expect(report).toEqual([expect.objectContaining({ kind: 'raw', reason: 'a flag set after the message was stored' })]);
+  });
+
+  test('our own output imports back to whitelist, blocklist, auth and spam rules', () => {
+    const { ruleSet } = read('sievewright-own.sieve');
+    expect(ruleSet.settings.trustedAuthservId).toBe('mx.example.test');
+    expect(ruleSet.whitelist).toEqual([{ pattern: 'friend@example.com', authenticated: false }, { pattern: '*@bank.example', authenticated: true }]);
+    expect(ruleSet.blocklist).toEqual([{ pattern: '*@spam.example', action: 'junk' }, { pattern: 'pest@example.net', action: 'discard' }]);
+    expect(ruleSet.rules.map((r) => (isRawBlock(r) ? 'raw' : r.name))).toEqual(['DMARC fail to Junk', 'Spammy', 'Lists', 'Off', 'Away', 'raw']);
+    const input = readFileSync(join(dir, 'sievewright-own.sieve'), 'utf8');
+    expect(compileRuleSet(ruleSet).sieve).toBe(input);
+  });
+});
