@@ -1,0 +1,312 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { printRules } from '../../../grammar/emit/rules-text.js';
+import { emptyRuleSet, type Rule, type RuleSet } from '../../../grammar/model.js';
+import { buildApp } from '../../../server/app.js';
+import { ADMIN, addUser, Client, startApp, tempDir, testConfig } from './harness.js';
+
+const ADMIN_DEFAULTS = readFileSync(new URL('../../fixtures/rules/admin-defaults.rules', import.meta.url), 'utf8');
+
+function rule(name: string, extra: Partial<Rule> = {}): Rule {
+  return {
+    name,
+    enabled: true,
+    combine: 'all',
+    conditions: [{ kind: 'subject', test: { match: 'contains', values: [name] } }],
+    actions: [{ kind: 'fileinto', folder: `Folder ${name}` }],
+    ...extra,
+  };
+}
+
+function rules(...names: string[]): RuleSet {
+  return { ...emptyRuleSet(), rules: names.map((n) => rule(n)) };
+}
+
+let app: FastifyInstance;
+let alice: Client;
+let admin: Client;
+
+beforeAll(async () => {
+  ({ app } = await startApp());
+  await addUser(app, 'alice', 'alice-pw');
+  await addUser(app, ADMIN, 'root-pw');
+  alice = await Client.login(app, 'alice', 'alice-pw');
+  admin = await Client.login(app, ADMIN, 'root-pw');
+});
+
+afterAll(async () => {
+  await app.close();
+});
+
+describe('session routes', () => {
+  test('GET /api/session returns the user and a CSRF token', async () => {
+    const res = await alice.get('/api/session');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ user: { username: 'alice', isAdmin: false }, csrfToken: expect.any(String) });
+    expect((await admin.get('/api/session')).json().user.isAdmin).toBe(true);
+  });
+
+  test('a wrong password is 401 with the error format and is audited', async () => {
+    const res = await Client.anonymous(app).post('/api/login', { username: 'alice', password: 'nope' });
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toEqual({ error: { code: 'bad_credentials', message: 'Wrong username or password.', details: {} } });
+    expect(app.ctx.audit.list({ target: 'alice' }).some((e) => e.action === 'login.failed')).toBe(true);
+  });
+
+  test('the session cookie is HttpOnly and SameSite, and the login rotates the session id', async () => {
+    const first = await app.inject({ method: 'POST', url: '/api/login', payload: { username: 'alice', password: 'alice-pw' } });
+    const c1 = first.cookies.find((c) => c.name === 'sievewright.sid')!;
+    expect(c1.httpOnly).toBe(true);
+    expect(String(c1.sameSite).toLowerCase()).toMatch(/strict|lax/);
+    const second = await app.inject({
+      method: 'POST',
+      url: '/api/login',
+      payload: { username: 'alice', password: 'alice-pw' },
+      headers: { cookie: `sievewright.sid=${c1.value}` },
+    });
+    const c2 = second.cookies.find((c) => c.name === 'sievewright.sid')!;
+    expect(c2.value).not.toBe(c1.value);
+    // The old id no longer opens a session.
+    const old = await app.inject({ method: 'GET', url: '/api/session', headers: { cookie: `sievewright.sid=${c1.value}` } });
+    expect(old.statusCode).toBe(401);
+  });
+
+  test('logout ends the session', async () => {
+    const c = await Client.login(app, 'alice', 'alice-pw');
+    expect((await c.post('/api/logout')).statusCode).toBe(200);
+    expect((await c.get('/api/session')).statusCode).toBe(401);
+  });
+
+  test('the password never reaches the log', async () => {
+    const lines: string[] = [];
+    const stream = { write: (s: string) => lines.push(s) };
+    const a = await buildApp({ config: testConfig(tempDir()), worker: false, logger: { level: 'trace', stream } });
+    await a.inject({ method: 'POST', url: '/api/login', payload: { username: 'nobody', password: 'sup3r-s3cret-pw' } });
+    await a.close();
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.join('\n')).not.toContain('sup3r-s3cret-pw');
+  });
+});
+
+describe('rules routes', () => {
+  test('a new user gets version 0, an empty rule set, the admin defaults and the text form', async () => {
+    const res = await alice.get('/api/rules');
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ version: 0, ruleSet: emptyRuleSet(), updatedAt: null, defaults: { disabled: [] } });
+    expect(typeof body.text).toBe('string');
+  });
+
+  test('saving the model stores a version, returns it with the text form, audits it and queues a deploy', async () => {
+    const res = await alice.put('/api/rules', { ruleSet: rules('Invoices') });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.version).toBeGreaterThanOrEqual(1);
+    expect(body.ruleSet.rules[0].name).toBe('Invoices');
+    expect(body.text).toContain('Invoices');
+    expect(app.ctx.audit.list({ target: 'alice' })[0]).toMatchObject({ actor: 'alice', action: 'rules.save' });
+    expect(['pending', 'deployed']).toContain((await alice.get('/api/deploy/status')).json().state);
+  });
+
+  test('saving DSL text works the same as the model', async () => {
+    const res = await alice.put('/api/rules', { text: printRules(rules('Receipts', 'Travel')) });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().ruleSet.rules.map((r: Rule) => r.name)).toEqual(['Receipts', 'Travel']);
+  });
+
+  test('DSL syntax errors come back as invalid_rules with line and column', async () => {
+    const res = await alice.put('/api/rules', { text: 'rule "x" {\n  when subject contains\n}\n' });
+    expect(res.statusCode).toBe(422);
+    const { error } = res.json();
+    expect(error.code).toBe('invalid_rules');
+    expect(error.details.diagnostics[0].start).toMatchObject({ line: expect.any(Number), column: expect.any(Number) });
+  });
+
+  test('semantic errors (an empty folder name) are refused with diagnostics', async () => {
+    const bad = rules('Empty');
+    (bad.rules[0] as Rule).actions = [{ kind: 'fileinto', folder: '' }];
+    const res = await alice.put('/api/rules', { ruleSet: bad });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.code).toBe('invalid_rules');
+    expect(res.json().error.details.diagnostics.length).toBeGreaterThan(0);
+  });
+
+  test('saving on top of a stale version is a 409 conflict', async () => {
+    const current = (await alice.get('/api/rules')).json().version as number;
+    const res = await alice.put('/api/rules', { ruleSet: rules('Late'), baseVersion: current - 1 });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error).toMatchObject({ code: 'version_conflict', details: { currentVersion: current } });
+    expect((await alice.put('/api/rules', { ruleSet: rules('OnTime'), baseVersion: current })).statusCode).toBe(200);
+  });
+
+  test('history lists every save; restoring an old version saves it again as the newest', async () => {
+    const history = (await alice.get('/api/rules/history')).json() as Array<{ version: number; summary: string; author: string }>;
+    expect(history.length).toBeGreaterThanOrEqual(3);
+    expect(history[0]!.version).toBeGreaterThan(history[1]!.version);
+    const oldest = history[history.length - 1]!;
+    const res = await alice.post(`/api/rules/history/${oldest.version}/restore`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().version).toBe(history[0]!.version + 1);
+    expect(res.json().ruleSet.rules.map((r: Rule) => r.name)).toEqual(['Invoices']);
+    const after = (await alice.get('/api/rules/history')).json();
+    expect(after[0].summary).toBe(`restored version ${oldest.version}`);
+    expect((await alice.post('/api/rules/history/999/restore')).statusCode).toBe(404);
+  });
+
+  test('preview shows the effective script with the admin defaults and the user_prefs', async () => {
+    expect((await admin.put('/api/admin/defaults', { text: ADMIN_DEFAULTS })).statusCode).toBe(200);
+    const res = await alice.post('/api/rules/preview', { ruleSet: rules('Preview me') });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.sieve).toContain('Preview me');
+    expect(body.sieve).toContain('X-Virus-Status');
+    expect(typeof body.prefs).toBe('string');
+    expect(body.lineMap.map((l: { name: string }) => l.name)).toEqual(expect.arrayContaining(['Forged mail to Junk', 'Preview me', 'Spam to Junk']));
+    // Preview saves nothing.
+    expect((await alice.get('/api/rules')).json().ruleSet.rules.map((r: Rule) => r.name)).not.toContain('Preview me');
+  });
+
+  test('a user may switch off an overridable default but not a locked one', async () => {
+    const ok = await alice.put('/api/defaults/overrides', { disabled: ['Spam to Junk'] });
+    expect(ok.statusCode).toBe(200);
+    expect((await alice.get('/api/rules')).json().defaults.disabled).toEqual(['Spam to Junk']);
+    const preview = (await alice.post('/api/rules/preview', { ruleSet: rules('P') })).json();
+    expect(preview.lineMap.map((l: { name: string }) => l.name)).not.toContain('Spam to Junk');
+    const refused = await alice.put('/api/defaults/overrides', { disabled: ['Forged mail to Junk'] });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().error.code).toBe('policy_violation');
+  });
+});
+
+describe('policy on save', () => {
+  test('a new forward outside the allowed domains is saved and raised as an audit alert', async () => {
+    expect((await admin.put('/api/admin/policy', { allowedRedirectDomains: ['example.org'], allowedActions: ['fileinto', 'redirect', 'stop', 'keep'], maxRules: 10 })).statusCode).toBe(200);
+    const rs = rules('Forward');
+    (rs.rules[0] as Rule).actions = [{ kind: 'redirect', address: 'drop@evil.example' }];
+    expect((await alice.put('/api/rules', { ruleSet: rs })).statusCode).toBe(200);
+    const alerts = (await admin.get('/api/admin/audit?limit=50')).json().filter((e: { alert: boolean }) => e.alert);
+    expect(alerts[0]).toMatchObject({ actor: 'alice', action: 'rules.redirect-outside', target: 'alice', details: { address: 'drop@evil.example' } });
+  });
+
+  test('when the policy refuses outside forwards, the save is refused and nothing is stored', async () => {
+    await admin.put('/api/admin/policy', { allowedRedirectDomains: ['example.org'], allowedActions: ['fileinto', 'redirect', 'stop', 'keep'], maxRules: 10, redirectOutside: 'refuse' });
+    const before = (await alice.get('/api/rules')).json().version;
+    const rs = rules('Forward2');
+    (rs.rules[0] as Rule).actions = [{ kind: 'redirect', address: 'other@evil.example' }];
+    const res = await alice.put('/api/rules', { ruleSet: rs });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.code).toBe('policy_violation');
+    expect((await alice.get('/api/rules')).json().version).toBe(before);
+  });
+
+  test('actions outside the allowed list and too many rules are refused', async () => {
+    const rs = rules('Discarder');
+    (rs.rules[0] as Rule).actions = [{ kind: 'discard' }];
+    expect((await alice.put('/api/rules', { ruleSet: rs })).json().error.message).toMatch(/"discard" is not allowed/);
+    const many = rules(...Array.from({ length: 11 }, (_, i) => `r${i}`));
+    expect((await alice.put('/api/rules', { ruleSet: many })).json().error.message).toMatch(/at most 10 rules/);
+    await admin.put('/api/admin/policy', { allowedRedirectDomains: [], allowedActions: ['fileinto', 'redirect', 'reject', 'discard', 'keep', 'mark-read', 'flag', 'keyword', 'vacation', 'stop', 'raw'], maxRules: 500 });
+  });
+});
+
+describe('admin routes', () => {
+  test('defaults round-trip as text and model, are audited, and queue a re-deploy of every user', async () => {
+    const res = await admin.put('/api/admin/defaults', { text: ADMIN_DEFAULTS });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ text: ADMIN_DEFAULTS, jobId: expect.any(String) });
+    expect(body.ruleSet.rules.find((r: Rule) => r.name === 'Forged mail to Junk').locked).toBe(true);
+    expect((await admin.get('/api/admin/defaults')).json()).toMatchObject({ version: body.version, text: ADMIN_DEFAULTS });
+    expect((await admin.get('/api/admin/audit')).json()[0]).toMatchObject({ actor: ADMIN, action: 'defaults.save', target: 'defaults' });
+  });
+
+  test('defaults with errors are refused with line and column', async () => {
+    const res = await admin.put('/api/admin/defaults', { text: 'rule "x" locked {\n  when dmarc is maybe\n  then keep\n}\n' });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.details.diagnostics[0].start.line).toBe(2);
+  });
+
+  test('policy rejects unknown action names', async () => {
+    const res = await admin.put('/api/admin/policy', { allowedRedirectDomains: [], allowedActions: ['teleport'], maxRules: 5 });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toMatch(/unknown actions: teleport/);
+  });
+
+  test('users lists every user with role and deploy status', async () => {
+    const users = (await admin.get('/api/admin/users')).json();
+    const a = users.find((u: { username: string }) => u.username === 'alice');
+    expect(a).toMatchObject({ isAdmin: false, status: { username: 'alice', state: expect.any(String) } });
+    expect(users.find((u: { username: string }) => u.username === ADMIN).isAdmin).toBe(true);
+  });
+
+  test('re-deploy all streams progress over SSE until every user is done', async () => {
+    const start = await admin.post('/api/admin/redeploy');
+    expect(start.statusCode).toBe(202);
+    const { jobId } = start.json();
+    const events = await admin.get(`/api/admin/redeploy/${jobId}/events`);
+    expect(events.headers['content-type']).toMatch(/text\/event-stream/);
+    const names = [...events.body.matchAll(/^event: (\w+)$/gm)].map((m) => m[1]);
+    expect(names[names.length - 1]).toBe('end');
+    const end = JSON.parse(/event: end\ndata: (.*)/.exec(events.body)![1]!);
+    expect(end.total).toBe(app.ctx.users.usernames().length);
+    expect(end.done + end.failed).toBe(end.total);
+    expect((await admin.get('/api/admin/redeploy/nope/events')).statusCode).toBe(404);
+  });
+
+  test('learning health is listed for admins', async () => {
+    const res = await admin.get('/api/admin/learning');
+    expect(res.statusCode).toBe(200);
+    expect(Array.isArray(res.json())).toBe(true);
+  });
+});
+
+describe('mail-side routes', () => {
+  test('folders include INBOX and the folders the rules use', async () => {
+    await alice.put('/api/rules', { ruleSet: rules('Projects') });
+    const { folders } = (await alice.get('/api/folders')).json();
+    expect(folders[0]).toBe('INBOX');
+    expect(folders).toContain('Folder Projects');
+  });
+
+  test('importing a Sieve script returns rules without saving them', async () => {
+    const before = (await alice.get('/api/rules')).json().version;
+    const res = await alice.post('/api/import/sieve', { text: 'require ["fileinto"];\nif header :contains "subject" "invoice" { fileinto "Invoices"; }\n' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().ruleSet.rules.length).toBe(1);
+    expect((await alice.get('/api/rules')).json().version).toBe(before);
+  });
+
+  test('importing a procmailrc returns rules and a per-recipe report', async () => {
+    const res = await alice.post('/api/import/procmail', { text: ':0:\n* ^Subject:.*invoice\nInvoices/\n', folderMap: {} });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().ruleSet.rules.length).toBe(1);
+    expect(res.json().report).toBeDefined();
+  });
+
+  test('the server-script offer is empty when only sievewright\'s own script is active', async () => {
+    const res = await alice.get('/api/import/server-script');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ found: false });
+  });
+
+  test('learning log and weekly counts answer for the user', async () => {
+    expect((await alice.get('/api/learning/log?limit=5')).statusCode).toBe(200);
+    expect((await alice.get('/api/learning/weekly')).statusCode).toBe(200);
+  });
+
+  test('deploy now queues the current rules', async () => {
+    const res = await alice.post('/api/deploy');
+    expect(res.statusCode).toBe(202);
+    expect(res.json().username).toBe('alice');
+  });
+});
+
+describe('health', () => {
+  test('/healthz answers and /readyz checks the database and the directory target in embedded mode', async () => {
+    expect((await app.inject('/healthz')).json()).toEqual({ ok: true });
+    const ready = await app.inject('/readyz');
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json().checks.map((c: { name: string }) => c.name)).toEqual(['database', 'directory target']);
+  });
+});

@@ -1,0 +1,288 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { emptyRuleSet, type RuleSet } from '../../../grammar/model.js';
+import { ADMIN, addUser, Client, startApp } from './harness.js';
+
+type Access = 'public' | 'user' | 'admin';
+interface Route {
+  method: 'GET' | 'POST' | 'PUT';
+  url: string;
+  access: Access;
+  body?: unknown;
+}
+
+function marked(marker: string): RuleSet {
+  return {
+    ...emptyRuleSet(),
+    rules: [{ name: marker, enabled: true, combine: 'all', conditions: [{ kind: 'subject', test: { match: 'contains', values: [marker] } }], actions: [{ kind: 'fileinto', folder: marker }] }],
+  };
+}
+
+// Every route of the API. A route added to the app but not here fails the completeness test below.
+const ROUTES: Route[] = [
+  { method: 'GET', url: '/healthz', access: 'public' },
+  { method: 'GET', url: '/readyz', access: 'public' },
+  { method: 'GET', url: '/api/session', access: 'user' },
+  { method: 'POST', url: '/api/logout', access: 'user' },
+  { method: 'GET', url: '/api/rules', access: 'user' },
+  { method: 'PUT', url: '/api/rules', access: 'user', body: { ruleSet: marked('matrix') } },
+  { method: 'GET', url: '/api/rules/history', access: 'user' },
+  { method: 'POST', url: '/api/rules/history/1/restore', access: 'user' },
+  { method: 'POST', url: '/api/rules/preview', access: 'user', body: { ruleSet: marked('preview') } },
+  { method: 'PUT', url: '/api/defaults/overrides', access: 'user', body: { disabled: [] } },
+  { method: 'GET', url: '/api/deploy/status', access: 'user' },
+  { method: 'POST', url: '/api/deploy', access: 'user' },
+  { method: 'GET', url: '/api/folders', access: 'user' },
+  { method: 'POST', url: '/api/import/sieve', access: 'user', body: { text: 'keep;' } },
+  { method: 'POST', url: '/api/import/procmail', access: 'user', body: { text: ':0\nInbox/\n' } },
+  { method: 'GET', url: '/api/import/server-script', access: 'user' },
+  { method: 'GET', url: '/api/learning/log', access: 'user' },
+  { method: 'GET', url: '/api/learning/weekly', access: 'user' },
+  { method: 'GET', url: '/api/admin/defaults', access: 'admin' },
+  { method: 'PUT', url: '/api/admin/defaults', access: 'admin', body: { text: '' } },
+  { method: 'GET', url: '/api/admin/policy', access: 'admin' },
+  {
+    method: 'PUT',
+    url: '/api/admin/policy',
+    access: 'admin',
+    body: { allowedRedirectDomains: [], allowedActions: ['fileinto', 'redirect', 'reject', 'discard', 'keep', 'mark-read', 'flag', 'keyword', 'vacation', 'stop', 'raw'], maxRules: 500 },
+  },
+  { method: 'GET', url: '/api/admin/users', access: 'admin' },
+  { method: 'POST', url: '/api/admin/redeploy', access: 'admin' },
+  { method: 'GET', url: '/api/admin/redeploy/JOB/events', access: 'admin' },
+  { method: 'GET', url: '/api/admin/audit', access: 'admin' },
+  { method: 'GET', url: '/api/admin/learning', access: 'admin' },
+];
+
+let app: FastifyInstance;
+
+
+async function freshLogin(name: string): Promise<Client> {
+  return Client.login(app, name, `${name}-pw`);
+}
+
+beforeAll(async () => {
+  ({ app } = await startApp({ env: { SIEVEWRIGHT_SERVER__LOGIN_LIMIT: JSON.stringify({ perIp: 1000, perUserFailures: 3, windowMinutes: 15 }) } }));
+  for (const u of ['alice', 'bob', ADMIN]) await addUser(app, u, `${u}-pw`);
+});
+
+afterAll(async () => {
+  await app.close();
+});
+
+describe('authorization matrix', () => {
+  test('the matrix covers every route the app has', () => {
+    const listed = new Set([
+      'POST /api/login',
+      ...ROUTES.map((r) => `${r.method} ${r.url.replace('/1/', '/:version/').replace('/JOB/', '/:jobId/')}`),
+    ]);
+    const printed = app.printRoutes({ commonPrefix: false });
+    const { routes } = collectRoutes(printed);
+    const missing = routes.filter((r) => !listed.has(r) && !r.startsWith('HEAD ') && !r.startsWith('OPTIONS '));
+    expect(routes.length).toBeGreaterThan(20);
+    expect(missing).toEqual([]);
+  });
+
+  test.each(['anonymous', 'alice', 'bob', ADMIN])('%s gets exactly the routes their role allows', async (who) => {
+    const role: Access | 'none' = who === 'anonymous' ? 'none' : who === ADMIN ? 'admin' : 'user';
+    const { jobId } = (await (await freshLogin(ADMIN)).post('/api/admin/redeploy')).json();
+    const client = who === 'anonymous' ? Client.anonymous(app) : await freshLogin(who);
+    // Logout last: it ends the session the other requests use.
+    const ordered = [...ROUTES.filter((r) => r.url !== '/api/logout'), ...ROUTES.filter((r) => r.url === '/api/logout')];
+    for (const r of ordered) {
+      const res = await client.request(r.method, r.url.replace('JOB', jobId), r.body);
+      const allowed = r.access === 'public' || (r.access === 'user' && role !== 'none') || (r.access === 'admin' && role === 'admin');
+      const label = `${who} ${r.method} ${r.url} -> ${res.statusCode} ${res.body.slice(0, 200)}`;
+      if (allowed) {
+        expect(res.statusCode, label).toBeLessThan(500);
+        expect([401, 403], label).not.toContain(res.statusCode);
+      } else {
+        expect(res.statusCode, label).toBe(role === 'none' ? 401 : 403);
+        expect(res.json().error.code, label).toBe(role === 'none' ? 'unauthenticated' : 'forbidden');
+      }
+    }
+  });
+
+  test("no user can read or change another user's rules, history or overrides", async () => {
+    const alice = await freshLogin('alice');
+    const bob = await freshLogin('bob');
+    await alice.put('/api/rules', { ruleSet: marked('alice-secret-1') });
+    await alice.put('/api/rules', { ruleSet: marked('alice-secret-2') });
+    const aliceBefore = JSON.stringify(app.ctx.rules.history('alice'));
+
+    for (const r of ROUTES.filter((x) => x.access === 'user' && x.method === 'GET')) {
+      expect((await bob.get(r.url)).body, `${r.url} shows alice's data to bob`).not.toContain('alice-secret');
+    }
+    // Bob's writes, including a restore of a version number alice has, touch only bob.
+    await bob.put('/api/rules', { ruleSet: marked('bob-own') });
+    await bob.post('/api/rules/history/1/restore');
+    await bob.put('/api/rules', { ruleSet: marked('bob-own-2') });
+    await bob.post('/api/rules/history/2/restore');
+    expect(JSON.stringify(app.ctx.rules.history('alice'))).toBe(aliceBefore);
+    expect(JSON.stringify(app.ctx.rules.latest('alice')!.ruleSet)).toContain('alice-secret-2');
+    expect(JSON.stringify(app.ctx.rules.latest('bob')!.ruleSet)).not.toContain('alice');
+    // Query strings or bodies naming another user change nothing.
+    const sneaky = await bob.request('PUT', '/api/rules?username=alice', { ruleSet: marked('bob-sneaky'), username: 'alice' });
+    expect(sneaky.statusCode).toBe(400);
+    expect(JSON.stringify(app.ctx.rules.latest('alice')!.ruleSet)).toContain('alice-secret-2');
+    expect((await bob.get('/api/deploy/status')).json().username).toBe('bob');
+  });
+});
+
+function collectRoutes(tree: string): { routes: string[] } {
+  // printRoutes({ commonPrefix: false }) prints one full path per line with its methods: "├── /api/rules (GET, HEAD, PUT)".
+  const routes: string[] = [];
+  for (const line of tree.split('\n')) {
+    const m = /(\/\S*) \(([^)]+)\)/.exec(line);
+    if (!m) continue;
+    for (const method of m[2]!.split(',').map((s) => s.trim())) routes.push(`${method} ${m[1]}`);
+  }
+  return { routes };
+}
+
+describe('CSRF', () => {
+  test('a state-changing request without the token, or with a wrong one, is refused with 403', async () => {
+    const alice = await freshLogin('alice');
+    const none = await app.inject({ method: 'PUT', url: '/api/rules', headers: { cookie: alice.cookie! }, payload: { ruleSet: marked('csrf') } });
+    expect(none.statusCode).toBe(403);
+    expect(none.json().error.code).toBe('csrf');
+    const wrong = await alice.request('PUT', '/api/rules', { ruleSet: marked('csrf') }, { 'x-csrf-token': 'forged' });
+    expect(wrong.statusCode).toBe(403);
+    // Bob's token does not work with alice's session.
+    const bob = await freshLogin('bob');
+    const crossed = await alice.request('PUT', '/api/rules', { ruleSet: marked('csrf') }, { 'x-csrf-token': bob.csrf! });
+    expect(crossed.statusCode).toBe(403);
+    expect(JSON.stringify(app.ctx.rules.latest('alice')?.ruleSet ?? {})).not.toContain('"csrf"');
+    const logout = await app.inject({ method: 'POST', url: '/api/logout', headers: { cookie: alice.cookie! } });
+    expect(logout.statusCode).toBe(403);
+  });
+
+  test('the token from GET /api/session works for writes', async () => {
+    const alice = await freshLogin('alice');
+    alice.csrf = (await alice.get('/api/session')).json().csrfToken;
+    expect((await alice.put('/api/rules', { ruleSet: marked('with-token') })).statusCode).toBe(200);
+  });
+});
+
+describe('login rate limit', () => {
+  test('after too many failed logins for one username, even the right password gets 429 with retry-after', async () => {
+    await addUser(app, 'carol', 'carol-pw');
+    for (let i = 0; i < 3; i++) {
+      expect((await Client.anonymous(app).post('/api/login', { username: 'carol', password: 'wrong' })).statusCode).toBe(401);
+    }
+    const res = await Client.anonymous(app).post('/api/login', { username: 'carol', password: 'carol-pw' });
+    expect(res.statusCode).toBe(429);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    expect(res.json().error).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/Too many login attempts for this user\. Try again in \d+ minutes?\./) });
+    // Other users are not affected.
+    expect((await Client.anonymous(app).post('/api/login', { username: 'alice', password: 'alice-pw' })).statusCode).toBe(200);
+  });
+
+  test('too many attempts from one address get 429 with retry-after', async () => {
+    const { app: strict } = await startApp({ worker: false, env: { SIEVEWRIGHT_SERVER__LOGIN_LIMIT: JSON.stringify({ perIp: 3, perUserFailures: 100, windowMinutes: 1 }) } });
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 4; i++) codes.push((await Client.anonymous(strict).post('/api/login', { username: `u${i}`, password: 'x' })).statusCode);
+      expect(codes).toEqual([401, 401, 401, 429]);
+      const res = await Client.anonymous(strict).post('/api/login', { username: 'z', password: 'x' });
+      expect(res.headers['retry-after']).toBeDefined();
+      expect(res.json().error).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/from this address/) });
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
+describe('schema validation', () => {
+  test.each([
+    ['login without a password', 'POST', '/api/login', { username: 'alice' }],
+    ['login with a master-user separator in the name', 'POST', '/api/login', { username: 'alice*backend', password: 'x' }],
+    ['rules with neither model nor text', 'PUT', '/api/rules', { nothing: true }],
+    ['a rule with an unknown action kind', 'PUT', '/api/rules', { ruleSet: { ...emptyRuleSet(), rules: [{ name: 'x', enabled: true, combine: 'all', conditions: [], actions: [{ kind: 'pipe', program: 'rm' }] }] } }],
+    ['a threshold that is not a number', 'PUT', '/api/rules', { ruleSet: { ...emptyRuleSet(), settings: { junkFolder: 'Junk', threshold: 'high' } } }],
+    ['a restore of version zero', 'POST', '/api/rules/history/0/restore', {}],
+    ['overrides that are not a list', 'PUT', '/api/defaults/overrides', { disabled: { all: true } }],
+    ['a learning log limit out of range', 'GET', '/api/learning/log?limit=100000', undefined],
+  ])('%s is rejected with 400 and the error format', async (_name, method, url, body) => {
+    const alice = await freshLogin('alice');
+    const res = url === '/api/login' ? await Client.anonymous(app).request('POST', url, body) : await alice.request(method as 'GET', url, body);
+    expect(res.statusCode).toBe(400);
+    const { error } = res.json();
+    expect(error.code).toBe('invalid_request');
+    expect(typeof error.message).toBe('string');
+    expect(Array.isArray(error.details.issues)).toBe(true);
+  });
+
+  test('malformed JSON is a 400 in the same format, unknown routes a 404', async () => {
+    const alice = await freshLogin('alice');
+    const bad = await app.inject({ method: 'PUT', url: '/api/rules', headers: { cookie: alice.cookie!, 'x-csrf-token': alice.csrf!, 'content-type': 'application/json' }, payload: '{"ruleSet":' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('invalid_request');
+    const missing = await alice.get('/api/nope');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().error.code).toBe('not_found');
+  });
+});
+
+describe('sessions', () => {
+  test('a session survives an app restart on the same database', async () => {
+    const first = await startApp({ worker: false });
+    await addUser(first.app, 'dave', 'dave-pw');
+    const dave = await Client.login(first.app, 'dave', 'dave-pw');
+    await first.app.close();
+    const second = await startApp({ dir: first.dir, worker: false });
+    try {
+      const again = new Client(second.app, dave.cookie, dave.csrf);
+      expect((await again.get('/api/session')).json().user.username).toBe('dave');
+      expect((await again.put('/api/rules', { ruleSet: marked('after-restart') })).statusCode).toBe(200);
+    } finally {
+      await second.app.close();
+    }
+  });
+
+  test('a session older than the absolute limit is refused even while in use', async () => {
+    const alice = await freshLogin('alice');
+    const sid = decodeURIComponent(alice.cookie!.split('=')[1]!).split('.')[0]!;
+    const row = app.ctx.db.prepare('SELECT data, expires_at FROM sessions WHERE sid = ?').get(sid) as { data: string; expires_at: number };
+    const data = JSON.parse(row.data);
+    data.loginAt = Date.now() - 13 * 3_600_000;
+    app.ctx.sessions.set(sid, JSON.stringify(data), row.expires_at);
+    const res = await alice.get('/api/rules');
+    expect(res.statusCode).toBe(401);
+    expect(res.json().error.message).toMatch(/expired/);
+  });
+
+  test('a session idle past its expiry is gone', async () => {
+    const alice = await freshLogin('alice');
+    const sid = decodeURIComponent(alice.cookie!.split('=')[1]!).split('.')[0]!;
+    const row = app.ctx.db.prepare('SELECT data FROM sessions WHERE sid = ?').get(sid) as { data: string };
+    app.ctx.sessions.set(sid, row.data, Date.now() - 1);
+    expect((await alice.get('/api/rules')).statusCode).toBe(401);
+  });
+});
+
+describe('first start', () => {
+  test('embedded mode creates the demo user and the admin with random passwords, logged once, and example rules', async () => {
+    const lines: string[] = [];
+    const { buildApp } = await import('../../../server/app.js');
+    const { testConfig, tempDir } = await import('./harness.js');
+    const d = tempDir();
+    const config = testConfig(d, { SIEVEWRIGHT_SERVER__DEMO: 'true' });
+    const a = await buildApp({ config, worker: false, logger: { level: 'info', stream: { write: (s: string) => lines.push(s) } } });
+    const creds = [...lines.join('').matchAll(/created (user|admin) \\?"(\w+)\\?" with password \\?"([^"\\]+)\\?"/g)].map((m) => ({ user: m[2]!, pw: m[3]! }));
+    expect(creds.map((c) => c.user)).toEqual(['demo', ADMIN]);
+    const demo = await Client.login(a, 'demo', creds[0]!.pw);
+    const rules = (await demo.get('/api/rules')).json();
+    expect(rules.ruleSet.whitelist.length).toBe(1);
+    expect(rules.ruleSet.rules[0].conditions[0].kind).toBe('list-id');
+    expect(rules.defaults.rules[0].conditions[0]).toMatchObject({ kind: 'auth', method: 'dmarc', result: 'fail' });
+    expect((await Client.login(a, ADMIN, creds[1]!.pw).then((c) => c.get('/api/admin/users'))).statusCode).toBe(200);
+    await a.close();
+    const again: string[] = [];
+    const b = await buildApp({ config, worker: false, logger: { level: 'info', stream: { write: (s: string) => again.push(s) } } });
+    await b.close();
+    expect(again.join('')).not.toMatch(/with password/);
+  });
+});
+
+

@@ -1,0 +1,152 @@
+// `sievewright check` and `sievewright compile`, run as the installed command
+// (node server/cli/bin.js) in separate processes. The processes are started
+// together up front because each pays tsx's start-up; the tests then read
+// their results. Compiled fixtures are handed to the real sievec.
+import { mkdtempSync, readFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { pigeonhole, run, type PigeonholeTools, type RunResult } from '../support/mailstack.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const bin = join(root, 'server', 'cli', 'bin.js');
+const fixtures = join(root, 'test', 'fixtures', 'rules');
+const goodFiles = readdirSync(fixtures).filter((f) => f.endsWith('.rules')).sort();
+const example = join(fixtures, 'issue-example.rules');
+const broken = join(fixtures, 'broken', 'several-errors.rules');
+const out = mkdtempSync(join(tmpdir(), 'sw-cli-rules-'));
+
+const cases = {
+  checkOk: { args: ['check', example] },
+  checkBroken: { args: ['check', broken] },
+  checkStdin: { args: ['check', '-'], input: 'rule "A" {\n  when always\n  then kep\n}\n' },
+  checkNoFile: { args: ['check'] },
+  checkTwoFiles: { args: ['check', example, example] },
+  checkMissing: { args: ['check', join(out, 'missing.rules')] },
+  compileFiles: { args: ['compile', example, '--sieve', join(out, 'a.sieve'), '--prefs', join(out, 'a.prefs')] },
+  compileSa3Stdout: { args: ['compile', example, '--prefs', '-', '--sa-version', '3'] },
+  compileBadSa: { args: ['compile', example, '--prefs', '-', '--sa-version', '5'] },
+  compileNoOutput: { args: ['compile', example] },
+  compileBothStdout: { args: ['compile', example, '--sieve', '-', '--prefs', '-'] },
+  compileUnknownOption: { args: ['compile', example, '--sieve', '-', '--fast'] },
+  compileMissingCapability: { args: ['compile', example, '--sieve', join(out, 'b.sieve'), '--capabilities', 'fileinto vacation'] },
+  compileBroken: { args: ['compile', broken, '--sieve', join(out, 'c.sieve')] },
+} satisfies Record<string, { args: string[]; input?: string }>;
+
+type CaseName = keyof typeof cases;
+const results = new Map<string, RunResult>();
+let tools: PigeonholeTools;
+
+function result(name: CaseName): RunResult {
+  const r = results.get(name);
+  if (!r) throw new Error(`no result for ${name}`);
+  return r;
+}
+
+const cli = (args: string[], input?: string): Promise<RunResult> => run(process.execPath, [bin, ...args], input === undefined ? {} : { input });
+
+beforeAll(async () => {
+  const started = Object.entries(cases).map(async ([name, c]) => {
+    results.set(name, await cli(c.args, 'input' in c ? c.input : undefined));
+  });
+  const compiled = goodFiles.map(async (file) => {
+    results.set(`fixture:${file}`, await cli(['compile', join(fixtures, file), '--sieve', '-']));
+  });
+  [tools] = await Promise.all([pigeonhole(), ...started, ...compiled]);
+});
+
+afterAll(async () => {
+  await tools?.cleanup();
+  rmSync(out, { recursive: true, force: true });
+});
+
+/** Whatever goes wrong, the user never sees a JavaScript stack trace. */
+function expectNoStackTrace(r: RunResult): void {
+  expect(`${r.stdout}${r.stderr}`).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/);
+}
+
+describe('sievewright check', () => {
+  test('a valid file exits 0 and says what it holds', () => {
+    const r = result('checkOk');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${example}: ok, 3 rules, 2 whitelist entries, 1 blocklist entry\n`);
+    expect(r.stderr).toBe('');
+  });
+
+  test('a broken file exits 1 and lists every error as FILE:LINE:COL with the line and a caret', () => {
+    const r = result('checkBroken');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${broken}:3:8: error: expected an action, but found \`kep\`\n   3 |   then kep\n     |        ^^^\n`);
+    expect(r.stderr).toContain(`${broken}:7:8: error: expected a condition, but found \`subjct\``);
+    expect(r.stderr).toContain(`${broken}:13:8: error: rule "C": folder name is empty`);
+    expect(r.stderr).toMatch(/several-errors\.rules: 3 errors\n$/);
+    expectNoStackTrace(r);
+  });
+
+  test('a dash reads the rules from standard input', () => {
+    const r = result('checkStdin');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('<stdin>:3:8: error: expected an action');
+  });
+
+  test.each(['checkNoFile', 'checkTwoFiles'] as const)('%s is a usage error with exit code 2', (name) => {
+    const r = result(name);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('usage: sievewright check RULES');
+  });
+
+  test('a file that does not exist is an input error with exit code 1 and no stack trace', () => {
+    const r = result('checkMissing');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^sievewright check: cannot read .*missing\.rules: ENOENT\n$/);
+  });
+});
+
+describe('sievewright compile', () => {
+  test('writes the Sieve script and the user_prefs to the given files', () => {
+    expect(result('compileFiles').code).toBe(0);
+    expect(readFileSync(join(out, 'a.sieve'), 'utf8')).toContain('# rule:[Forged mail to Junk]');
+    expect(readFileSync(join(out, 'a.prefs'), 'utf8')).toMatch(/^welcomelist_from alice@example\.com$/m);
+  });
+
+  test('a dash writes to standard output, and --sa-version 3 uses the SpamAssassin 3 names', () => {
+    const r = result('compileSa3Stdout');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^whitelist_from alice@example\.com$/m);
+    expect(r.stdout).not.toContain('welcomelist');
+  });
+
+  test.each(['compileBadSa', 'compileNoOutput', 'compileBothStdout', 'compileUnknownOption'] as const)(
+    '%s is a usage error with exit code 2',
+    (name) => {
+      const r = result(name);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('usage: sievewright compile RULES');
+      expect(r.stdout).toBe('');
+      expectNoStackTrace(r);
+    },
+  );
+
+  test('a server without a needed extension is refused, naming the rule and the extension, and nothing is written', () => {
+    const r = result('compileMissingCapability');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error: rule "Forged mail to Junk": .*"imap4flags"/);
+    expect(existsSync(join(out, 'b.sieve'))).toBe(false);
+  });
+
+  test('a file with errors exits 1 with the same diagnostics as check and writes nothing', () => {
+    const r = result('compileBroken');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(result('checkBroken').stderr);
+    expect(existsSync(join(out, 'c.sieve'))).toBe(false);
+  });
+
+  test.each(goodFiles)('the compiled %s is accepted by sievec', async (file) => {
+    const r = result(`fixture:${file}` as CaseName);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const verdict = await tools.sievec(r.stdout);
+    expect(verdict.errors).toBe('');
+    expect(verdict.ok).toBe(true);
+  });
+});
