@@ -63,11 +63,6 @@ export function quote(s: string, mode: StringMode): Quoted {
   return { text: `"${body}"`, usesDollar };
 }
 
-/** Escapes `*`, `?` and `\` so a literal text matches itself under `:matches`. */
-export function escapeWildcards(s: string): string {
-  return s.replace(/[*?\\]/g, (c) => `\\${c}`);
-}
-
 /** Escapes POSIX extended-regex metacharacters so `s` matches itself under `:regex`. */
 export function escapeRegex(s: string): string {
   return s.replace(/[.[\]()*+?{}|^$\\]/g, (c) => `\\${c}`);

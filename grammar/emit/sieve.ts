@@ -81,26 +81,22 @@ function ruleLabel(item: Rule | RawBlock, index: number): string {
 }
 
 function emitRule(rule: Rule, label: string, exempt: string | null, ctx: ScriptContext, out: Lines): Set<string> {
-  const actions = new Scope(ctx, label);
-  const commands = renderActions(rule.actions, actions);
+  const s = new Scope(ctx, label);
   if (!rule.enabled) {
-    const shown = new Scope(ctx, label);
-    const test = renderCombined(rule.combine, rule.conditions, shown).replace(/\n/g, '\n# ');
-    out.push(`if false # ${test}`);
+    // The test is only shown: its extensions are not required.
+    const test = renderCombined(rule.combine, rule.conditions, new Scope(ctx, label));
+    out.push(`if false # ${test.replace(/\n/g, '\n# ')}`);
   } else {
-    const s = new Scope(ctx, label);
     let test = renderCombined(rule.combine, rule.conditions, s);
     if (exempt !== null && !rule.locked && rule.conditions.some(readsSpamVerdict)) {
       if (ctx.mode.variables) s.need('variables');
       test = `allof(not ${exempt}, ${test})`;
     }
-    s.checkCapabilities();
     out.push(`if ${test}`);
-    for (const e of s.requires) actions.need(e);
   }
-  actions.checkCapabilities();
-  out.push('{', ...indent(commands), '}');
-  return actions.requires;
+  out.push('{', ...indent(renderActions(rule.actions, s)), '}');
+  s.checkCapabilities();
+  return s.requires;
 }
 
 function emitRaw(raw: RawBlock, label: string, ctx: ScriptContext, out: Lines): Set<string> {
