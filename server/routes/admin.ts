@@ -31,7 +31,7 @@ export async function adminRoutes(app: FastifyInstance, { ctx }: { ctx: AppConte
       createdAt: u.createdAt,
       lastLoginAt: u.lastLoginAt,
       rulesVersion: ctx.rules.latest(u.username)?.version ?? 0,
-      deploy: statuses.get(u.username) ?? ctx.outbox.status(u.username),
+      status: statuses.get(u.username) ?? ctx.outbox.status(u.username),
     }));
   });
 

@@ -136,6 +136,7 @@ export interface RulesResponse {
   text: string;
   defaults: { rules: RuleSet['rules']; disabled: string[] };
   updatedAt: string | null;
+  policy: { allowedRedirectDomains: string[] };
 }
 
 export interface HistoryEntryResponse {

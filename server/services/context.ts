@@ -32,7 +32,7 @@ export interface AppContext {
 
 export function createContext(config: Config, db: Db, opts: { worker: boolean }): AppContext {
   const users = new UsersRepository(db);
-  const outbox = new Outbox(db);
+  const outbox = new Outbox(db, { target: config.deploy.target });
   return {
     config,
     db,
@@ -44,7 +44,7 @@ export function createContext(config: Config, db: Db, opts: { worker: boolean })
     meta: new MetaRepository(db),
     authenticator: createAuthenticator(config, users),
     outbox,
-    worker: opts.worker ? new DeployWorker(outbox, createTarget(config), { concurrency: config.deploy.concurrency }) : undefined,
+    worker: opts.worker ? new DeployWorker(outbox, createTarget(config), { concurrency: config.deploy.concurrency, maxAttempts: config.deploy.maxAttempts }) : undefined,
     redeploys: new RedeployJobs(outbox),
   };
 }

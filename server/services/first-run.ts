@@ -1,6 +1,7 @@
 // First start of a fresh database: example admin defaults and, in embedded
 // mode, a demo user and an admin with random passwords (logged once) and
 // the demo user's example rules. Runs once per database.
+import { hostname } from 'node:os';
 import { printRules } from '../../grammar/emit/rules-text.js';
 import type { RuleSet } from '../../grammar/model.js';
 import { DEFAULT_SETTINGS } from '../../grammar/model.js';
@@ -10,10 +11,15 @@ import { hashPassword, randomPassword } from './passwords.js';
 const SEEDED = 'seeded';
 export const DEMO_USER = 'demo';
 
-/** "DMARC fail goes to Junk unless the user whitelisted the sender": overridable, so the whitelist exempts it. */
+/**
+ * "DMARC fail goes to Junk unless the user whitelisted the sender":
+ * overridable, so the whitelist exempts it. Authentication results are only
+ * trusted from this host's own Authentication-Results header (a single-host
+ * server's MTA stamps it with its host name); admins change it in the defaults.
+ */
 export function exampleDefaults(): RuleSet {
   return {
-    settings: { ...DEFAULT_SETTINGS },
+    settings: { ...DEFAULT_SETTINGS, trustedAuthservId: hostname() },
     whitelist: [],
     blocklist: [],
     rules: [

@@ -3,22 +3,32 @@
 // constant-time comparison.
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
-const PARAMS = { N: 2 ** 15, r: 8, p: 1 } as const;
+export interface ScryptParams {
+  N: number;
+  r: number;
+  p: number;
+}
+
+/** Cost of new hashes (32 MiB, well above the scrypt paper's interactive-login setting). */
+export const STRONG: ScryptParams = { N: 2 ** 15, r: 8, p: 1 };
 const KEY_LEN = 32;
 
 function derive(password: string, salt: Buffer, opts: ScryptOptions): Promise<Buffer> {
   // maxmem must cover 128 * N * r bytes.
-  const maxmem = 256 * (opts.N ?? PARAMS.N) * (opts.r ?? PARAMS.r);
+  const maxmem = 256 * (opts.N ?? STRONG.N) * (opts.r ?? STRONG.r);
   return new Promise((resolve, reject) => {
     scrypt(password.normalize('NFKC'), salt, KEY_LEN, { ...opts, maxmem }, (err, key) => (err ? reject(err) : resolve(key)));
   });
 }
 
-/** `scrypt$N$r$p$salt$hash` (base64). */
-export async function hashPassword(password: string): Promise<string> {
+/**
+ * `scrypt$N$r$p$salt$hash` (base64). The parameters travel with the hash, so
+ * raising STRONG later still verifies old hashes.
+ */
+export async function hashPassword(password: string, params: ScryptParams = STRONG): Promise<string> {
   const salt = randomBytes(16);
-  const key = await derive(password, salt, PARAMS);
-  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64'), key.toString('base64')].join('$');
+  const key = await derive(password, salt, params);
+  return ['scrypt', params.N, params.r, params.p, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {

@@ -37,6 +37,8 @@ export function rulesView(ctx: AppContext, username: string): RulesResponse {
     text: printRules(ruleSet),
     defaults: { rules: defaults.rules, disabled: ctx.users.get(username)?.disabledDefaults ?? [] },
     updatedAt: current?.createdAt ?? null,
+    // So the editor can warn before a save is refused or raised as an alert.
+    policy: { allowedRedirectDomains: ctx.defaults.policy(DEFAULT_POLICY).allowedRedirectDomains },
   };
 }
 

@@ -130,12 +130,17 @@ describe('authorization matrix', () => {
 });
 
 function collectRoutes(tree: string): { routes: string[] } {
-  // printRoutes({ commonPrefix: false }) prints one full path per line with its methods: "├── /api/rules (GET, HEAD, PUT)".
+  // printRoutes() draws a tree: each level is indented by 4 columns and a child's path continues its parent's.
   const routes: string[] = [];
+  const stack: string[] = [];
   for (const line of tree.split('\n')) {
-    const m = /(\/\S*) \(([^)]+)\)/.exec(line);
+    const m = /^((?:[│ ]   )*)[├└]── (\S+) \(([^)]+)\)/.exec(line);
     if (!m) continue;
-    for (const method of m[2]!.split(',').map((s) => s.trim())) routes.push(`${method} ${m[1]}`);
+    const depth = m[1]!.length / 4;
+    stack.length = depth;
+    const path = (stack[depth - 1] ?? '') + m[2]!;
+    stack.push(path);
+    for (const method of m[3]!.split(',').map((x) => x.trim())) routes.push(`${method} ${path}`);
   }
   return { routes };
 }
