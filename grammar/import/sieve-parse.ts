@@ -43,7 +43,7 @@ function run(text: string, startRule: 'script' | 'test_only', limits: SieveLimit
 /** Clearer words for the failures peggy can only describe as "expected X". */
 function explain(text: string, offset: number): string | null {
   const rest = text.slice(offset, offset + 5);
-  if (rest.startsWith('"')) return 'unterminated quoted string';
+  if (rest.startsWith('"') && !/^"(?:[^"\\]|\\[\s\S])*"/.test(text.slice(offset))) return 'unterminated quoted string';
   if (/^text:/i.test(rest) || (rest.startsWith(':') && /text$/i.test(text.slice(Math.max(0, offset - 4), offset)))) return "multi-line string is not ended by a line holding a single '.'";
   if (rest.startsWith('/*')) return 'unterminated bracket comment';
   return null;
