@@ -2,11 +2,11 @@
 // (node server/cli/bin.js) in separate processes. The processes are started
 // together up front because each pays tsx's start-up; the tests then read
 // their results. Compiled fixtures are handed to the real sievec.
-import { mkdtempSync, readFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { pigeonhole, run, type PigeonholeTools, type RunResult } from '../support/mailstack.js';
+import { pigeonhole, requireBinary, run, type PigeonholeTools, type RunResult } from '../support/mailstack.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'server', 'cli', 'bin.js');
@@ -29,7 +29,7 @@ const cases = {
   compileNoOutput: { args: ['compile', example] },
   compileBothStdout: { args: ['compile', example, '--sieve', '-', '--prefs', '-'] },
   compileUnknownOption: { args: ['compile', example, '--sieve', '-', '--fast'] },
-  compileMissingCapability: { args: ['compile', example, '--sieve', join(out, 'b.sieve'), '--capabilities', 'fileinto vacation'] },
+  compileMissingCapability: { args: ['compile', example, '--sieve', join(out, 'b.sieve'), '--capabilities', 'fileinto vacation imap4flags'] },
   compileBroken: { args: ['compile', broken, '--sieve', join(out, 'c.sieve')] },
 } satisfies Record<string, { args: string[]; input?: string }>;
 
@@ -43,17 +43,28 @@ function result(name: CaseName): RunResult {
   return r;
 }
 
-const cli = (args: string[], input?: string): Promise<RunResult> => run(process.execPath, [bin, ...args], input === undefined ? {} : { input });
+const cli = (args: string[], input?: string): Promise<RunResult> =>
+  run(process.execPath, [bin, ...args], { timeoutMs: 120_000, ...(input === undefined ? {} : { input }) });
+
+/** Runs the jobs a few at a time: each process is mostly tsx start-up CPU. */
+async function pool(jobs: Array<() => Promise<void>>, width: number): Promise<void> {
+  const queue = [...jobs];
+  await Promise.all(Array.from({ length: width }, async () => {
+    for (let job = queue.shift(); job; job = queue.shift()) await job();
+  }));
+}
 
 beforeAll(async () => {
-  const started = Object.entries(cases).map(async ([name, c]) => {
-    results.set(name, await cli(c.args, 'input' in c ? c.input : undefined));
-  });
-  const compiled = goodFiles.map(async (file) => {
-    results.set(`fixture:${file}`, await cli(['compile', join(fixtures, file), '--sieve', '-']));
-  });
-  [tools] = await Promise.all([pigeonhole(), ...started, ...compiled]);
-});
+  const jobs = [
+    ...Object.entries(cases).map(([name, c]) => async () => {
+      results.set(name, await cli(c.args, 'input' in c ? c.input : undefined));
+    }),
+    ...goodFiles.map((file) => async () => {
+      results.set(`fixture:${file}`, await cli(['compile', join(fixtures, file), '--sieve', '-']));
+    }),
+  ];
+  [tools] = await Promise.all([pigeonhole(), pool(jobs, 3)]);
+}, 300_000);
 
 afterAll(async () => {
   await tools?.cleanup();
@@ -130,7 +141,7 @@ describe('sievewright compile', () => {
   test('a server without a needed extension is refused, naming the rule and the extension, and nothing is written', () => {
     const r = result('compileMissingCapability');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/error: rule "Forged mail to Junk": .*"imap4flags"/);
+    expect(r.stderr).toMatch(/: error: rule "Forged mail to Junk": needs the Sieve extension "regex", which the server does not offer\n/);
     expect(existsSync(join(out, 'b.sieve'))).toBe(false);
   });
 
@@ -145,8 +156,10 @@ describe('sievewright compile', () => {
     const r = result(`fixture:${file}` as CaseName);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const verdict = await tools.sievec(r.stdout);
-    expect(verdict.errors).toBe('');
-    expect(verdict.ok).toBe(true);
+    const script = join(out, `${file}.sieve`);
+    writeFileSync(script, r.stdout);
+    const verdict = await run(requireBinary('sievec'), ['-c', tools.conf, script, `${script}.svbin`]);
+    expect(verdict.stderr).toBe('');
+    expect(verdict.code).toBe(0);
   });
 });
