@@ -5,6 +5,7 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { importSieve } from '../../grammar/import/sieve.js';
 import { readSecret } from '../config/load.js';
+import { isOwnScript } from '../deploy/activation.js';
 import { ManageSieveClient } from '../managesieve/client.js';
 import type { AppContext } from './context.js';
 import { tlsOptions } from './mail-endpoint.js';
@@ -17,7 +18,7 @@ async function activeOverManageSieve(ctx: AppContext, username: string): Promise
   const client = await ManageSieveClient.connect({ host: ep.host, port: ep.port, tls: ep.tls, timeoutMs: ep.timeoutMs, ...tlsOptions(ep) });
   try {
     await client.authenticate(masterUser.username, readSecret(masterUser.passwordFile), username);
-    const active = (await client.listScripts()).find((s) => s.active && s.name !== ctx.config.deploy.scriptName);
+    const active = (await client.listScripts()).find((s) => s.active && !isOwnScript(ctx.config.deploy.scriptName, s.name));
     return active ? { name: active.name, text: await client.getScript(active.name) } : null;
   } finally {
     await client.logout();
@@ -35,7 +36,7 @@ function activeInDirectory(ctx: AppContext, username: string): { name: string; t
     return null;
   }
   const name = basename(target).replace(/\.sieve$/, '');
-  if (name === ctx.config.deploy.scriptName) return null;
+  if (isOwnScript(ctx.config.deploy.scriptName, name)) return null;
   return { name, text: readFileSync(resolve(home, target), 'utf8') };
 }
 
