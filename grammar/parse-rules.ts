@@ -34,6 +34,7 @@ export interface ParsedRules {
   diagnostics: Diagnostic[];
 }
 
+/** Reads the text and runs the semantic checks (validateRuleSet), with positions. */
 export function parseRules(text: string): ParsedRules {
   const spans = new WeakMap<object, Span>();
   const { entries, diagnostics } = readEntries(text, spans);
@@ -42,6 +43,19 @@ export function parseRules(text: string): ParsedRules {
     const span = node === ruleSet.settings && field ? settingSpans.get(field) : spans.get(node);
     diagnostics.push(span ? { ...diagnostic, start: span.start, end: span.end } : diagnostic);
   }
+  diagnostics.sort(byPosition);
+  return { ruleSet: hasErrors(diagnostics) ? null : ruleSet, diagnostics };
+}
+
+/**
+ * Reads the text without the semantic checks: the rule set is null only when
+ * the syntax is broken. For tools that must see a model the validator would
+ * refuse (an editor showing what was typed, the printer's own tests).
+ */
+export function readRules(text: string): ParsedRules {
+  const spans = new WeakMap<object, Span>();
+  const { entries, diagnostics } = readEntries(text, spans);
+  const { ruleSet } = assemble(entries, spans, diagnostics);
   diagnostics.sort(byPosition);
   return { ruleSet: hasErrors(diagnostics) ? null : ruleSet, diagnostics };
 }

@@ -1,0 +1,94 @@
+import { describe, expect, test } from 'vitest';
+import type { Action, Condition, Rule, RuleSet } from '../../grammar/model.js';
+import { MAX_CONDITION_DEPTH, validateRuleSet } from '../../grammar/validate.js';
+
+function base(): RuleSet {
+  return {
+    settings: { junkFolder: 'Junk', threshold: 5, trustedAuthservId: 'mx.example.org' },
+    whitelist: [{ pattern: '*@example.com', authenticated: true }],
+    blocklist: [{ pattern: 'spam@example.net', action: 'discard' }],
+    rules: [{ name: 'R', enabled: true, combine: 'all', conditions: [{ kind: 'always' }], actions: [{ kind: 'keep' }] }],
+  };
+}
+
+const withCondition = (c: Condition): RuleSet => ({ ...base(), rules: [{ ...(base().rules[0] as Rule), conditions: [c] }] });
+const withAction = (a: Action): RuleSet => ({ ...base(), rules: [{ ...(base().rules[0] as Rule), actions: [a] }] });
+const subject = (values: string[], match: 'is' | 'regex' = 'is'): Condition => ({ kind: 'subject', test: { match, values } });
+const vacation = (v: Partial<Extract<Action, { kind: 'vacation' }>['vacation']>): Action => ({ kind: 'vacation', vacation: { message: 'away', ...v } });
+
+function nested(depth: number): Condition {
+  let c: Condition = { kind: 'always' };
+  for (let i = 0; i < depth; i++) c = { kind: 'not', condition: c };
+  return c;
+}
+
+const codes = (rs: RuleSet): string[] => validateRuleSet(rs).map((d) => `${d.severity}:${d.code}`);
+
+describe('validateRuleSet', () => {
+  test('a sound rule set has no findings', () => {
+    expect(validateRuleSet(base())).toEqual([]);
+  });
+
+  test.each<[string, RuleSet, string]>([
+    ['an empty junk folder', { ...base(), settings: { ...base().settings, junkFolder: ' ' } }, 'error:empty-name'],
+    ['a line break in the junk folder', { ...base(), settings: { ...base().settings, junkFolder: 'Ju\nnk' } }, 'error:control-character'],
+    ['a threshold that is not a number', { ...base(), settings: { ...base().settings, threshold: Number.NaN } }, 'error:bad-threshold'],
+    ['an authserv-id with a semicolon', { ...base(), settings: { ...base().settings, trustedAuthservId: 'mx; dkim=pass' } }, 'error:bad-authserv-id'],
+    ['a whitelist pattern with a newline (a user_prefs directive)', { ...base(), whitelist: [{ pattern: 'a@b.c\nrequired_score -99', authenticated: false }] }, 'error:bad-pattern'],
+    ['a blocklist pattern with "#"', { ...base(), blocklist: [{ pattern: 'a@b.c#', action: 'junk' }] }, 'error:bad-pattern'],
+    ['the same pattern twice', { ...base(), whitelist: [{ pattern: 'A@b.c', authenticated: false }, { pattern: 'a@B.c', authenticated: true }] }, 'warning:duplicate-pattern'],
+    ['an unknown block action', { ...base(), blocklist: [{ pattern: 'a@b.c', action: 'bounce' as 'junk' }] }, 'error:bad-block-action'],
+    ['two rules with one name', { ...base(), rules: [base().rules[0] as Rule, base().rules[0] as Rule] }, 'error:duplicate-rule-name'],
+    ['an empty rule name', { ...base(), rules: [{ ...(base().rules[0] as Rule), name: '' }] }, 'error:empty-rule-name'],
+    ['a rule name with a line break', { ...base(), rules: [{ ...(base().rules[0] as Rule), name: 'a\r\nb' }] }, 'error:control-character'],
+    ['an unknown combination', { ...base(), rules: [{ ...(base().rules[0] as Rule), combine: 'some' as 'all' }] }, 'error:bad-combine'],
+    ['a rule without conditions', { ...base(), rules: [{ ...(base().rules[0] as Rule), conditions: [] }] }, 'error:empty-group'],
+    ['an unknown placement', { ...base(), rules: [{ ...(base().rules[0] as Rule), placement: 'middle' as 'after' }] }, 'error:bad-placement'],
+    ['a rule without actions', { ...base(), rules: [{ ...(base().rules[0] as Rule), actions: [] }] }, 'warning:no-actions'],
+    ['an action after stop', { ...base(), rules: [{ ...(base().rules[0] as Rule), actions: [{ kind: 'stop' }, { kind: 'keep' }] }] }, 'warning:after-stop'],
+    ['an empty group', withCondition({ kind: 'group', combine: 'any', conditions: [] }), 'error:empty-group'],
+    ['conditions nested too deep for Pigeonhole', withCondition(nested(MAX_CONDITION_DEPTH)), 'error:too-deep'],
+    ['an unknown address header', withCondition({ kind: 'address', header: 'x-to' as 'to', part: 'all', test: { match: 'is', values: ['a'] } }), 'error:bad-address-header'],
+    ['an unknown address part', withCondition({ kind: 'address', header: 'to', part: 'user' as 'all', test: { match: 'is', values: ['a'] } }), 'error:bad-address-part'],
+    ['an unknown envelope field', withCondition({ kind: 'envelope', field: 'cc' as 'to', part: 'all', test: { match: 'is', values: ['a'] } }), 'error:bad-envelope-field'],
+    ['a header name with a colon', withCondition({ kind: 'header', names: ['X-A:'], test: { match: 'is', values: ['a'] } }), 'error:bad-header-name'],
+    ['an empty list of header names', withCondition({ kind: 'exists', names: [] }), 'error:empty-list'],
+    ['an empty list of values', withCondition(subject([])), 'error:empty-list'],
+    ['an unknown match type', withCondition({ kind: 'body', test: { match: 'like' as 'is', values: ['a'] } }), 'error:bad-match-type'],
+    ['a NUL character, which Sieve cannot carry', withCondition(subject(['a\u0000b'])), 'error:nul-character'],
+    ['an unpaired surrogate', withCondition(subject(['a\udc00'])), 'error:bad-unicode'],
+    ['an unbalanced regex', withCondition(subject(['(a'], 'regex')), 'error:bad-regex'],
+    ['a Perl-only regex group', withCondition(subject(['(?i)a'], 'regex')), 'error:bad-regex'],
+    ['a negative size', withCondition({ kind: 'size', comparison: 'over', bytes: -1 }), 'error:bad-size'],
+    ['a fractional size', withCondition({ kind: 'size', comparison: 'under', bytes: 1.5 }), 'error:bad-size'],
+    ['an unknown authentication result', withCondition({ kind: 'auth', method: 'dkim', result: 'ok' as 'pass' }), 'error:bad-auth'],
+    ['an infinite spam score', withCondition({ kind: 'spam-score', atLeast: Infinity }), 'error:bad-score'],
+    ['an unknown condition kind', withCondition({ kind: 'weather' } as unknown as Condition), 'error:unknown-kind'],
+    ['an empty folder', withAction({ kind: 'fileinto', folder: '' }), 'error:empty-folder'],
+    ['a folder with a control character', withAction({ kind: 'fileinto', folder: 'a\u0001' }), 'error:control-character'],
+    ['a redirect to something that is not an address', withAction({ kind: 'redirect', address: 'bob' }), 'error:bad-address'],
+    ['a keyword with a space', withAction({ kind: 'keyword', keyword: 'a b' }), 'error:bad-keyword'],
+    ['a reject reason with NUL', withAction({ kind: 'reject', reason: '\u0000' }), 'error:nul-character'],
+    ['vacation days out of range', withAction(vacation({ days: 0 })), 'error:bad-days'],
+    ['a vacation subject with a line break', withAction(vacation({ subject: 'a\nBcc: x@y.z' })), 'error:control-character'],
+    ['a bad vacation from address', withAction(vacation({ from: 'me' })), 'error:bad-address'],
+    ['a bad vacation address', withAction(vacation({ addresses: ['ok@example.com', 'nope'] })), 'error:bad-address'],
+    ['an impossible date', withAction(vacation({ start: '2027-02-29' })), 'error:bad-date'],
+    ['a vacation that ends before it starts', withAction(vacation({ start: '2027-01-02', end: '2027-01-01' })), 'error:vacation-dates'],
+    ['an unknown action kind', withAction({ kind: 'bounce' } as unknown as Action), 'error:unknown-kind'],
+    ['a raw block requiring a malformed capability', { ...base(), rules: [{ kind: 'raw', sieve: 'keep;', requires: ['"x"'], enabled: true }] }, 'error:bad-capability'],
+    ['a raw block with NUL', { ...base(), rules: [{ kind: 'raw', sieve: 'keep;\u0000', requires: [], enabled: true }] }, 'error:nul-character'],
+  ])('%s is reported', (_what, rs, expected) => {
+    expect(codes(rs)).toEqual([expected]);
+  });
+
+  test('Pigeonhole\'s nesting limit itself is allowed', () => {
+    expect(codes(withCondition(nested(MAX_CONDITION_DEPTH - 1)))).toEqual([]);
+  });
+
+  test('messages name the rule and quote the value, shortened when long', () => {
+    const [d] = validateRuleSet(withAction({ kind: 'redirect', address: 'x'.repeat(500) }));
+    expect(d?.message).toMatch(/^rule "R": redirect address "x{50,60}\.\.\." is not an e-mail address/);
+    expect(d?.message.length).toBeLessThan(150);
+  });
+});
