@@ -50,13 +50,14 @@ interface RawPiece {
   name?: string;
   reason: string;
   commands: Unit['commands'];
+  /** The span is exactly the block's text (no line break to drop at the end). */
+  exact?: boolean;
 }
 
 /** A top-level comment or unit, in source order. */
 type Item = { comment: SieveComment } | { unit: Unit };
 
 const startOf = (i: Item): number => ('unit' in i ? i.unit.start : i.comment.loc.start.offset);
-const endOf = (i: Item): number => ('unit' in i ? i.unit.end : i.comment.loc.end.offset);
 
 class Importer {
   private readonly ruleSet = emptyRuleSet();
@@ -126,7 +127,8 @@ class Importer {
   /** sievewright's own layout: header, requires, whitelist, blocklist, then marked rules. */
   private runOwn(items: Item[]): void {
     let i = 0;
-    let lockedSection = true;
+    // Rules before the blocklist are the locked ones the emitter puts first.
+    let lockedSection = items.some((x) => 'comment' in x && x.comment.text === BLOCKLIST_MARKER);
     while (i < items.length) {
       const item = items[i]!;
       if ('unit' in item) {
@@ -171,7 +173,9 @@ class Importer {
       }
       let j = i + 1;
       while (j < items.length && !this.isMarker(items[j]!)) j++;
-      this.region(item.comment, marker[1]!, items.slice(i + 1, j), lockedSection);
+      // The emitter joins parts with a line break: the region ends just before the next marker's.
+      const regionEnd = j < items.length ? startOf(items[j]!) - 1 : this.text.length - 1;
+      this.region(item.comment, marker[1]!, items.slice(i + 1, j), lockedSection, Math.max(regionEnd, item.comment.loc.end.offset));
       i = j;
     }
   }
@@ -183,7 +187,7 @@ class Importer {
   }
 
   /** The text after one `# rule:[NAME]` marker: a rule in the emitter's layout, or a raw block. */
-  private region(marker: SieveComment, name: string, items: Item[], locked: boolean): void {
+  private region(marker: SieveComment, name: string, items: Item[], locked: boolean, regionEnd: number): void {
     const only = items.length === 1 ? items[0] : undefined;
     if (only && 'unit' in only && only.unit.kind === 'chain' && only.unit.commands.length === 1 && this.hasRuleLayout(only.unit)) {
       const count = this.items.length;
@@ -192,10 +196,9 @@ class Importer {
       return;
     }
     this.flush();
-    const start = items[0] ? startOf(items[0]) : marker.loc.end.offset;
-    const end = items.length > 0 ? endOf(items[items.length - 1]!) : start;
+    const start = marker.loc.end.offset;
     const commands = items.flatMap((x) => ('unit' in x ? x.unit.commands : []));
-    this.keepRaw({ start, end, reason: 'raw block', commands, ...(name !== '' ? { name } : {}) });
+    this.keepRaw({ start, end: regionEnd, reason: 'raw block', commands, exact: true, ...(name !== '' ? { name } : {}) });
     this.flush();
     for (const x of items) if ('unit' in x && touchesFlags(x.unit.commands)) this.ctx.actions.flagsTouched = true;
   }
@@ -235,7 +238,7 @@ class Importer {
 
   /** Unnamed verbatim pieces next to each other become one block. */
   private keepRaw(piece: RawPiece): void {
-    if (this.pending && this.pending.name === undefined && piece.name === undefined) {
+    if (this.pending && this.pending.name === undefined && piece.name === undefined && !piece.exact && !this.pending.exact) {
       this.pending = {
         start: this.pending.start,
         end: piece.end,
@@ -253,7 +256,10 @@ class Importer {
     if (!piece) return;
     this.pending = null;
     // A hash comment's span includes its line break; the block's text does not.
-    const sieve = this.text.slice(piece.start, piece.end).replace(/\r?\n$/, '');
+    const text = this.text.slice(piece.start, piece.end);
+    // The emitter drops one final line break of a raw block, so a block whose
+    // text ends in one had two.
+    const sieve = piece.exact ? (text.endsWith('\n') ? `${text}\n` : text) : text.replace(/\r?\n$/, '');
     const block: RawBlock = {
       kind: 'raw',
       ...(piece.name !== undefined ? { name: piece.name } : {}),
