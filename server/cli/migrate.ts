@@ -1,0 +1,136 @@
+// `sievewright migrate procmail FILE... --out DIR [--report report.json] [--folder-map map.json]`
+// converts users' procmailrc files in bulk: DIR/<name>.rules (the rules
+// text) and DIR/<name>.sieve (the compiled script) per input, a line per
+// file with its counts, a summary, and optionally the full report as JSON.
+// A progress bar goes to stderr when it is a terminal.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { compileRuleSet } from '../../grammar/compile.js';
+import { formatDiagnostics, hasErrors, type Diagnostic } from '../../grammar/diagnostics.js';
+import { printRules } from '../../grammar/emit/rules-text.js';
+import { convertProcmail, type ProcmailReport } from '../../grammar/import/procmail.js';
+import { summarize } from '../../grammar/import/procmail-report.js';
+import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, UsageError } from './command.js';
+
+const USAGE = 'usage: sievewright migrate procmail FILE... --out DIR [--report report.json] [--folder-map map.json]\n';
+
+interface Request {
+  files: string[];
+  out: string;
+  report?: string;
+  folderMap: Record<string, string>;
+}
+
+function readFolderMap(path: string): Record<string, string> {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`cannot read the folder map ${path}: ${(err as Error).message}`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data) || Object.values(data).some((v) => typeof v !== 'string')) {
+    throw new UsageError(`the folder map ${path} must be a JSON object of procmail path -> IMAP folder name`);
+  }
+  return data as Record<string, string>;
+}
+
+function parseRequest(args: string[]): Request {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { out: { type: 'string' }, report: { type: 'string' }, 'folder-map': { type: 'string' } },
+  });
+  const [format, ...files] = positionals;
+  if (format !== 'procmail') throw new UsageError(format === undefined ? 'say what to migrate: procmail' : `cannot migrate "${format}"; only "procmail"`);
+  if (files.length === 0) throw new UsageError('give at least one procmailrc file');
+  if (values.out === undefined) throw new UsageError('--out DIR is required');
+  return {
+    files,
+    out: values.out,
+    ...(values.report !== undefined ? { report: values.report } : {}),
+    folderMap: values['folder-map'] !== undefined ? readFolderMap(values['folder-map']) : {},
+  };
+}
+
+/** `alice.procmailrc` -> `alice`, `.procmailrc` -> `procmailrc`; repeats get `-2`, `-3`. */
+function outputNames(files: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return files.map((f) => {
+    const base = basename(f).replace(/^\./, '').replace(/\.(procmailrc|rc)$/, '') || 'procmailrc';
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return n === 1 ? base : `${base}-${n}`;
+  });
+}
+
+function progress(done: number, total: number, label: string): void {
+  if (!process.stderr.isTTY) return;
+  const width = 30;
+  const filled = Math.round((done / total) * width);
+  process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${label.slice(0, 40).padEnd(40)}`);
+  if (done === total) process.stderr.write('\n');
+}
+
+interface FileResult {
+  file: string;
+  name: string;
+  report: ProcmailReport | null;
+  diagnostics: Diagnostic[];
+  error?: string;
+}
+
+function migrateOne(file: string, name: string, req: Request): FileResult {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    return { file, name, report: null, diagnostics: [], error: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+  }
+  const result = convertProcmail(text, { folderMap: req.folderMap });
+  const compiled = compileRuleSet(result.ruleSet);
+  const diagnostics = [...result.diagnostics, ...compiled.diagnostics];
+  writeFileSync(join(req.out, `${name}.rules`), printRules(result.ruleSet));
+  if (compiled.ok) writeFileSync(join(req.out, `${name}.sieve`), compiled.sieve);
+  if (result.diagnostics.length > 0) process.stderr.write(`${formatDiagnostics(result.diagnostics, text, file)}\n`);
+  if (compiled.diagnostics.length > 0) process.stderr.write(`${formatDiagnostics(compiled.diagnostics, '', `${name}.sieve`)}\n`);
+  return { file, name, report: result.report, diagnostics, ...(compiled.ok ? {} : { error: 'the converted rules did not compile' }) };
+}
+
+function fileLine(r: FileResult): string {
+  if (!r.report) return `${r.file}: ${r.error}`;
+  const c = r.report.counts;
+  const state = r.error ? `FAILED (${r.error})` : r.report.fullyConverted ? 'fully converted' : 'needs review';
+  return `${r.file} -> ${r.name}: ${c.exact} exact, ${c.changed} changed, ${c['not-converted']} not converted, ${c['dropped-on-purpose']} dropped on purpose; ${state}`;
+}
+
+export async function run(args: string[]): Promise<number> {
+  let req: Request;
+  try {
+    req = parseRequest(args);
+  } catch (err) {
+    if (!(err instanceof UsageError) && !(err instanceof TypeError)) throw err;
+    process.stderr.write(`sievewright migrate: ${err.message}\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  mkdirSync(req.out, { recursive: true });
+  const names = outputNames(req.files);
+  const results: FileResult[] = [];
+  req.files.forEach((file, i) => {
+    progress(i, req.files.length, file);
+    const r = migrateOne(file, names[i]!, req);
+    results.push(r);
+    process.stdout.write(`${fileLine(r)}\n`);
+  });
+  progress(req.files.length, req.files.length, 'done');
+  const summary = summarize(results.flatMap((r) => (r.report ? [r.report] : [])));
+  const s = summary.recipes;
+  process.stdout.write(
+    `\n${summary.files} file(s), ${summary.filesFullyConverted} fully converted; recipes: ${s.exact} exact, ${s.changed} changed, ${s['not-converted']} not converted, ${s['dropped-on-purpose']} dropped on purpose\n`,
+  );
+  if (req.report !== undefined) {
+    writeFileSync(req.report, `${JSON.stringify({ summary, files: results }, null, 2)}\n`);
+  }
+  const failed = results.some((r) => r.error !== undefined || hasErrors(r.diagnostics));
+  return failed ? EXIT_INPUT : EXIT_OK;
+}
