@@ -2,6 +2,7 @@
 // files; the ManageSieve target deploys the script and pairs with the same
 // directory layout for user_prefs.
 import { readFileSync } from 'node:fs';
+import { readSecret } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { DirectoryTarget } from './directory-target.js';
 import { ManageSieveTarget } from './managesieve-target.js';
@@ -9,11 +10,6 @@ import type { DeployTarget } from './outcome.js';
 
 export type { DeployTarget, DeployJob, DeployOutcome } from './outcome.js';
 export { DeployError } from './outcome.js';
-
-/** A password file holds the password; one trailing newline is not part of it. */
-export function readPasswordFile(path: string): string {
-  return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
-}
 
 export function createTarget(config: Config): DeployTarget {
   const { deploy, mail } = config;
@@ -31,7 +27,7 @@ export function createTarget(config: Config): DeployTarget {
       rejectUnauthorized: !endpoint.insecureSkipVerify,
       ...(endpoint.caFile ? { ca: readFileSync(endpoint.caFile) } : {}),
     },
-    master: { username: mail.masterUser.username, password: readPasswordFile(mail.masterUser.passwordFile) },
+    master: { username: mail.masterUser.username, password: readSecret(mail.masterUser.passwordFile) },
     masterSeparator: mail.masterSeparator,
     scriptName: deploy.scriptName,
     takeOver: deploy.takeOver,

@@ -1,0 +1,202 @@
+// `sievewright push`: compile and deploy users' scripts through the outbox,
+// with a progress bar and a summary. Settings come from the config file
+// (and SIEVEWRIGHT_* variables); flags override single settings and are
+// validated by the same loader.
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config/load.js';
+import { databasePath } from '../config/paths.js';
+import type { Config } from '../config/schema.js';
+import { Outbox } from '../deploy/outbox.js';
+import { createTarget } from '../deploy/targets.js';
+import { DeployWorker, type DeployFailure, type DeployProgress } from '../deploy/worker.js';
+import { compileForUser, listUsernames } from '../services/deploy-source.js';
+import { openDatabase } from '../store/db.js';
+import { EXIT_INPUT, EXIT_OK, EXIT_USAGE } from './command.js';
+
+const USAGE = `usage: sievewright push (--user NAME [--user NAME ...] | --all) [options]
+
+Compiles each user's rules (with the admin defaults) and deploys the Sieve
+script and user_prefs. A user whose script is rejected keeps the old one.
+
+  --all                     every known user
+  --config FILE             JSON config (default: $SIEVEWRIGHT_CONFIG)
+  --db FILE                 database (default: <server.dataDir>/sievewright.db)
+  --host HOST --port PORT   ManageSieve server (implies deploy.target managesieve)
+  --tls MODE                none | starttls | implicit (default starttls)
+  --ca-file FILE            PEM of a private CA to trust
+  --auth-user MASTER        master user acting for each user
+  --password-file FILE      its password file
+  --concurrency N           parallel deploys (deploy.concurrency)
+  --attempts N              tries per user before giving up (default 3)
+  --take-over               replace another active script (deploy.takeOver)
+`;
+
+class UsageProblem extends Error {}
+
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+const str = (v: Values, k: string): string | undefined => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+
+/** Flags as SIEVEWRIGHT_* overrides, so the config loader validates them like any setting. */
+function flagEnv(v: Values): Record<string, string> {
+  const env: Record<string, string> = {};
+  const set = (name: string, value: unknown) => {
+    env[`SIEVEWRIGHT_${name}`] = typeof value === 'string' ? value : JSON.stringify(value);
+  };
+  const host = str(v, 'host');
+  if (host !== undefined || str(v, 'port') !== undefined) {
+    const port = Number(str(v, 'port') ?? 4190);
+    if (!host || !Number.isInteger(port)) throw new UsageProblem('--host HOST and --port PORT describe one ManageSieve server');
+    const endpoint: Record<string, unknown> = { host, port, tls: str(v, 'tls') ?? 'starttls' };
+    if (str(v, 'ca-file')) endpoint.caFile = str(v, 'ca-file');
+    set('MAIL__MANAGESIEVE', endpoint);
+    set('DEPLOY__TARGET', 'managesieve');
+  }
+  const user = str(v, 'auth-user');
+  const file = str(v, 'password-file');
+  if (user !== undefined || file !== undefined) {
+    if (!user || !file) throw new UsageProblem('--auth-user and --password-file go together');
+    set('MAIL__MASTER_USER', { username: user, passwordFile: file });
+  }
+  if (str(v, 'concurrency')) set('DEPLOY__CONCURRENCY', str(v, 'concurrency'));
+  if (v['take-over']) set('DEPLOY__TAKE_OVER', 'true');
+  return env;
+}
+
+/** `[#########.........]  45/100  ok 44  failed 1` */
+export function renderProgress(p: DeployProgress, width = 30): string {
+  const finished = p.done + p.failed;
+  const filled = p.total === 0 ? width : Math.round((finished / p.total) * width);
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(finished).padStart(String(p.total).length)}/${p.total}  ok ${p.done}  failed ${p.failed}`;
+}
+
+function progressPrinter(stream: NodeJS.WriteStream): { update(p: DeployProgress): void; finish(): void } {
+  if (stream.isTTY) {
+    return {
+      update: (p) => stream.write(`\r${renderProgress(p)}`),
+      finish: () => stream.write('\n'),
+    };
+  }
+  // Logs and pipes get a line every few seconds instead of carriage returns.
+  let last = 0;
+  let pending: DeployProgress | null = null;
+  return {
+    update: (p) => {
+      pending = p;
+      if (Date.now() - last < 2000) return;
+      last = Date.now();
+      stream.write(`${renderProgress(p)}\n`);
+      pending = null;
+    },
+    finish: () => {
+      if (pending) stream.write(`${renderProgress(pending)}\n`);
+    },
+  };
+}
+
+function parse(args: string[]): Values {
+  return parseArgs({
+    args,
+    options: {
+      user: { type: 'string', multiple: true },
+      all: { type: 'boolean' },
+      config: { type: 'string' },
+      db: { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      tls: { type: 'string' },
+      'ca-file': { type: 'string' },
+      'auth-user': { type: 'string' },
+      'password-file': { type: 'string' },
+      concurrency: { type: 'string' },
+      attempts: { type: 'string' },
+      'take-over': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  }).values;
+}
+
+export async function run(args: string[]): Promise<number> {
+  let values: Values;
+  let config: Config;
+  let attempts: number;
+  try {
+    values = parse(args);
+    if (values.help) {
+      process.stdout.write(USAGE);
+      return EXIT_OK;
+    }
+    const named = (values.user as string[] | undefined) ?? [];
+    if (!values.all && named.length === 0) throw new UsageProblem('name users with --user, or use --all');
+    if (values.all && named.length > 0) throw new UsageProblem('--all and --user exclude each other');
+    attempts = Number(str(values, 'attempts') ?? 3);
+    if (!Number.isInteger(attempts) || attempts < 1) throw new UsageProblem('--attempts expects a positive integer');
+    const file = str(values, 'config') ?? process.env.SIEVEWRIGHT_CONFIG;
+    config = loadConfig({ ...(file ? { file } : {}), env: { ...process.env, ...flagEnv(values) } });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`sievewright push: ${err.message}\n`);
+      return EXIT_INPUT;
+    }
+    process.stderr.write(`sievewright push: ${(err as Error).message}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+
+  const db = openDatabase(str(values, 'db') ?? databasePath(config));
+  try {
+    return await push(db, config, values, attempts);
+  } finally {
+    db.close();
+  }
+}
+
+async function push(db: ReturnType<typeof openDatabase>, config: Config, values: Values, attempts: number): Promise<number> {
+  const known = listUsernames(db);
+  const users = values.all ? known : ((values.user as string[]) ?? []);
+  const problems: string[] = [];
+  const target = createTarget(config);
+  const outbox = new Outbox(db, { target: target.label });
+  for (const u of users) {
+    if (!known.includes(u)) {
+      problems.push(`${u}: no such user`);
+      continue;
+    }
+    const compiled = compileForUser(db, config, u);
+    const errors = compiled.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length) {
+      problems.push(`${u}: rules do not compile: ${errors[0]!.message}`);
+      continue;
+    }
+    outbox.enqueue({ username: u, version: compiled.version, sieve: compiled.sieve, prefs: compiled.prefs });
+  }
+
+  const worker = new DeployWorker(outbox, target, {
+    concurrency: config.deploy.concurrency,
+    maxAttempts: attempts,
+    backoff: { baseMs: 500, maxMs: 5_000 },
+  });
+  const printer = progressPrinter(process.stderr);
+  const failures: DeployFailure[] = [];
+  let final: DeployProgress = { done: 0, failed: 0, total: 0 };
+  worker.on('progress', (p: DeployProgress) => {
+    final = p;
+    printer.update(p);
+  });
+  worker.on('failed', (f: DeployFailure) => {
+    if (f.final) failures.push(f);
+  });
+  const started = Date.now();
+  worker.start();
+  await worker.drain();
+  await worker.stop();
+  printer.finish();
+
+  const notQueued = problems.length;
+  for (const f of failures) problems.push(`${f.username}: ${f.error}${f.line === null ? '' : ` (script line ${f.line})`}`);
+  for (const p of problems) process.stderr.write(`  ${p}\n`);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  process.stdout.write(`deployed ${final.done}, failed ${final.failed + notQueued} of ${users.length} user(s) in ${seconds} s\n`);
+  return problems.length > 0 ? EXIT_INPUT : EXIT_OK;
+}
