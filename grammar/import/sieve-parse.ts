@@ -4,7 +4,7 @@
 import { parse, SyntaxError as PeggySyntaxError } from '../generated/sieve.js';
 import { error, type Diagnostic, type Position } from '../diagnostics.js';
 import { resolveLimits, utf8Length, type SieveLimits } from '../limits.js';
-import type { SieveScript, SieveTest } from '../sieve-ast.js';
+import type { SieveArgument, SieveCommand, SieveScript, SieveTest, SourcePoint, Span } from '../sieve-ast.js';
 
 export interface SieveParseResult<T> {
   value: T | null;
@@ -30,7 +30,14 @@ function run(text: string, startRule: 'script' | 'test_only', limits: SieveLimit
     };
   }
   try {
-    return { value: parse(text, { startRule, limits }), diagnostics: [] };
+    const value = parse(text, { startRule, limits });
+    const lines = new LineIndex(text);
+    if (value.type === 'script') {
+      for (const c of value.comments) lines.fill(c.loc);
+      lines.fill(value.loc);
+      value.commands.forEach((c) => fillCommand(c, lines));
+    } else fillTest(value, lines);
+    return { value, diagnostics: [] };
   } catch (err) {
     if (!(err instanceof PeggySyntaxError)) throw err;
     const { start, end } = err.location;
@@ -62,4 +69,50 @@ function positionOfByte(text: string, byteLimit: number): Position {
     } else column += ch.length;
   }
   return { line, column };
+}
+
+/** Line starts of a text, to turn offsets into line and column. */
+class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+
+  fill(span: Span): void {
+    this.point(span.start);
+    this.point(span.end);
+  }
+
+  private point(p: SourcePoint): void {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= p.offset) lo = mid;
+      else hi = mid - 1;
+    }
+    p.line = lo + 1;
+    p.column = p.offset - this.starts[lo]! + 1;
+  }
+}
+
+function fillArguments(args: SieveArgument[], lines: LineIndex): void {
+  for (const a of args) {
+    lines.fill(a.loc);
+    if (a.type === 'string-list') for (const s of a.items) lines.fill(s.loc);
+  }
+}
+
+function fillTest(t: SieveTest, lines: LineIndex): void {
+  lines.fill(t.loc);
+  fillArguments(t.arguments, lines);
+  for (const inner of t.tests) fillTest(inner, lines);
+}
+
+function fillCommand(c: SieveCommand, lines: LineIndex): void {
+  lines.fill(c.loc);
+  fillArguments(c.arguments, lines);
+  for (const t of c.tests) fillTest(t, lines);
+  for (const inner of c.block ?? []) fillCommand(inner, lines);
 }
