@@ -17,6 +17,8 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: false,
     reportCompressedSize: true,
+    // The bench reads it to tell the first-load bundle from lazy chunks.
+    manifest: true,
   },
   server: {
     host: '127.0.0.1',

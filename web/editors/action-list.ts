@@ -34,6 +34,9 @@ export class ActionList extends LitElement {
         flex-direction: column;
         gap: 0.5rem;
       }
+      li > label {
+        align-self: flex-start;
+      }
       .tools {
         display: flex;
         gap: 0.35rem;

@@ -68,7 +68,7 @@ export class RuleEditor extends LitElement {
       <section class="card">
         <div class="row">
           <label
-            >Name
+            >Rule name
             <input
               class="name"
               type="text"

@@ -25,6 +25,9 @@ export const rulesScreenStyles = css`
     background: #fff;
     padding: 0.6rem 0.7rem;
     flex-wrap: wrap;
+    /* Long lists: rows off screen skip layout and paint until scrolled to. */
+    content-visibility: auto;
+    contain-intrinsic-size: auto 5.5rem;
   }
   ol.rules > li.admin {
     background: #f5f7fb;

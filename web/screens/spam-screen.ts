@@ -46,6 +46,25 @@ export class SpamScreen extends LitElement {
           </select></label
         >
         <p class="muted">Spam is moved here. Moving a message out of this folder teaches the filter it was not spam; moving one in teaches it was.</p>
+      </section>
+      <section class="card">
+        <label
+          >Your mail server’s name in Authentication-Results
+          <input
+            type="text"
+            placeholder="e.g. mx.example.org"
+            .value=${v.trustedAuthservId ?? ''}
+            @change=${(e: Event) => {
+              const { trustedAuthservId: _old, ...rest } = v;
+              const id = (e.target as HTMLInputElement).value.trim();
+              fireValue(this, id ? { ...rest, trustedAuthservId: id } : rest);
+            }}
+        /></label>
+        <p class="muted">
+          Rules about DMARC, SPF or DKIM, and senders trusted “only when authenticated”, read the Authentication-Results header your own
+          mail server adds. Anyone can write such a header, so only the one carrying this name is believed. Your administrator may have
+          set it for everyone already.
+        </p>
       </section>`;
   }
 }

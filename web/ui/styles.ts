@@ -101,6 +101,8 @@ export const base = css`
     flex-direction: column;
     gap: 0.2rem;
     font-weight: 500;
+    max-width: 100%;
+    min-width: 0;
   }
   label.inline {
     flex-direction: row;

@@ -37,7 +37,8 @@ export async function startAppServer(webRoot: string, extra: Record<string, unkn
   const logStream = new Writable({
     write(chunk: Buffer, _enc, done) {
       for (const line of chunk.toString().split('\n')) {
-        const m = CREATED.exec(line);
+        if (!line.startsWith('{')) continue;
+        const m = CREATED.exec(String((JSON.parse(line) as { msg?: unknown }).msg));
         if (m) passwords[m[1]!] = m[2]!;
       }
       done();

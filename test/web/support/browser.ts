@@ -55,7 +55,9 @@ export async function screenshots(page: Page, name: string): Promise<void> {
   await page.setViewportSize(before);
 }
 
+/** Signs in from a clean slate (no session cookie left by an earlier test). */
 export async function signIn(page: Page, baseUrl: string, username: string, password: string): Promise<void> {
+  await page.context().clearCookies();
   await page.goto(`${baseUrl}/#/rules`);
   await page.getByLabel('User name').fill(username);
   await page.getByLabel('Password').fill(password);

@@ -1,0 +1,225 @@
+// The user's side of the web UI in Debian's Chromium against the real server
+// app (embedded default: local users, directory deploy target). What the UI
+// saved is checked where it ends up: the deployed Sieve script in the mail
+// home, run through Pigeonhole's sieve-test.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { hostname } from 'node:os';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { pigeonhole, type PigeonholeTools } from '../support/mailstack.js';
+import { startAppServer, type AppServer } from './support/app-server.js';
+import { launchBrowser, screenshots, signIn, PHONE, type Browser } from './support/browser.js';
+import { buildWeb } from './support/web-build.js';
+
+const fixture = (name: string) => readFile(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+/**
+ * The fixtures' Authentication-Results come from `mx.test.example`; the
+ * embedded default trusts the host's own name (the admin's first-run
+ * default), so the messages are addressed to that.
+ */
+const message = async (name: string) => (await fixture(name)).replaceAll('mx.test.example', hostname());
+const SLOW = { timeout: 120_000 };
+
+let server: AppServer;
+let browser: Browser;
+let tools: PigeonholeTools;
+
+beforeAll(async () => {
+  const [dist, ph] = await Promise.all([buildWeb(), pigeonhole()]);
+  tools = ph;
+  server = await startAppServer(dist);
+  browser = await launchBrowser();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await tools?.cleanup();
+});
+
+async function demoPage(): Promise<Page> {
+  const page = await browser.newPage();
+  page.setDefaultTimeout(30_000);
+  await signIn(page, server.url, 'demo', server.passwords.demo!);
+  return page;
+}
+
+/** The script the directory target made active for the user. */
+function activeScript(user: string): Promise<string> {
+  return readFile(join(server.dataDir, 'mail', user, '.dovecot.sieve'), 'utf8');
+}
+
+async function waitForDeployed(page: Page, contains: string): Promise<string> {
+  await expect.poll(async () => (await activeScript('demo').catch(() => '')).includes(contains), { timeout: 60_000, interval: 250 }).toBe(true);
+  await page.locator('header sw-deploy-status .badge[data-state="deployed"]').waitFor({ timeout: 60_000 });
+  return activeScript('demo');
+}
+
+async function save(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByRole('region', { name: 'Unsaved changes' }).waitFor({ state: 'detached' });
+}
+
+async function sievePreview(page: Page): Promise<string> {
+  const code = page.locator('sw-preview-screen sw-code-view pre').first();
+  await code.waitFor();
+  return (await code.innerText()).replace(/^\d+\s?/gm, '');
+}
+
+describe('the web UI for a user, in Chromium against the real server', () => {
+  test('a newcomer signs in as the demo user and sees the example rules, their preview and the deploy status at once', SLOW, async () => {
+    const page = await demoPage();
+    await expect.poll(() => page.getByRole('link', { name: 'Project mailing list' }).count()).toBe(1);
+    await expect.poll(() => page.getByText('Set by your administrator').count()).toBeGreaterThan(0);
+    await page.getByRole('complementary', { name: 'Preview' }).waitFor();
+    expect(await sievePreview(page)).toContain('rule:[Project mailing list]');
+    await page.locator('header sw-deploy-status .badge').waitFor();
+    expect(await page.locator('header sw-deploy-status .badge').getAttribute('data-state')).toMatch(/deployed|pending|never/);
+    await screenshots(page, 'rules');
+    await page.close();
+  });
+
+  test('a user adds "DMARC fail to Junk" and trusts a sender only when authenticated; the deployed script sorts forged mail into Junk and the real sender into INBOX', SLOW, async () => {
+    const page = await demoPage();
+
+    await page.getByRole('button', { name: '+ New rule' }).click();
+    await page.getByRole('heading', { name: /Edit rule/ }).waitFor();
+    await page.getByLabel(/^Rule name/).fill('Forged mail to Junk');
+    await page.getByLabel(/^Condition type/).selectOption('auth');
+    await page.getByLabel(/^When/).selectOption({ label: "the sender's domain failed DMARC" });
+    await expect.poll(() => page.locator('sw-rule-editor .sentence').innerText()).toBe(
+      "If the sender's domain failed DMARC: move to “Junk”.",
+    );
+    await screenshots(page, 'rule-editor');
+    await page.getByRole('button', { name: 'Done' }).click();
+
+    await page.goto(`${server.url}/#/senders`);
+    const trusted = page.locator('sw-senders-screen section').first();
+    await trusted.getByLabel(/^Sender/).fill('Friend <friend@partner.example>');
+    await trusted.locator('form.add select[name=mode]').selectOption({ label: 'only when authenticated' });
+    await trusted.getByRole('button', { name: 'Add', exact: true }).click();
+    await expect.poll(() => trusted.getByLabel('Trust friend@partner.example').inputValue()).toBe('auth');
+    await screenshots(page, 'senders');
+    await save(page);
+
+    const script = await waitForDeployed(page, 'Forged mail to Junk');
+    expect(script).toContain('friend@partner.example');
+
+    const [forged, partner, partnerForged] = await Promise.all([
+      message('forged-bank.eml').then((m) => tools.sieveTest(script, m, { envelopeFrom: 'bounce@bank.example' })),
+      message('partner-dkim-pass.eml').then((m) => tools.sieveTest(script, m, { envelopeFrom: 'friend@partner.example' })),
+      message('partner-forged.eml').then((m) => tools.sieveTest(script, m, { envelopeFrom: 'x@elsewhere.example' })),
+    ]);
+    expect([forged.exitCode, partner.exitCode, partnerForged.exitCode], forged.stderr + partner.stderr).toEqual([0, 0, 0]);
+    expect(forged.actions.filter((a) => a.type === 'fileinto').map((a) => a.folder)).toEqual(['Junk']);
+    expect(partner.actions.some((a) => a.type === 'fileinto')).toBe(false);
+    expect(partner.implicitKeep || partner.actions.some((a) => a.type === 'keep')).toBe(true);
+    expect(partnerForged.actions.filter((a) => a.type === 'fileinto').map((a) => a.folder)).toEqual(['Junk']);
+
+    await page.goto(`${server.url}/#/preview`);
+    await page.locator('sw-preview-screen sw-deploy-status .badge[data-state="deployed"]').waitFor();
+    await screenshots(page, 'preview');
+    await page.close();
+  });
+
+  test('moving a rule with Alt+ArrowUp and switching one off changes the preview', SLOW, async () => {
+    const page = await demoPage();
+    const names = () => page.locator('sw-rules-screen ol.rules li[data-index] a.name').allInnerTexts();
+    await expect.poll(names).toEqual(['Project mailing list', 'Forged mail to Junk']);
+    const before = await sievePreview(page);
+    expect(before.indexOf('rule:[Project mailing list]')).toBeLessThan(before.indexOf('rule:[Forged mail to Junk]'));
+
+    await page.locator('sw-rules-screen li[data-index="1"]').focus();
+    await page.keyboard.press('Alt+ArrowUp');
+    await expect.poll(names).toEqual(['Forged mail to Junk', 'Project mailing list']);
+    // Focus follows the moved rule, so it can be moved again at once.
+    expect(await page.locator('sw-rules-screen li[data-index="0"]').evaluate((li) => li === (li.getRootNode() as ShadowRoot).activeElement)).toBe(true);
+    await expect
+      .poll(async () => {
+        const s = await sievePreview(page);
+        return s.indexOf('rule:[Forged mail to Junk]') < s.indexOf('rule:[Project mailing list]');
+      })
+      .toBe(true);
+
+    await page.getByLabel('Off — Project mailing list').or(page.getByLabel('On — Project mailing list')).uncheck();
+    // A rule that is off stays in the script as `if false`, its test kept as a comment.
+    await expect.poll(async () => /rule:\[Project mailing list\]\s*if false/.test(await sievePreview(page))).toBe(true);
+    await save(page);
+    const script = await waitForDeployed(page, 'Forged mail to Junk');
+    await expect.poll(async () => /rule:\[Project mailing list\]\s*if false/.test(await activeScript('demo'))).toBe(true);
+    expect(script).toContain('Forged mail to Junk');
+    await page.close();
+  });
+
+  test('a procmailrc import shows a report per line and, once accepted and saved, is deployed', SLOW, async () => {
+    const page = await demoPage();
+    await page.goto(`${server.url}/#/import`);
+    await page.getByLabel(/^Or paste the text/).fill(await fixture('import.procmailrc'));
+    await page.getByRole('button', { name: 'Convert' }).click();
+    const report = page.locator('sw-import-screen table tbody tr');
+    await report.first().waitFor();
+    const rows = await report.evaluateAll((trs) => trs.map((tr) => ({ status: tr.getAttribute('data-status'), line: tr.querySelector('td')?.textContent })));
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    expect(rows.some((r) => r.status === 'not-converted')).toBe(true);
+    await screenshots(page, 'import');
+    await page.getByRole('button', { name: 'Add to my rules' }).click();
+    await page.getByRole('heading', { name: 'My rules' }).waitFor();
+    const names = await page.locator('sw-rules-screen ol.rules li[data-index] a.name').allInnerTexts();
+    expect(names.length).toBeGreaterThanOrEqual(4);
+    await save(page);
+    const script = await waitForDeployed(page, 'announce');
+    expect(script).toContain('Newsletters');
+    await page.close();
+  });
+
+  test('text mode points at the line of an error and switching back to the form keeps the rules', SLOW, async () => {
+    const page = await demoPage();
+    await page.goto(`${server.url}/#/text`);
+    const area = page.getByLabel('Rules as text');
+    const original = await area.inputValue();
+    expect(original).toContain('Forged mail to Junk');
+    const broken = `${original}\nrule "Broken" {\n  when subject frobnicates "x"\n  then discard\n}\n`;
+    await area.fill(broken);
+    const brokenLine = broken.split('\n').findIndex((l) => l.includes('frobnicates')) + 1;
+    const first = page.locator('sw-dsl-editor .diag li').first();
+    await first.waitFor();
+    expect(await first.innerText()).toContain(`Line ${brokenLine}`);
+    await screenshots(page, 'text-mode');
+    await area.fill(`${original}\nrule "From the text" {\n  when subject contains "hello"\n  then fileinto "Greetings"\n}\n`);
+    await page.locator('sw-dsl-editor .ok').waitFor();
+    await page.getByRole('link', { name: 'My rules' }).click();
+    await expect.poll(() => page.getByRole('link', { name: 'From the text' }).count()).toBe(1);
+    await page.getByRole('link', { name: 'Text mode' }).click();
+    expect(await page.getByLabel('Rules as text').inputValue()).toContain('From the text');
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+    await page.close();
+  });
+
+  test('deleting a rule can be undone', SLOW, async () => {
+    const page = await demoPage();
+    const names = () => page.locator('sw-rules-screen ol.rules li[data-index] a.name').allInnerTexts();
+    const before = await names();
+    await page.getByRole('button', { name: `Delete ${before[0]}` }).click();
+    await expect.poll(names).toEqual(before.slice(1));
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(names).toEqual(before);
+    // Back to exactly what is saved: nothing left to save.
+    await page.getByRole('region', { name: 'Unsaved changes' }).waitFor({ state: 'detached' });
+    await page.close();
+  });
+
+  test('every user screen fits 360 px without sideways scrolling and is saved as a screenshot', SLOW, async () => {
+    const page = await demoPage();
+    for (const screen of ['rules', 'rules/0', 'senders', 'spam', 'preview', 'text', 'import', 'learning']) {
+      await page.goto(`${server.url}/#/${screen}`);
+      await page.setViewportSize(PHONE);
+      await page.locator('sw-app main section').first().waitFor();
+      await page.waitForLoadState('networkidle');
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect({ screen, width }).toEqual({ screen, width: PHONE.width });
+      await screenshots(page, `screen-${screen.replace('/', '-')}`);
+    }
+    await page.close();
+  });
+});
