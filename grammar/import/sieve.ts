@@ -7,12 +7,14 @@
 // A script sievewright wrote (it starts with the emitter's header comment) is
 // read by its `# rule:[NAME]` markers: the text between two markers is one
 // rule or one raw block, so our own output imports back to the same script.
+import { compileRuleSet } from '../compile.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { SCRIPT_HEADER } from '../emit/sieve.js';
 import { DOLLAR_SETUP } from '../emit/sieve-strings.js';
 import type { SieveLimits } from '../limits.js';
 import { emptyRuleSet, type RawBlock, type Rule, type RuleItem, type RuleSet } from '../model.js';
 import { stringValues, type SieveComment, type SieveScript } from '../sieve-ast.js';
+import { ok, refuse, type Outcome } from './sieve-args.js';
 import { ownTest, readBlocklist, readWhitelist, type OwnShapes } from './sieve-own.js';
 import { parseSieve } from './sieve-parse.js';
 import { requiresFor, touchesFlags } from './sieve-requires.js';
@@ -67,6 +69,7 @@ class Importer {
   private readonly ctx: RuleContext;
   private readonly own: OwnShapes = {};
   private pending: RawPiece | null = null;
+  private readonly names = new Set<string>();
   /** Offset where each line starts, for reporting lines of verbatim blocks. */
   private readonly lineStarts: number[] = [0];
 
@@ -113,7 +116,8 @@ class Importer {
 
   /** Imports one unit as rules, or keeps it (from `rawStart`) verbatim. */
   private convert(unit: Unit, name: string | undefined, rawStart: number): void {
-    const rules = convertUnit(unit, name || this.defaultName(unit), { ...this.ctx, special: ownTest(this.own) });
+    const converted = convertUnit(unit, name || this.defaultName(unit), { ...this.ctx, special: ownTest(this.own) });
+    const rules = converted.ok ? this.compiles(converted.value) : converted;
     if (rules.ok) {
       this.comments(unit.leading.filter((c) => !RULE_MARKER.test(c.text) && c.loc.start.offset >= rawStart));
       this.flush();
@@ -122,6 +126,18 @@ class Importer {
       this.keepRaw({ start: rawStart, end: unit.end, reason: rules.reason, commands: unit.commands, ...(name ? { name } : {}) });
     }
     if (touchesFlags(unit.commands)) this.ctx.actions.flagsTouched = true;
+  }
+
+  /**
+   * Rules the compiler would refuse (an address it cannot check, a keyword
+   * with spaces, vacation :days 0, ...) stay verbatim: an import never
+   * produces a rule set that no longer compiles.
+   */
+  private compiles(rules: Rule[]): Outcome<Rule[]> {
+    const settings = { ...this.ruleSet.settings, ...(this.own.authservId !== undefined ? { trustedAuthservId: this.own.authservId } : {}) };
+    const result = compileRuleSet({ settings, whitelist: [], blocklist: [], rules });
+    const problem = result.diagnostics.find((d) => d.severity === 'error');
+    return problem ? refuse(`the compiler would refuse it: ${problem.message}`) : ok(rules);
   }
 
   /** sievewright's own layout: header, requires, whitelist, blocklist, then marked rules. */
@@ -278,6 +294,10 @@ class Importer {
   }
 
   private addRule(rule: Rule, unit: Unit): void {
+    // Rule names are unique within a set; a script may repeat a marker.
+    const base = rule.name;
+    for (let n = 2; this.names.has(rule.name); n++) rule.name = `${base} (${n})`;
+    this.names.add(rule.name);
     this.items.push(rule);
     this.report.push({ kind: 'rule', name: rule.name, startLine: this.lineOf(unit.start), endLine: this.lineOf(unit.end) });
   }
