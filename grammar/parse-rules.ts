@@ -5,7 +5,7 @@
 // checks (grammar/validate.ts) run over whatever was read and point at the
 // text of the node they concern.
 import { hasErrors, type Diagnostic, type Position } from './diagnostics.js';
-import { parse, SyntaxError as GrammarSyntaxError, type Expectation, type LocationRange } from './generated/rules.js';
+import { parse, SyntaxError as GrammarSyntaxError, type Expectation } from './generated/rules.js';
 import { DEFAULT_SETTINGS, type BlocklistEntry, type RuleItem, type RuleSet, type SpamSettings, type WhitelistEntry } from './model.js';
 import { findProblems } from './validate.js';
 
@@ -22,9 +22,10 @@ export type Entry =
   | { type: 'blocklist'; entries: BlocklistEntry[] }
   | { type: 'item'; item: RuleItem };
 
-export interface Span {
-  start: Position;
-  end: Position;
+/** A node's place in the text as UTF-16 offsets; turned into line:column only when reported. */
+interface Span {
+  start: number;
+  end: number;
 }
 
 export interface ParsedRules {
@@ -36,12 +37,14 @@ export interface ParsedRules {
 
 /** Reads the text and runs the semantic checks (validateRuleSet), with positions. */
 export function parseRules(text: string): ParsedRules {
-  const spans = new WeakMap<object, Span>();
+  const spans = new Map<object, Span>();
   const { entries, diagnostics } = readEntries(text, spans);
-  const { ruleSet, settingSpans } = assemble(entries, spans, diagnostics);
+  const { ruleSet, settingSpans } = assemble(text, entries, spans, diagnostics);
+  let positions: LineIndex | undefined;
   for (const { diagnostic, node, field } of findProblems(ruleSet)) {
     const span = node === ruleSet.settings && field ? settingSpans.get(field) : spans.get(node);
-    diagnostics.push(span ? { ...diagnostic, start: span.start, end: span.end } : diagnostic);
+    positions ??= new LineIndex(text);
+    diagnostics.push(span ? { ...diagnostic, ...positions.span(span) } : diagnostic);
   }
   diagnostics.sort(byPosition);
   return { ruleSet: hasErrors(diagnostics) ? null : ruleSet, diagnostics };
@@ -53,24 +56,43 @@ export function parseRules(text: string): ParsedRules {
  * refuse (an editor showing what was typed, the printer's own tests).
  */
 export function readRules(text: string): ParsedRules {
-  const spans = new WeakMap<object, Span>();
+  const spans = new Map<object, Span>();
   const { entries, diagnostics } = readEntries(text, spans);
-  const { ruleSet } = assemble(entries, spans, diagnostics);
+  const { ruleSet } = assemble(text, entries, spans, diagnostics);
   diagnostics.sort(byPosition);
   return { ruleSet: hasErrors(diagnostics) ? null : ruleSet, diagnostics };
 }
 
-function readEntries(text: string, spans: WeakMap<object, Span>): { entries: Entry[]; diagnostics: Diagnostic[] } {
-  const whole = readChunk(text, 0, text.length, spans);
-  if (whole.diagnostic === undefined) return { entries: whole.entries, diagnostics: [] };
+/** After this many syntax errors the rest of the text is not read. */
+const MAX_SYNTAX_ERRORS = 25;
+
+/**
+ * Reads the whole text; on a syntax error, keeps the blocks before the one
+ * that failed, reports the error and goes on from the next block. Peggy stops
+ * at the first failing block, so every block before it is known to be sound.
+ */
+function readEntries(text: string, spans: Map<object, Span>): { entries: Entry[]; diagnostics: Diagnostic[] } {
   const entries: Entry[] = [];
-  const diagnostics: Diagnostic[] = [];
+  const errors: GrammarSyntaxError[] = [];
   const starts = blockStarts(text);
-  starts.forEach((start, i) => {
-    const chunk = readChunk(text, start, starts[i + 1] ?? text.length, spans);
-    entries.push(...chunk.entries);
-    if (chunk.diagnostic) diagnostics.push(chunk.diagnostic);
-  });
+  let from = 0;
+  while (from < text.length || from === 0) {
+    const rest = readChunk(text, from, text.length, spans);
+    entries.push(...rest.entries);
+    if (!rest.error) break;
+    errors.push(rest.error);
+    const at = rest.error.location.start.offset;
+    const failed = starts.filter((s) => s >= from && s <= at).pop() ?? from;
+    if (failed > from) entries.push(...readChunk(text, from, failed, spans).entries);
+    const next = starts.find((s) => s > at);
+    if (next === undefined || errors.length >= MAX_SYNTAX_ERRORS) break;
+    from = next;
+  }
+  const positions = new LineIndex(text);
+  const diagnostics = errors.map((e) => syntaxDiagnostic(text, e, positions));
+  if (errors.length >= MAX_SYNTAX_ERRORS) {
+    diagnostics.push({ code: 'too-many-errors', severity: 'error', message: `stopped reading after ${MAX_SYNTAX_ERRORS} syntax errors` });
+  }
   return { entries, diagnostics };
 }
 
@@ -87,41 +109,66 @@ function blockStarts(text: string): number[] {
 
 interface Chunk {
   entries: Entry[];
-  diagnostic?: Diagnostic;
+  /** With its offsets already made absolute. */
+  error?: GrammarSyntaxError;
 }
 
-/** Parses text[from, to); `from` is always a line start, so only lines shift. */
-function readChunk(text: string, from: number, to: number, spans: WeakMap<object, Span>): Chunk {
-  const lineShift = from === 0 ? 0 : countLines(text, from);
-  const shift = (loc: LocationRange): Span => ({
-    start: { line: loc.start.line + lineShift, column: loc.start.column },
-    end: { line: loc.end.line + lineShift, column: loc.end.column },
-  });
+/** Parses text[from, to); offsets the grammar reports are made absolute. */
+function readChunk(text: string, from: number, to: number, spans: Map<object, Span>): Chunk {
   try {
     const entries = parse(from === 0 && to === text.length ? text : text.slice(from, to), {
-      track: (node: object, loc: LocationRange) => spans.set(node, shift(loc)),
+      track: (node: object, r: Span) => spans.set(node, { start: from + r.start, end: from + r.end }),
     });
     return { entries };
   } catch (err) {
     if (!(err instanceof GrammarSyntaxError)) throw err;
-    const span = shift(err.location);
-    const at = from + err.location.start.offset;
-    const found = foundToken(text, at);
-    const message = err.expected ? expectedMessage(err.expected, describeFound(found, at >= text.length)) : err.message;
-    // Underline the offending token, not just its first character.
-    const end = err.expected && found ? { line: span.start.line, column: span.start.column + found.length } : span.end;
-    const diagnostic: Diagnostic = { code: 'syntax', severity: 'error', message, start: span.start, end };
-    if (err.expected?.some((e) => e.type === 'literal' && e.text === '}') && BLOCK_AT.test(text.slice(at))) {
-      diagnostic.notes = ['the block before this line is missing its closing "}"'];
-    }
-    return { entries: [], diagnostic };
+    const { start, end } = err.location;
+    return {
+      entries: [],
+      error: new GrammarSyntaxError(err.message, err.expected, err.found ?? null, {
+        ...err.location,
+        start: { ...start, offset: from + start.offset },
+        end: { ...end, offset: from + end.offset },
+      }),
+    };
   }
 }
 
-function countLines(text: string, upTo: number): number {
-  let lines = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < upTo; i = text.indexOf('\n', i + 1)) lines++;
-  return lines;
+function syntaxDiagnostic(text: string, err: GrammarSyntaxError, positions: LineIndex): Diagnostic {
+  const at = err.location.start.offset;
+  const found = foundToken(text, at);
+  const message = err.expected ? expectedMessage(err.expected, describeFound(found, at >= text.length)) : err.message;
+  // Underline the offending token, not just its first character.
+  const end = err.expected && found ? at + found.length : err.location.end.offset;
+  const diagnostic: Diagnostic = { code: 'syntax', severity: 'error', message, ...positions.span({ start: at, end }) };
+  if (err.expected?.some((e) => e.type === 'literal' && e.text === '}') && BLOCK_AT.test(text.slice(at, at + 20))) {
+    diagnostic.notes = ['the block before this line is missing its closing "}"'];
+  }
+  return diagnostic;
+}
+
+/** Offsets -> 1-based line:column (UTF-16 units), by binary search over line starts. */
+class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+
+  position(offset: number): Position {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.starts[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - (this.starts[lo] as number) + 1 };
+  }
+
+  span(span: Span): { start: Position; end: Position } {
+    return { start: this.position(span.start), end: this.position(span.end) };
+  }
 }
 
 // ---- readable syntax errors ----------------------------------------------
@@ -160,8 +207,9 @@ function describeFound(token: string, atEnd: boolean): string {
 // ---- entries -> RuleSet -----------------------------------------------------
 
 function assemble(
+  text: string,
   entries: readonly Entry[],
-  spans: WeakMap<object, Span>,
+  spans: Map<object, Span>,
   diagnostics: Diagnostic[],
 ): { ruleSet: RuleSet; settingSpans: Map<string, Span> } {
   const settings: SpamSettings = { ...DEFAULT_SETTINGS };
@@ -179,7 +227,7 @@ function assemble(
             code: 'duplicate-setting',
             severity: 'error',
             message: `setting ${SETTING_NAMES[line.key]} is given more than once`,
-            ...span,
+            ...(span ? new LineIndex(text).span(span) : {}),
           });
           continue;
         }
