@@ -39,15 +39,12 @@ export function authResultRegex(authservId: string, method: AuthMethod, result: 
 /**
  * Matches when the trusted A-R header reports a DKIM pass signed by the
  * domain (`dkim=pass ... header.d=DOMAIN`) or a DMARC pass for it
- * (`dmarc=pass ... header.from=DOMAIN`). `domainRegex` is already a regex:
- * an escaped literal, a translated glob, or a variable holding a
- * `:quoteregex`-escaped domain.
+ * (`dmarc=pass ... header.from=DOMAIN`), the property in the same resinfo.
+ * `domainRegex` is already a regex: an escaped literal or a translated glob.
  */
-export function authPassForDomainRegexes(authservId: string, domainRegex: string): string[] {
-  const pass = (method: string, property: string) =>
-    `${authservPrefix(authservId)}${EARLIER}${method}${SP}*=${SP}*pass${SP}${SAME_RESINFO}` +
-    `${property}${SP}*=${SP}*${domainRegex}${TOKEN_END}`;
-  return [pass('dkim', 'header\\.d'), pass('dmarc', 'header\\.from')];
+export function authPassForDomainRegex(authservId: string, domainRegex: string): string {
+  const pass = (method: string, property: string) => `${method}${SP}*=${SP}*pass${SP}${SAME_RESINFO}${property}`;
+  return `${authservPrefix(authservId)}${EARLIER}(${pass('dkim', 'header\\.d')}|${pass('dmarc', 'header\\.from')})${SP}*=${SP}*${domainRegex}${TOKEN_END}`;
 }
 
 /** A whitelist glob's domain (`*` any run, `?` one character) as a regex. */

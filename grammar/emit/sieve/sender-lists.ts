@@ -16,7 +16,7 @@
 // pass must be for a domain matching the same wildcards.
 
 import type { BlockAction, BlocklistEntry, WhitelistEntry } from '../../model.js';
-import { AUTH_RESULTS_HEADER, authPassForDomainRegexes, domainGlobRegex } from './auth.js';
+import { AUTH_RESULTS_HEADER, authPassForDomainRegex, domainGlobRegex } from './auth.js';
 import { renderActions } from './actions.js';
 import type { Scope } from './scope.js';
 
@@ -49,8 +49,8 @@ function authenticatedTests(entries: readonly WhitelistEntry[], s: Scope): strin
     byDomain.set(domain, [...(byDomain.get(domain) ?? []), e.pattern]);
   }
   return [...byDomain].map(([domain, patterns]) => {
-    const regexes = authPassForDomainRegexes(id, domainGlobRegex(domain));
-    return `allof(${fromMatches(patterns, s)}, header :regex ${s.str(AUTH_RESULTS_HEADER)} ${s.list(regexes)})`;
+    const regex = authPassForDomainRegex(id, domainGlobRegex(domain));
+    return `allof(${fromMatches(patterns, s)}, header :regex ${s.str(AUTH_RESULTS_HEADER)} ${s.str(regex)})`;
   });
 }
 
