@@ -1,11 +1,12 @@
 // Builds a LearningRunner from the configuration: the IMAP endpoint and the
 // master user acting for each user, and the learner the admin chose.
 import { readFileSync } from 'node:fs';
+import { readSecret } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { Db } from '../store/db.js';
 import { LearningRepository } from '../store/learning-repository.js';
 import { saLearnLearner, spamcLearner, type Learner } from './learner.js';
-import { LearningRunner } from './runner.js';
+import { LearningRunner, type RunnerOptions } from './runner.js';
 import { openSession, type ImapEndpoint, type MasterLogin } from './watcher.js';
 
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
@@ -22,7 +23,7 @@ export function imapFromConfig(config: Config): { endpoint: ImapEndpoint; master
   if (!masterUser) throw new Error('learning needs mail.masterUser (a Dovecot master user that may act for each user)');
   let password: string;
   try {
-    password = readFileSync(masterUser.passwordFile, 'utf8').replace(/\r?\n$/, '');
+    password = readSecret(masterUser.passwordFile);
   } catch (err) {
     throw new Error(`cannot read mail.masterUser.passwordFile ${masterUser.passwordFile}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
@@ -40,13 +41,14 @@ export function imapFromConfig(config: Config): { endpoint: ImapEndpoint; master
   };
 }
 
-export function runnerFromConfig(config: Config, db: Db, learner: Learner = learnerFromConfig(config)): LearningRunner {
+export function runnerFromConfig(config: Config, db: Db, extra: Partial<Pick<RunnerOptions, 'learner' | 'onReport'>> = {}): LearningRunner {
   const { endpoint, master } = imapFromConfig(config);
   const l = config.learning;
   return new LearningRunner({
     repo: new LearningRepository(db),
     connect: (u) => openSession(endpoint, master, u),
-    learner,
+    learner: extra.learner ?? learnerFromConfig(config),
+    ...(extra.onReport ? { onReport: extra.onReport } : {}),
     scan: { folders: { junk: l.junkFolder, trash: l.trashFolder }, maxMessageBytes: MAX_MESSAGE_BYTES },
     runTimeoutMs: l.runTimeoutSeconds * 1000,
     concurrency: l.concurrency,

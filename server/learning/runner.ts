@@ -18,6 +18,8 @@ export interface RunnerOptions {
   concurrency: number;
   /** Intents learned per learner call. */
   batchSize?: number;
+  /** Called after every pass (for logs and progress). */
+  onReport?: (report: RunReport) => void;
 }
 
 export interface RunReport {
@@ -41,7 +43,12 @@ export class LearningRunner {
   /** One pass for one user; 'busy' when a pass for that user is already running anywhere. */
   runUser(username: string): Promise<RunReport> {
     if (this.running.has(username)) return Promise.resolve(busy(username));
-    const p = this.pass(username).finally(() => this.running.delete(username));
+    const p = this.pass(username)
+      .then((r) => {
+        this.opts.onReport?.(r);
+        return r;
+      })
+      .finally(() => this.running.delete(username));
     this.running.set(username, p);
     return p;
   }

@@ -28,6 +28,8 @@ export interface MailFixture {
   dovecot: Dovecot;
   spamd: Spamd;
   deliver(user: string, count: number, opts?: { spammy?: boolean; tag?: string }): Promise<string[]>;
+  /** Stores new messages straight into a folder over IMAP (no Sieve): faster than delivery. */
+  append(client: ImapFlow, folder: string, count: number): Promise<string[]>;
   userClient(user: string): Promise<ImapFlow>;
   magic(user: string): Promise<{ nspam: number; nham: number }>;
   runner(db: Db, opts?: { learner?: Learner; runTimeoutMs?: number }): LearningRunner;
@@ -86,6 +88,15 @@ export async function startMail(users: Record<string, string> = { alice: 'alicep
         const m = message(opts);
         const r = await dovecot.deliver(user, m.text);
         if (r.exitCode !== 0) throw new Error(`dovecot-lda failed (${r.exitCode}): ${r.stderr}`);
+        ids.push(m.id);
+      }
+      return ids;
+    },
+    async append(client, folder, count) {
+      const ids: string[] = [];
+      for (let i = 0; i < count; i++) {
+        const m = message();
+        await client.append(folder, m.text);
         ids.push(m.id);
       }
       return ids;

@@ -1,0 +1,150 @@
+// `sievewright learn`: Junk-folder learning from the command line — one pass
+// (`--once`, for cron or a first test) or a watcher loop until SIGINT/SIGTERM.
+// Settings come from the config file (and SIEVEWRIGHT_* variables); the flags
+// below override single settings and are validated the same way.
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { runnerFromConfig } from '../learning/configure.js';
+import type { RunReport } from '../learning/runner.js';
+import { openDatabase } from '../store/db.js';
+import { EXIT_INPUT, EXIT_OK, EXIT_USAGE } from './command.js';
+
+const USAGE = `usage: sievewright learn --user NAME [--user NAME ...] [--once] [options]
+
+Reads each user's Junk folder (as the configured master user), teaches
+SpamAssassin spam for messages the user moved in and ham for messages moved
+out to a folder other than Trash, each exactly once.
+
+  --once                      one pass per user, then exit (default: keep watching)
+  --config FILE               JSON config (default: $SIEVEWRIGHT_CONFIG)
+  --db FILE                   database (default: <server.dataDir>/sievewright.db)
+  --imap HOST:PORT            IMAP server (mail.imap)
+  --imap-tls MODE             none | starttls | implicit
+  --master USER               master user (mail.masterUser.username)
+  --master-password-file F    its password file
+  --master-separator SEP      login as USER<SEP>MASTER; '' = SASL PLAIN authzid
+  --via spamc|sa-learn        learner (learning.via)
+  --spamd HOST:PORT           spamd with --allow-tell (learning.spamd)
+  --sa-home PATTERN           sa-learn Bayes home per user, %u = user
+  --junk NAME  --trash NAME   folder names
+  --interval SECONDS          between passes when watching
+  --timeout SECONDS           limit of one pass for one user
+`;
+
+function hostPort(flag: string, v: string): { host: string; port: number } {
+  const m = /^(.+):(\d{1,5})$/.exec(v);
+  if (!m) throw new UsageProblem(`${flag} expects HOST:PORT (got ${JSON.stringify(v)})`);
+  return { host: m[1]!, port: Number(m[2]) };
+}
+
+class UsageProblem extends Error {}
+
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+/** Flags as SIEVEWRIGHT_* overrides, so the config loader validates them like any setting. */
+function flagEnv(v: Values): Record<string, string> {
+  const env: Record<string, string> = {};
+  const set = (name: string, value: unknown) => {
+    env[`SIEVEWRIGHT_${name}`] = typeof value === 'string' ? value : JSON.stringify(value);
+  };
+  if (typeof v.imap === 'string') set('MAIL__IMAP', { ...hostPort('--imap', v.imap), tls: (v['imap-tls'] as string | undefined) ?? 'none' });
+  if (typeof v.master === 'string' || typeof v['master-password-file'] === 'string') {
+    if (typeof v.master !== 'string' || typeof v['master-password-file'] !== 'string') throw new UsageProblem('--master and --master-password-file go together');
+    set('MAIL__MASTER_USER', { username: v.master, passwordFile: v['master-password-file'] });
+  }
+  if (typeof v['master-separator'] === 'string') set('MAIL__MASTER_SEPARATOR', v['master-separator']);
+  if (typeof v.via === 'string') set('LEARNING__VIA', v.via);
+  if (typeof v.spamd === 'string') set('LEARNING__SPAMD', hostPort('--spamd', v.spamd));
+  if (typeof v['sa-home'] === 'string') set('LEARNING__SA_LEARN_HOME', v['sa-home']);
+  if (typeof v.junk === 'string') set('LEARNING__JUNK_FOLDER', v.junk);
+  if (typeof v.trash === 'string') set('LEARNING__TRASH_FOLDER', v.trash);
+  if (typeof v.interval === 'string') set('LEARNING__INTERVAL_SECONDS', v.interval);
+  if (typeof v.timeout === 'string') set('LEARNING__RUN_TIMEOUT_SECONDS', v.timeout);
+  return env;
+}
+
+function formatReport(r: RunReport): string {
+  const what = r.scan ? ` (${r.scan})` : '';
+  const err = r.error ? `: ${r.error}` : '';
+  return `${r.username}: ${r.outcome}${what}, ${r.created} new, ${r.learned} learned, ${r.failed} failed${err}`;
+}
+
+export async function run(args: string[]): Promise<number> {
+  let values: Values;
+  try {
+    values = parseArgs({
+      args,
+      options: {
+        user: { type: 'string', multiple: true },
+        once: { type: 'boolean' },
+        config: { type: 'string' },
+        db: { type: 'string' },
+        imap: { type: 'string' },
+        'imap-tls': { type: 'string' },
+        master: { type: 'string' },
+        'master-password-file': { type: 'string' },
+        'master-separator': { type: 'string' },
+        via: { type: 'string' },
+        spamd: { type: 'string' },
+        'sa-home': { type: 'string' },
+        junk: { type: 'string' },
+        trash: { type: 'string' },
+        interval: { type: 'string' },
+        timeout: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (err) {
+    process.stderr.write(`sievewright learn: ${(err as Error).message}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return EXIT_OK;
+  }
+  const users = (values.user as string[] | undefined) ?? [];
+  if (!users.length) {
+    process.stderr.write(`sievewright learn: --user is required\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+
+  let config: Config;
+  try {
+    const file = (values.config as string | undefined) ?? process.env.SIEVEWRIGHT_CONFIG;
+    config = loadConfig({ ...(file ? { file } : {}), env: { ...process.env, ...flagEnv(values) } });
+  } catch (err) {
+    if (err instanceof UsageProblem) {
+      process.stderr.write(`sievewright learn: ${err.message}\n\n${USAGE}`);
+      return EXIT_USAGE;
+    }
+    if (err instanceof ConfigError) {
+      process.stderr.write(`sievewright learn: ${err.message}\n`);
+      return EXIT_INPUT;
+    }
+    throw err;
+  }
+
+  const db = openDatabase((values.db as string | undefined) ?? join(config.server.dataDir, 'sievewright.db'));
+  try {
+    const failed = (r: RunReport) => r.outcome !== 'ok';
+    if (values.once) {
+      const reports = await runnerFromConfig(config, db).runAll(users);
+      for (const r of reports) (failed(r) ? process.stderr : process.stdout).write(`${formatReport(r)}\n`);
+      return reports.some(failed) ? EXIT_INPUT : EXIT_OK;
+    }
+    const runner = runnerFromConfig(config, db, { onReport: (r) => (failed(r) ? process.stderr : process.stdout).write(`${formatReport(r)}\n`) });
+    runner.start(() => users, config.learning.intervalSeconds * 1000);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await runner.stop();
+    return EXIT_OK;
+  } finally {
+    db.close();
+  }
+}
