@@ -15,6 +15,8 @@ declare module 'fastify' {
     user?: { username: string };
     /** Epoch ms of the login, for the absolute session limit. */
     loginAt?: number;
+    /** Epoch ms of the last request (to within TOUCH_MS), for the idle limit. */
+    lastSeen?: number;
     _csrf?: string;
   }
   interface FastifyRequest {
@@ -25,23 +27,30 @@ declare module 'fastify' {
 
 export const SESSION_COOKIE = 'sievewright.sid';
 
+/**
+ * The idle deadline moves forward at most this often, so a busy session costs
+ * one store write a minute instead of one per request.
+ */
+const TOUCH_MS = 60_000;
+
 export async function registerSessions(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const idleMs = ctx.config.server.sessionIdleMinutes * 60_000;
+  const maxMs = ctx.config.server.sessionMaxHours * 3_600_000;
   await app.register(fastifyCookie);
   await app.register(fastifySession, {
     secret: sessionSecret(ctx.config.server.dataDir),
     cookieName: SESSION_COOKIE,
     store: new SqliteSessionStore(ctx.sessions, idleMs),
     saveUninitialized: false,
-    // Each request pushes the idle deadline forward.
-    rolling: true,
+    // Idle expiry is kept server-side (lastSeen); the cookie lives as long as the absolute limit.
+    rolling: false,
     cookie: {
       path: '/',
       httpOnly: true,
       sameSite: 'strict',
       // Secure on HTTPS (directly or, with trustProxy, behind a TLS proxy).
       secure: 'auto',
-      maxAge: idleMs,
+      maxAge: maxMs,
     },
   });
   await app.register(fastifyCsrf, {
@@ -51,19 +60,26 @@ export async function registerSessions(app: FastifyInstance, ctx: AppContext): P
   app.decorateRequest('username', '');
 }
 
-function expired(request: FastifyRequest, maxMs: number): boolean {
-  return request.session.loginAt === undefined || Date.now() - request.session.loginAt > maxMs;
+/** Marks a fresh login: both expiry clocks start now. */
+export function startSession(request: FastifyRequest, username: string): void {
+  const now = Date.now();
+  request.session.user = { username };
+  request.session.loginAt = now;
+  request.session.lastSeen = now;
 }
 
 export function requireUser(ctx: AppContext) {
   const maxMs = ctx.config.server.sessionMaxHours * 3_600_000;
+  const idleMs = ctx.config.server.sessionIdleMinutes * 60_000;
   return async (request: FastifyRequest): Promise<void> => {
-    const user = request.session.user;
+    const { user, loginAt, lastSeen } = request.session;
     if (!user) throw new AppError(401, 'unauthenticated', 'log in first');
-    if (expired(request, maxMs)) {
+    const now = Date.now();
+    if (loginAt === undefined || lastSeen === undefined || now - loginAt > maxMs || now - lastSeen > idleMs) {
       await request.session.destroy();
       throw new AppError(401, 'unauthenticated', 'the session expired; log in again');
     }
+    if (now - lastSeen > TOUCH_MS) request.session.lastSeen = now;
     request.username = user.username;
   };
 }

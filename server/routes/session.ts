@@ -3,7 +3,7 @@
 // session id, and returns the CSRF token every later write must carry.
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isAdmin, requireUser } from '../plugins/auth.js';
+import { isAdmin, requireUser, SESSION_COOKIE, startSession } from '../plugins/auth.js';
 import { AttemptLimiter } from '../services/attempt-limiter.js';
 import type { AppContext } from '../services/context.js';
 import { AppError } from '../services/errors.js';
@@ -52,8 +52,7 @@ export async function sessionRoutes(app: FastifyInstance, { ctx }: { ctx: AppCon
       failures.reset(key);
       // A fresh id at login, so an id planted before login is worthless.
       await request.session.regenerate();
-      request.session.user = { username };
-      request.session.loginAt = Date.now();
+      startSession(request, username);
       ctx.users.recordLogin(username);
       return sessionResponse(ctx, username, reply);
     },
@@ -64,7 +63,7 @@ export async function sessionRoutes(app: FastifyInstance, { ctx }: { ctx: AppCon
 
   app.post('/logout', { onRequest: [authed, app.csrfProtection] }, async (request, reply) => {
     await request.session.destroy();
-    reply.clearCookie('sievewright.sid', { path: '/' });
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return { ok: true };
   });
 }

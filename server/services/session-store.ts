@@ -1,6 +1,6 @@
-// @fastify/session store on SQLite, so sessions survive a restart. Expiry is
-// the cookie's (idle timeout, extended on each request by `rolling`); the
-// absolute limit is enforced by the auth hook from the login time.
+// @fastify/session store on SQLite, so sessions survive a restart. A row
+// expires at the idle deadline (last seen + idle timeout) or the cookie's
+// absolute end, whichever comes first; the auth hook checks both again.
 import type { Session } from 'fastify';
 import type { SessionStore } from '@fastify/session';
 import type { SessionsRepository } from '../store/sessions-repository.js';
@@ -9,12 +9,13 @@ type Callback = (err?: unknown) => void;
 type GetCallback = (err: unknown, session?: Session | null) => void;
 
 export class SqliteSessionStore implements SessionStore {
-  constructor(private readonly repo: SessionsRepository, private readonly fallbackTtlMs: number) {}
+  constructor(private readonly repo: SessionsRepository, private readonly idleMs: number) {}
 
   set(sid: string, session: Session, callback: Callback): void {
     try {
       const expires = (session as { cookie?: { expires?: string | Date | null } }).cookie?.expires;
-      const exp = expires ? new Date(expires).getTime() : Date.now() + this.fallbackTtlMs;
+      const idleEnd = (session.lastSeen ?? Date.now()) + this.idleMs;
+      const exp = expires ? Math.min(new Date(expires).getTime(), idleEnd) : idleEnd;
       this.repo.set(sid, JSON.stringify(session), exp);
       callback();
     } catch (err) {

@@ -30,10 +30,16 @@ interface Row {
 }
 
 export class DefaultsRepository {
-  constructor(private readonly db: Db) {}
+  private readonly latestStmt;
+  private readonly policyStmt;
+
+  constructor(private readonly db: Db) {
+    this.latestStmt = db.prepare<[], Row>('SELECT * FROM default_versions ORDER BY version DESC LIMIT 1');
+    this.policyStmt = db.prepare<[], { body: string }>('SELECT body FROM policy WHERE id = 1');
+  }
 
   latest(): DefaultsVersion | undefined {
-    const r = this.db.prepare<[], Row>('SELECT * FROM default_versions ORDER BY version DESC LIMIT 1').get();
+    const r = this.latestStmt.get();
     return r && { version: r.version, ruleSet: JSON.parse(r.rule_set) as RuleSet, text: r.text, author: r.author, createdAt: r.created_at };
   }
 
@@ -48,7 +54,7 @@ export class DefaultsRepository {
   }
 
   policy(fallback: Policy): Policy {
-    const r = this.db.prepare<[], { body: string }>('SELECT body FROM policy WHERE id = 1').get();
+    const r = this.policyStmt.get();
     return r ? { ...fallback, ...(JSON.parse(r.body) as Partial<Policy>) } : fallback;
   }
 

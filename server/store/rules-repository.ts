@@ -54,6 +54,7 @@ export class RulesRepository {
   private readonly historyStmt;
   private readonly maxStmt;
   private readonly insertStmt;
+  private readonly stampStmt;
 
   constructor(private readonly db: Db) {
     this.latestStmt = db.prepare<[string], Row>('SELECT * FROM rule_versions WHERE username = ? ORDER BY version DESC LIMIT 1');
@@ -65,6 +66,21 @@ export class RulesRepository {
     this.insertStmt = db.prepare<[string, number, string, string, string], Row>(
       'INSERT INTO rule_versions (username, version, rule_set, author, summary) VALUES (?, ?, ?, ?, ?) RETURNING *',
     );
+    this.stampStmt = db.prepare<[{ u: string }], { stamp: string }>(
+      `SELECT IFNULL((SELECT MAX(version) FROM rule_versions WHERE username = @u), 0)
+        || '|' || IFNULL((SELECT MAX(version) FROM default_versions), 0)
+        || '|' || IFNULL((SELECT disabled_defaults FROM users WHERE username = @u), '')
+        || '|' || IFNULL((SELECT body FROM policy WHERE id = 1), '') AS stamp`,
+    );
+  }
+
+  /**
+   * Changes whenever anything a user's rules view shows changes: their newest
+   * version, the admin defaults, their switched-off defaults, the policy. One
+   * cheap query, so a cached view is safe even with several server processes.
+   */
+  viewStamp(username: string): string {
+    return this.stampStmt.get({ u: username })!.stamp;
   }
 
   latest(username: string): RuleVersion | undefined {

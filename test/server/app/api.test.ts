@@ -155,7 +155,11 @@ describe('rules routes', () => {
   });
 
   test('preview shows the effective script with the admin defaults and the user_prefs', async () => {
+    const before = (await alice.get('/api/rules')).json().defaults.rules.map((r: Rule) => r.name);
+    expect(before).not.toContain('Virus flag');
     expect((await admin.put('/api/admin/defaults', { text: ADMIN_DEFAULTS })).statusCode).toBe(200);
+    // The user's view follows the admin's change at once.
+    expect((await alice.get('/api/rules')).json().defaults.rules.map((r: Rule) => r.name)).toContain('Virus flag');
     const res = await alice.post('/api/rules/preview', { ruleSet: rules('Preview me') });
     expect(res.statusCode).toBe(200);
     const body = res.json();
@@ -182,6 +186,7 @@ describe('rules routes', () => {
 describe('policy on save', () => {
   test('a new forward outside the allowed domains is saved and raised as an audit alert', async () => {
     expect((await admin.put('/api/admin/policy', { allowedRedirectDomains: ['example.org'], allowedActions: ['fileinto', 'redirect', 'stop', 'keep'], maxRules: 10 })).statusCode).toBe(200);
+    expect((await alice.get('/api/rules')).json().policy).toEqual({ allowedRedirectDomains: ['example.org'] });
     const rs = rules('Forward');
     (rs.rules[0] as Rule).actions = [{ kind: 'redirect', address: 'drop@evil.example' }];
     expect((await alice.put('/api/rules', { ruleSet: rs })).statusCode).toBe(200);

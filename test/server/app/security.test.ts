@@ -134,7 +134,7 @@ function collectRoutes(tree: string): { routes: string[] } {
   const routes: string[] = [];
   const stack: string[] = [];
   for (const line of tree.split('\n')) {
-    const m = /^((?:[│ ]   )*)[├└]── (\S+) \(([^)]+)\)/.exec(line);
+    const m = /^((?:[│ ] {3})*)[├└]── (\S+) \(([^)]+)\)/.exec(line);
     if (!m) continue;
     const depth = m[1]!.length / 4;
     stack.length = depth;
@@ -255,6 +255,29 @@ describe('sessions', () => {
     const res = await alice.get('/api/rules');
     expect(res.statusCode).toBe(401);
     expect(res.json().error.message).toMatch(/expired/);
+  });
+
+  test('a session idle longer than the idle limit is refused even if its row is still there', async () => {
+    const alice = await freshLogin('alice');
+    const sid = decodeURIComponent(alice.cookie!.split('=')[1]!).split('.')[0]!;
+    const row = app.ctx.db.prepare('SELECT data, expires_at FROM sessions WHERE sid = ?').get(sid) as { data: string; expires_at: number };
+    const data = JSON.parse(row.data);
+    data.lastSeen = Date.now() - 61 * 60_000;
+    app.ctx.sessions.set(sid, JSON.stringify(data), Date.now() + 60_000);
+    expect((await alice.get('/api/rules')).statusCode).toBe(401);
+  });
+
+  test("an active session's idle deadline moves forward", async () => {
+    const alice = await freshLogin('alice');
+    const sid = decodeURIComponent(alice.cookie!.split('=')[1]!).split('.')[0]!;
+    const read = () => app.ctx.db.prepare('SELECT data, expires_at FROM sessions WHERE sid = ?').get(sid) as { data: string; expires_at: number };
+    const data = JSON.parse(read().data);
+    data.lastSeen = Date.now() - 30 * 60_000;
+    app.ctx.sessions.set(sid, JSON.stringify(data), data.lastSeen + 60 * 60_000);
+    expect((await alice.get('/api/rules')).statusCode).toBe(200);
+    const after = read();
+    expect(Date.now() - JSON.parse(after.data).lastSeen).toBeLessThan(10_000);
+    expect(after.expires_at).toBeGreaterThan(Date.now() + 59 * 60_000);
   });
 
   test('a session idle past its expiry is gone', async () => {

@@ -1,0 +1,163 @@
+// HTTP benchmark: autocannon at 50 connections against GET /api/rules and
+// POST /api/rules/preview (a realistic 50-rule set, admin defaults merged),
+// beside a bare Fastify hello-world measured in the same run. Then, in a
+// fresh process, the RSS after loading and compiling 10,000 users' rule sets.
+// Targets (issue 4): GET rules >= 40% of hello-world req/s, p99 < 25 ms;
+// RSS < 150 MB.
+import { fork } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify from 'fastify';
+import { printRules } from '../../grammar/emit/rules-text.js';
+import type { Rule, RuleSet } from '../../grammar/model.js';
+import { buildApp } from '../../server/app.js';
+import { loadConfig } from '../../server/config/load.js';
+import { compileForUser } from '../../server/services/deploy-source.js';
+import { exampleDefaults } from '../../server/services/first-run.js';
+import { hashPassword } from '../../server/services/passwords.js';
+
+interface CannonResult {
+  requests: { average: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+}
+type Autocannon = (opts: Record<string, unknown>) => Promise<CannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+const CONNECTIONS = 50;
+const DURATION_S = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
+const USERS = 10_000;
+
+/** A plausible power user's set: folders by list, sender and subject, a few flags, sender lists. */
+export function realisticRuleSet(n = 50, seed = 0): RuleSet {
+  const rules: Rule[] = [];
+  for (let i = 0; i < n; i++) {
+    const k = (i + seed) % 5;
+    const conditions: Rule['conditions'] =
+      k === 0
+        ? [{ kind: 'list-id', test: { match: 'contains', values: [`list${i}.lists.example.org`] } }]
+        : k === 1
+          ? [{ kind: 'address', header: 'from', part: 'domain', test: { match: 'is', values: [`vendor${i}.example.com`, `mail.vendor${i}.example.com`] } }]
+          : k === 2
+            ? [{ kind: 'subject', test: { match: 'contains', values: [`[project-${i}]`, `Re: [project-${i}]`] } }, { kind: 'size', comparison: 'under', bytes: 500_000 }]
+            : k === 3
+              ? [{ kind: 'header', names: ['X-Mailer'], test: { match: 'matches', values: [`bulk-${i}*`] } }]
+              : [{ kind: 'address', header: 'to', part: 'localpart', test: { match: 'is', values: [`user+tag${i}`] } }];
+    const actions: Rule['actions'] = k === 3 ? [{ kind: 'flag' }, { kind: 'fileinto', folder: `Bulk/${i}` }] : [{ kind: 'fileinto', folder: `Folders/F${i}` }, { kind: 'stop' }];
+    rules.push({ name: `Rule ${i}`, enabled: i % 17 !== 0, combine: 'all', conditions, actions });
+  }
+  return {
+    settings: { junkFolder: 'Junk', threshold: 5 },
+    whitelist: Array.from({ length: 30 }, (_, i) => ({ pattern: `friend${i}@partner${i % 7}.example`, authenticated: i % 3 === 0 })),
+    blocklist: Array.from({ length: 10 }, (_, i) => ({ pattern: `*@spam${i}.example`, action: 'junk' as const })),
+    rules,
+  };
+}
+
+function benchConfig(dir: string) {
+  return loadConfig({
+    env: {
+      SIEVEWRIGHT_SERVER__DATA_DIR: dir,
+      SIEVEWRIGHT_SERVER__DEMO: 'false',
+      SIEVEWRIGHT_SERVER__WEB_ROOT: join(dir, 'no-web'),
+      SIEVEWRIGHT_DEPLOY__DIRECTORY__HOME: join(dir, 'mail', '%u'),
+    },
+  });
+}
+
+async function cannon(url: string, opts: Record<string, unknown> = {}): Promise<CannonResult> {
+  return autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, ...opts });
+}
+
+function row(name: string, r: CannonResult, base?: CannonResult): string {
+  const share = base ? `${((100 * r.requests.average) / base.requests.average).toFixed(0)}%` : '100%';
+  return `| ${name.padEnd(34)} | ${r.requests.average.toFixed(0).padStart(7)} | ${share.padStart(6)} | ${String(r.latency.p50).padStart(5)} | ${String(r.latency.p99).padStart(5)} | ${String(r.non2xx + r.errors).padStart(6)} |`;
+}
+
+async function throughput(): Promise<void> {
+  const hello = Fastify();
+  hello.get('/', async () => ({ hello: 'world' }));
+  await hello.listen({ host: '127.0.0.1', port: 0 });
+  const helloUrl = `http://127.0.0.1:${(hello.server.address() as { port: number }).port}/`;
+
+  const dir = mkdtempSync(join(tmpdir(), 'sw-bench-http-'));
+  const app = await buildApp({ config: benchConfig(dir), worker: false });
+  app.ctx.users.ensure('bench', await hashPassword('bench-pw'));
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  const login = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'bench-pw' }) });
+  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const headers = { cookie, 'content-type': 'application/json', 'x-csrf-token': csrfToken };
+  const ruleSet = realisticRuleSet();
+  const save = await fetch(`${base}/api/rules`, { method: 'PUT', headers, body: JSON.stringify({ ruleSet }) });
+  if (!save.ok) throw new Error(`saving the bench rules failed: ${save.status} ${await save.text()}`);
+
+  const h = await cannon(helloUrl);
+  const g = await cannon(`${base}/api/rules`, { headers });
+  const p = await cannon(`${base}/api/rules/preview`, { method: 'POST', headers, body: JSON.stringify({ ruleSet }) });
+  const t = await cannon(`${base}/api/rules/preview`, { method: 'POST', headers, body: JSON.stringify({ text: printRules(ruleSet) }) });
+  console.log(`autocannon, ${CONNECTIONS} connections, ${DURATION_S} s each; 50-rule set + 30 whitelist + 10 blocklist, admin defaults merged\n`);
+  console.log('| endpoint                           |   req/s | vs bare | p50 ms | p99 ms | errors |');
+  console.log('|------------------------------------|---------|---------|--------|--------|--------|');
+  console.log(row('bare Fastify hello-world', h));
+  console.log(row('GET /api/rules', g, h));
+  console.log(row('POST /api/rules/preview (model)', p, h));
+  console.log(row('POST /api/rules/preview (DSL text)', t, h));
+  const share = g.requests.average / h.requests.average;
+  console.log(`\nGET rules: ${(100 * share).toFixed(0)}% of hello-world (target >= 40%) ${share >= 0.4 ? 'OK' : 'MISSED'}; p99 ${g.latency.p99} ms (target < 25 ms) ${g.latency.p99 < 25 ? 'OK' : 'MISSED'}`);
+  await app.close();
+  await hello.close();
+}
+
+/** Child process: store 10,000 users' rule sets, then load and compile each as a re-deploy of everyone does. */
+async function memoryChild(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'sw-bench-rss-'));
+  const config = benchConfig(dir);
+  const app = await buildApp({ config, worker: false });
+  const { ctx } = app;
+  ctx.defaults.save(exampleDefaults(), printRules(exampleDefaults()), 'bench');
+  const t0 = performance.now();
+  ctx.db.transaction(() => {
+    for (let i = 0; i < USERS; i++) {
+      const u = `user${i}`;
+      ctx.users.ensure(u);
+      ctx.rules.save(u, realisticRuleSet(5 + (i % 46), i), u, 'bench');
+    }
+  })();
+  const stored = performance.now() - t0;
+  let peak = process.memoryUsage().rss;
+  const t1 = performance.now();
+  let bytes = 0;
+  for (let i = 0; i < USERS; i++) {
+    bytes += compileForUser(ctx.db, config, `user${i}`).sieve.length;
+    if (i % 500 === 0) peak = Math.max(peak, process.memoryUsage().rss);
+  }
+  const compiled = performance.now() - t1;
+  global.gc?.();
+  const rss = process.memoryUsage().rss;
+  await app.close();
+  process.send?.({ stored, compiled, bytes, rss: Math.max(rss, peak), after: rss });
+}
+
+async function memory(): Promise<void> {
+  const child = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, SW_BENCH_HTTP_CHILD: '1' }, execArgv: [...process.execArgv, '--expose-gc'] });
+  const r = await new Promise<{ stored: number; compiled: number; bytes: number; rss: number; after: number }>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as never));
+    child.once('exit', (code) => (code ? reject(new Error(`memory child exited ${code}`)) : undefined));
+  });
+  const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
+  console.log(`\n${USERS} users' rule sets (5-50 rules each): stored in ${(r.stored / 1000).toFixed(1)} s, loaded + merged + compiled in ${(r.compiled / 1000).toFixed(1)} s (${mb(r.bytes)} of Sieve)`);
+  console.log(`RSS peak ${mb(r.rss)}, after ${mb(r.after)} (target < 150 MB) ${r.rss < 150 * 1024 * 1024 ? 'OK' : 'MISSED'}`);
+}
+
+export async function run(): Promise<void> {
+  await throughput();
+  await memory();
+}
+
+if (process.env.SW_BENCH_HTTP_CHILD) await memoryChild();
