@@ -7,7 +7,7 @@
 import { hasErrors, type Diagnostic, type Position } from './diagnostics.js';
 import { parse, SyntaxError as GrammarSyntaxError, type Expectation } from './generated/rules.js';
 import { DEFAULT_SETTINGS, type BlocklistEntry, type RuleItem, type RuleSet, type SpamSettings, type WhitelistEntry } from './model.js';
-import { findProblems } from './validate.js';
+import { findProblems, MAX_CONDITION_DEPTH } from './validate.js';
 
 /** A settings line as the grammar reads it. */
 export type SettingLine =
@@ -121,6 +121,12 @@ function readChunk(text: string, from: number, to: number, spans: Map<object, Sp
     });
     return { entries };
   } catch (err) {
+    if (err instanceof RangeError) {
+      // Recursion ran out of stack: thousands of nested groups or `not`s.
+      const where = { line: 1, column: 1, offset: from };
+      const message = `conditions are nested too deeply to read (at most ${MAX_CONDITION_DEPTH} levels are allowed)`;
+      return { entries: [], error: new GrammarSyntaxError(message, null as unknown as Expectation[], null, { source: undefined as unknown as string, start: where, end: where }) };
+    }
     if (!(err instanceof GrammarSyntaxError)) throw err;
     const { start, end } = err.location;
     return {

@@ -1,8 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { formatDiagnostic } from '../../grammar/diagnostics.js';
-import { parseRules } from '../../grammar/parse-rules.js';
+import { printRules } from '../../grammar/emit/rules-text.js';
+import { parseRules, readRules } from '../../grammar/parse-rules.js';
+import { arbRuleSet } from '../support/arbitraries.js';
 
 interface Expected {
   line: number;
@@ -90,5 +93,51 @@ describe('syntax error reporting', () => {
       ruleSet: { settings: { junkFolder: 'Junk', threshold: 5 }, whitelist: [], blocklist: [], rules: [] },
       diagnostics: [],
     });
+  });
+});
+
+describe('hostile input', () => {
+  test('after 25 syntax errors reading stops and says so', () => {
+    const text = Array.from({ length: 40 }, (_, i) => `rule "R${i}" {\n  when nothing\n  then keep\n}\n`).join('');
+    const { diagnostics } = parseRules(text);
+    expect(diagnostics).toHaveLength(26);
+    expect(diagnostics[24]?.start).toEqual({ line: 98, column: 8 });
+    expect(diagnostics[25]).toMatchObject({ code: 'too-many-errors', message: 'stopped reading after 25 syntax errors' });
+  });
+
+  test('conditions nested thousands deep are an error, not a crash', () => {
+    const depth = 20_000;
+    const text = `rule "Deep" {\n  when ${'not '.repeat(depth)}always\n  then keep\n}\n`;
+    const { ruleSet, diagnostics } = parseRules(text);
+    expect(ruleSet).toBeNull();
+    expect(diagnostics[0]?.message).toBe("conditions are nested too deeply to read (at most 32 levels are allowed)");
+  });
+
+  test('any text at all gives diagnostics with positions inside the text, never an exception', () => {
+    const alphabet = fc.constantFrom(...'rule "when then{}[],;#\\\n\r\t abc-0123456789Kfrom is always keep raw | sieve'.split(' '), ' ', '\n', '{', '}', '"', '\\', '|');
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.array(alphabet, { maxLength: 60 }).map((a) => a.join(''))), (text) => {
+        const lines = text.split('\n');
+        for (const d of parseRules(text).diagnostics) {
+          if (!d.start) continue;
+          expect(d.start.line).toBeGreaterThanOrEqual(1);
+          expect(d.start.line).toBeLessThanOrEqual(lines.length);
+          expect(d.start.column).toBeLessThanOrEqual((lines[d.start.line - 1]?.length ?? 0) + 1);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test('a valid text with a line cut out still never throws, and its printed form reads back the same', () => {
+    fc.assert(
+      fc.property(arbRuleSet, fc.nat(), (rs, cut) => {
+        const lines = printRules(rs).split('\n');
+        lines.splice(cut % lines.length, 1);
+        const { ruleSet } = readRules(lines.join('\n'));
+        if (ruleSet) expect(readRules(printRules(ruleSet)).ruleSet).toStrictEqual(ruleSet);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
