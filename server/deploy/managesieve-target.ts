@@ -40,15 +40,19 @@ export class ManageSieveTarget implements DeployTarget {
     const { master, masterSeparator, scriptName, takeOver } = this.opts;
     const client = await ManageSieveClient.connect(this.opts.endpoint);
     try {
-      await client.authenticate(master.username, master.password, job.username, masterSeparator ? { masterSeparator } : {});
-      const plan = planActivation(await client.listScripts(), scriptName, takeOver);
+      // PLAIN carries everything in one line, so LISTSCRIPTS can follow it unanswered;
+      // LOGIN needs its challenges answered first.
+      const plain = client.capabilities.sasl.includes('PLAIN');
+      const auth = client.authenticate(master.username, master.password, job.username, plain ? { mechanism: 'PLAIN' } : { masterSeparator });
+      const [, scripts] = plain ? await Promise.all([auth, client.listScripts()]) : [await auth, await client.listScripts()];
+      const plan = planActivation(scripts, scriptName, takeOver);
       if (plan.kind === 'foreign-active') return { status: 'foreign-active', activeScript: plan.activeScript };
       // One round trip for the whole activation; see activation.ts for why order alone keeps it safe.
       const steps: Array<Promise<unknown>> = [];
       if (plan.clearFirst) steps.push(client.deleteScript(plan.newName));
       steps.push(client.checkScript(job.sieve), client.putScript(plan.newName, job.sieve), client.setActive(plan.newName));
       for (const old of plan.removeAfter) steps.push(client.deleteScript(old));
-      const results = await Promise.allSettled(steps);
+      const results = await Promise.allSettled([...steps, client.logout()]);
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
       return { status: 'deployed', scriptName: plan.newName };

@@ -90,7 +90,11 @@ export class DeployWorker extends EventEmitter {
     if (!this.running) return;
     while (this.active < this.opts.concurrency) {
       const job = this.outbox.claim(this.owner, this.opts.leaseMs);
-      if (!job) break;
+      if (!job) {
+        // Nothing claimable now: wake when the next row is due (or to poll).
+        this.scheduleWake();
+        return;
+      }
       this.active += 1;
       this.busy = true;
       const p = this.deliver(job).finally(() => {
@@ -101,7 +105,6 @@ export class DeployWorker extends EventEmitter {
       });
       this.inFlight.add(p);
     }
-    this.scheduleWake();
   }
 
   private scheduleWake(): void {

@@ -56,15 +56,18 @@ export class OutboxRepository {
 
   /**
    * Claims the oldest due row whose user has no live lease. A row whose lease
-   * expired (its worker died) is claimable again, unless a newer request for
-   * the same user exists: then it is superseded instead.
+   * expired (its worker died) is claimable again, and a row put back for a
+   * retry waits for its time, unless a newer request for the same user
+   * exists: then either is superseded instead, so an older version can never
+   * be deployed after a newer one.
    */
   claim(owner: string, now: number, leaseMs: number): OutboxRow | null {
     return this.db.transaction((): OutboxRow | null => {
+      // A row waiting for a retry (or left by a dead worker) loses to a newer request.
       this.db
         .prepare(
           `UPDATE deploy_outbox SET state = 'superseded', updated_at = ${NOW_ISO}
-           WHERE state = 'running' AND lease_until < ?
+           WHERE (state = 'pending' OR (state = 'running' AND lease_until < ?))
              AND EXISTS (SELECT 1 FROM deploy_outbox n WHERE n.username = deploy_outbox.username AND n.id > deploy_outbox.id AND n.state IN ('pending', 'running'))`,
         )
         .run(now);

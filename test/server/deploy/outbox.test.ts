@@ -201,3 +201,21 @@ describe('outbox', () => {
     expect(target.deployed.map((j) => j.version)).toEqual([2]);
   });
 });
+
+describe('outbox ordering', () => {
+  test('an older version waiting for a retry is never deployed after a newer one', async () => {
+    const outbox = new Outbox(db);
+    const target = new RecordingTarget(20);
+    target.failNext = [new DeployError('connection closed by the server', 'unreachable', true)];
+    const worker = new DeployWorker(outbox, target, { concurrency: 2, backoff: { baseMs: 100, maxMs: 100 } });
+    worker.start();
+    outbox.enqueue(job('alice', 1));
+    // Version 2 arrives while version 1 is failing and about to be put back for a retry.
+    await new Promise((r) => setTimeout(r, 5));
+    outbox.enqueue(job('alice', 2));
+    await worker.drain();
+    await worker.stop();
+    expect(target.deployed.map((j) => j.version)).toEqual([2]);
+    expect(outbox.status('alice')).toMatchObject({ state: 'deployed', deployedVersion: 2 });
+  });
+});
