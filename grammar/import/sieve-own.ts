@@ -5,7 +5,7 @@
 // with the emitter's own functions and comparing, so a look-alike written by
 // hand is never mistaken for one.
 import type { AuthMethod, AuthResult, BlocklistEntry, BlockAction, Condition, WhitelistEntry } from '../model.js';
-import { AUTH_RESULTS_HEADER, authPassForDomainRegexes, authResultRegex, domainGlobRegex } from '../emit/sieve/auth.js';
+import { AUTH_RESULTS_HEADER, authPassForDomainRegex, authResultRegex, domainGlobRegex } from '../emit/sieve/auth.js';
 import { BLOCKLIST_REJECT_REASON, WHITELIST_VARIABLE } from '../emit/sieve/sender-lists.js';
 import { SPAM_STATUS_HEADER, spamScoreRegex } from '../emit/sieve/spam-score.js';
 import { DOLLAR_VARIABLE } from '../emit/sieve-strings.js';
@@ -127,8 +127,7 @@ function readAuthenticated(t: SieveTest, own: OwnShapes): WhitelistEntry[] | nul
   const id = authservIdOf(regexes[0]);
   const domain = patterns[0]!.slice(patterns[0]!.lastIndexOf('@') + 1).toLowerCase();
   if (id === null || !learnAuthservId(own, id)) return null;
-  const expected = authPassForDomainRegexes(id, domainGlobRegex(domain));
-  if (expected.length !== regexes.length || expected.some((r, i) => r !== regexes[i])) return null;
+  if (regexes.length !== 1 || regexes[0] !== authPassForDomainRegex(id, domainGlobRegex(domain))) return null;
   return patterns.map((pattern) => ({ pattern, authenticated: true }));
 }
 

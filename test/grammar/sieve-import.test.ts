@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { compileRuleSet } from '../../grammar/compile.js';
 import { importSieve } from '../../grammar/import/sieve.js';
-import { FILTER_JUNK_KEYWORD, isRawBlock } from '../../grammar/model.js';
+import { FILTER_JUNK_KEYWORD, isRawBlock, type RuleSet } from '../../grammar/model.js';
 import { pigeonhole, type PigeonholeTools, type SieveTestResult } from '../support/mailstack.js';
 
 const dir = join(import.meta.dirname, '../fixtures/sieve');
@@ -96,13 +96,26 @@ describe('what becomes a rule and what stays raw', () => {
     expect(report).toEqual([expect.objectContaining({ kind: 'raw', reason: 'a flag set after the message was stored' })]);
   });
 
-  test('our own output imports back to whitelist, blocklist, auth and spam rules', () => {
-    const { ruleSet } = read('sievewright-own.sieve');
-    expect(ruleSet.settings.trustedAuthservId).toBe('mx.example.test');
-    expect(ruleSet.whitelist).toEqual([{ pattern: 'friend@example.com', authenticated: false }, { pattern: '*@bank.example', authenticated: true }]);
-    expect(ruleSet.blocklist).toEqual([{ pattern: '*@spam.example', action: 'junk' }, { pattern: 'pest@example.net', action: 'discard' }]);
-    expect(ruleSet.rules.map((r) => (isRawBlock(r) ? 'raw' : r.name))).toEqual(['DMARC fail to Junk', 'Spammy', 'Lists', 'Off', 'Away', 'raw']);
-    const input = readFileSync(join(dir, 'sievewright-own.sieve'), 'utf8');
-    expect(compileRuleSet(ruleSet).sieve).toBe(input);
+  test('our own output imports back to whitelist, blocklist, auth and spam rules, and compiles to the same script', () => {
+    const model: RuleSet = {
+      settings: { junkFolder: 'Spam', threshold: 5, trustedAuthservId: 'mx.example.test' },
+      whitelist: [{ pattern: 'friend@example.com', authenticated: false }, { pattern: '*@bank.example', authenticated: true }],
+      blocklist: [{ pattern: '*@spam.example', action: 'junk' }, { pattern: 'pest@example.net', action: 'discard' }],
+      rules: [
+        { name: 'DMARC fail to Junk', enabled: true, combine: 'all', conditions: [{ kind: 'auth', method: 'dmarc', result: 'fail' }], actions: [{ kind: 'fileinto', folder: 'Spam' }, { kind: 'stop' }] },
+        { name: 'Spammy', enabled: true, combine: 'any', conditions: [{ kind: 'spam-score', atLeast: 5 }, { kind: 'subject', test: { match: 'contains', values: ['[SPAM]'] } }], actions: [{ kind: 'fileinto', folder: 'Spam' }] },
+        { name: 'Lists', enabled: true, combine: 'none', conditions: [{ kind: 'list-id', test: { match: 'contains', values: ['news'] } }, { kind: 'size', comparison: 'over', bytes: 1024 }], actions: [{ kind: 'mark-read' }, { kind: 'keep' }] },
+        { name: 'Off', enabled: false, combine: 'all', conditions: [{ kind: 'header', names: ['x-test'], test: { match: 'is', values: ['a ${b}\nc'] } }], actions: [{ kind: 'discard' }] },
+        { name: 'Away', enabled: true, combine: 'all', conditions: [{ kind: 'always' }], actions: [{ kind: 'vacation', vacation: { days: 3, message: 'Back soon.\n.\nBye', start: '2020-01-01', end: '2099-01-01' } }] },
+        { kind: 'raw', name: 'Hand written', sieve: 'if header :contains "subject" "hand" {\n  fileinto "Hand";\n}', requires: ['fileinto'], enabled: true },
+      ],
+    };
+    const script = compileRuleSet(model).sieve;
+    const { ruleSet } = importSieve(script);
+    expect(ruleSet.settings).toMatchObject({ junkFolder: 'Spam', trustedAuthservId: 'mx.example.test' });
+    expect(ruleSet.whitelist).toEqual(model.whitelist);
+    expect(ruleSet.blocklist).toEqual(model.blocklist);
+    expect(ruleSet.rules).toEqual(model.rules);
+    expect(compileRuleSet(ruleSet).sieve).toBe(script);
   });
 });
