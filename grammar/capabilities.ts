@@ -14,11 +14,6 @@ export const PIGEONHOLE_CAPABILITIES: readonly string[] = [
   'editheader', 'spamtest', 'spamtestplus', 'virustest',
 ];
 
-/** Splits a space-separated SIEVE capability string (`"fileinto reject ..."`). */
-export function parseCapabilities(text: string): string[] {
-  return text.split(/\s+/).filter((c) => c !== '');
-}
-
 /** Capability names compare case-insensitively (RFC 5228 §6). */
 export function capabilitySet(caps: readonly string[]): ReadonlySet<string> {
   return new Set(caps.map((c) => c.toLowerCase()));

@@ -123,6 +123,16 @@ describe('sender lists', () => {
   });
 });
 
+describe('strings Sieve cannot carry', () => {
+  test('a NUL in a folder name fails the compile and never reaches the script', () => {
+    const result = compileRuleSet(ruleSet({ rules: [rule('Nul', [subjectIs('x')], [{ kind: 'fileinto', folder: 'a\u0000b' }])] }));
+    expect(result.ok).toBe(false);
+    expect(result.diagnostics.map((d) => d.code)).toContain('nul-character');
+    expect(result.sieve).not.toContain('\u0000');
+    expect(result.sieve).toContain('fileinto "a\uFFFDb";');
+  });
+});
+
 describe('rule comments', () => {
   test('a rule name cannot end its comment line', () => {
     const out = emitSieve(ruleSet({ rules: [rule('evil\n discard;\r\n#', [subjectIs('x')], [{ kind: 'keep' }])] }));
