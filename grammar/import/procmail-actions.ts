@@ -57,10 +57,10 @@ export function destination(path: string, env: Env, folderMap: Record<string, st
     rel = abs.slice(1);
     change = `the absolute path ${path} is outside the user's mail; it became the folder name '${rel}'`;
   }
-  const relMapped = folderMap[rel];
-  if (relMapped !== undefined) return { kind: 'folder', name: relMapped };
   // Maildir++ keeps subfolders as `.Name` directories with `.` as hierarchy separator.
   const name = rel.startsWith('.') ? rel.slice(1) : rel;
+  const relMapped = folderMap[rel] ?? folderMap[name];
+  if (relMapped !== undefined) return { kind: 'folder', name: relMapped };
   if (name === '' || name.toUpperCase() === 'INBOX') return { kind: 'keep' };
   return { kind: 'folder', name, ...(change ? { change } : {}) };
 }

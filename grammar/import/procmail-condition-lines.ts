@@ -5,7 +5,7 @@
 import type { Condition } from '../model.js';
 import { parse } from '../generated/procmail.js';
 import type { ConditionBody, ProcmailCondition } from '../procmail-ast.js';
-import { convertRegex, type Area } from './procmail-conditions.js';
+import { convertRegex, type Area, type RegexMemo } from './procmail-conditions.js';
 import { toJsRegExp } from './procmail-ere.js';
 import { expandMacros } from './procmail-macros.js';
 import { RegexSyntaxError, parseProcmailRegex } from './procmail-regex.js';
@@ -28,6 +28,7 @@ const AREAS: Record<string, Area> = {
 
 interface Ctx {
   env: Env;
+  memo: RegexMemo;
   area: Area;
   caseSensitive: boolean;
   changes: string[];
@@ -48,7 +49,7 @@ function fail(reason: string): Pred {
 function bodyPred(body: ConditionBody, ctx: Ctx): Pred {
   switch (body.kind) {
     case 'regex': {
-      const r = convertRegex(body.pattern, ctx.area, ctx.caseSensitive);
+      const r = convertRegex(body.pattern, ctx.area, ctx.caseSensitive, ctx.memo);
       if (!r.ok) return fail(`condition ${JSON.stringify(body.pattern)}: ${r.reason}`);
       ctx.changes.push(...r.changes);
       return { ok: true, c: r.condition };
@@ -146,8 +147,14 @@ function simplifyDnf(vars: Condition[], satisfied: number, terms: Condition[]): 
   return or(...terms);
 }
 
-export function conditionLines(conds: readonly ProcmailCondition[], flagArea: Area, caseSensitive: boolean, env: Env): CondLinesResult {
-  const ctx: Ctx = { env, area: flagArea, caseSensitive, changes: [] };
+export function conditionLines(
+  conds: readonly ProcmailCondition[],
+  flagArea: Area,
+  caseSensitive: boolean,
+  env: Env,
+  memo: RegexMemo,
+): CondLinesResult {
+  const ctx: Ctx = { env, memo, area: flagArea, caseSensitive, changes: [] };
   const spamHeader = conds.some((k) => /X-Spam-(Status|Flag|Level)/i.test(k.text));
   const converted: Array<{ c: Condition; weight?: { w: number; x: number }; negated: boolean; text: string }> = [];
   for (const k of conds) {

@@ -38,7 +38,19 @@ const MAX_BRANCHES = 256;
 const HEADER_NAME = /^[!-9;-~]+$/;
 const NAME_CHAR = /^[!-9;-~]$/;
 
-export function convertRegex(source: string, area: Area, caseSensitive: boolean): CondResult {
+/** Results by pattern, for one conversion: rcfiles repeat the same conditions many times. */
+export type RegexMemo = Map<string, CondResult>;
+
+export function convertRegex(source: string, area: Area, caseSensitive: boolean, memo?: RegexMemo): CondResult {
+  const key = `${area.head ? 'H' : ''}${area.body ? 'B' : ''}${caseSensitive ? 'D' : ''}\0${source}`;
+  const hit = memo?.get(key);
+  if (hit) return hit;
+  const result = convertRegexUncached(source, area, caseSensitive);
+  memo?.set(key, result);
+  return result;
+}
+
+function convertRegexUncached(source: string, area: Area, caseSensitive: boolean): CondResult {
   const { pattern } = expandMacros(source);
   let node: RegexNode;
   try {

@@ -155,7 +155,7 @@ export function nullable(n: RegexNode): boolean {
 type Lang = RegexNode | null;
 
 function mkSeq(items: RegexNode[]): RegexNode {
-  const flat = items.flatMap((x) => (x.t === 'seq' ? x.items : [x]));
+  const flat = items.some((x) => x.t === 'seq') ? items.flatMap((x) => (x.t === 'seq' ? x.items : [x])) : items;
   return flat.length === 1 ? flat[0]! : { t: 'seq', items: flat };
 }
 
@@ -243,6 +243,10 @@ export function containsNode(n: RegexNode, pred: (x: RegexNode) => boolean): boo
 /** The single character a set stands for, when it is one (case aside). */
 export function singleChar(set: CharSet, caseSensitive: boolean): string | null {
   if (set.negated || set.ranges.length === 0) return null;
+  if (set.ranges.length === 1) {
+    const [lo, hi] = set.ranges[0]!;
+    return lo === hi ? String.fromCharCode(lo) : null;
+  }
   const codes = new Set<number>();
   for (const [lo, hi] of set.ranges) {
     if (hi - lo > 1) return null;

@@ -13,6 +13,7 @@ import { emptyRuleSet, type Action, type RuleItem, type RuleSet } from '../model
 import type { Assignment, ProcmailItem, Recipe } from '../procmail-ast.js';
 import { convertAction } from './procmail-actions.js';
 import { conditionLines } from './procmail-condition-lines.js';
+import type { RegexMemo } from './procmail-conditions.js';
 import { deliveryFlagChange, parseFlags, type RecipeFlags } from './procmail-flags.js';
 import { ALWAYS, andPreds, isNever, known, not, or, ruleConditions, type Pred } from './procmail-predicates.js';
 import { buildReport, type ProcmailReport, type RecipeReport } from './procmail-report.js';
@@ -59,6 +60,7 @@ class Converter {
   junkFolder: string | null = null;
   headerTests = false;
   private depth = 0;
+  private readonly memo: RegexMemo = new Map();
 
   constructor(private readonly opts: ConvertProcmailOptions) {}
 
@@ -140,10 +142,11 @@ class Converter {
     if (r.number > 0 && r.conditions.length === 0) {
       this.diag(warning('old-recipe', `old-style ":${r.number}" recipe: write conditions with a leading '*'`, r.span.start), scope);
     }
-    const conds = conditionLines(r.conditions, { head: flags.head, body: flags.body }, flags.caseSensitive, this.env);
+    const conds = conditionLines(r.conditions, { head: flags.head, body: flags.body }, flags.caseSensitive, this.env, this.memo);
     if (conds.pred.ok && r.conditions.some((c) => c.body.kind !== 'size')) this.headerTests = true;
-    const ran = this.ranPredicate(flags, conds.pred, level);
-    const chainRan: Pred = flags.elseIf && level.prev ? orPreds(level.prev.chainRan, ran) : ran;
+    const { ran, base } = this.ranPredicate(flags, conds.pred, level);
+    // An else-chain has run once any member's own conditions held: prev ∨ (¬prev ∧ base) = prev ∨ base.
+    const chainRan: Pred = flags.elseIf && level.prev ? orPreds(level.prev.chainRan, base) : ran;
     if (!flags.andPrevious) level.lastUnchained = ran;
     level.prev = { ran, chainRan, line };
     const full = andPreds(scope.ctx, ran);
@@ -223,20 +226,24 @@ class Converter {
     this.record({ line, status: changes.length > 0 ? 'changed' : 'exact', ruleName: name, ...changed(changes) }, scope);
   }
 
-  private ranPredicate(flags: RecipeFlags, matched: Pred, level: Level): Pred {
+  /** When the recipe runs (`ran`), and the same without its E-flag part (`base`). */
+  private ranPredicate(flags: RecipeFlags, matched: Pred, level: Level): { ran: Pred; base: Pred } {
     if (flags.onError) {
-      return { ok: false, reason: "the e flag runs this recipe only when the previous recipe's action failed; Sieve actions do not fail that way" };
+      const never: Pred = { ok: false, reason: "the e flag runs this recipe only when the previous recipe's action failed; Sieve actions do not fail that way" };
+      return { ran: never, base: never };
     }
     const pre: Pred[] = [];
     if (flags.andPrevious) {
       pre.push(level.lastUnchained);
       if (flags.andPreviousSucceeded && level.prev) pre.push(level.prev.ran);
     }
-    if (flags.elseIf && level.prev) {
-      const prev = level.prev.chainRan;
-      pre.push(prev.ok ? known(not(prev.c)) : { ok: false, reason: `the E flag depends on the recipe before it (line ${level.prev.line}), which could not be converted` });
-    }
-    return andPreds(...pre, matched);
+    const base = andPreds(...pre, matched);
+    if (!flags.elseIf || !level.prev) return { ran: base, base };
+    const prev = level.prev.chainRan;
+    const notPrev: Pred = prev.ok
+      ? known(not(prev.c))
+      : { ok: false, reason: `the E flag depends on the recipe before it (line ${level.prev.line}), which could not be converted` };
+    return { ran: andPreds(notPrev, base), base };
   }
 }
 

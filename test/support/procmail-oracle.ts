@@ -4,7 +4,7 @@
 // the converted script, and reduce both to the same outcome: the folders
 // that received the message, the addresses it was forwarded to, and whether
 // an automatic reply went out.
-import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, readdir, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { requireBinary, run, type SieveTestResult } from './mailstack.js';
@@ -70,6 +70,29 @@ export function folderOfDelivery(rel: string): string | null {
   return folder.startsWith('.') ? folder.slice(1) : folder;
 }
 
+/**
+ * procmail does not wait for `!` forwards or `|` programs without the w
+ * flag, so they may still be running when it exits. They inherit its
+ * working directory (MAILDIR, under `home`): wait until no process is there.
+ */
+async function waitForChildren(home: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let busy = false;
+    for (const pid of await readdir('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => '');
+      if (cwd === home || cwd.startsWith(`${home}/`)) {
+        busy = true;
+        break;
+      }
+    }
+    if (!busy) return;
+    if (Date.now() > deadline) throw new Error(`programs started by procmail in ${home} did not finish`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 export interface ProcmailOracle {
   /** `includes`: extra rcfiles, paths relative to HOME. */
   run(rc: string, message: string, includes?: Record<string, string>): Promise<Outcome & { log: string }>;
@@ -105,6 +128,7 @@ export async function procmailOracle(): Promise<ProcmailOracle> {
       const rcfile = join(home, 'procmailrc');
       await writeFile(rcfile, preamble + rc);
       const r = await run(procmail, ['-m', rcfile], { input: message, timeoutMs: 20_000 });
+      await waitForChildren(home);
       const log = await readFile(join(home, 'procmail.log'), 'utf8').catch(() => '');
       if (r.code !== 0) throw new Error(`procmail exited ${r.code}: ${r.stderr}\n${log}`);
       const folders: string[] = [];
@@ -120,7 +144,7 @@ export async function procmailOracle(): Promise<ProcmailOracle> {
         if (args.includes('-t')) replied = true;
         else forwards.push(...args.filter((a) => a !== '' && !a.startsWith('-')));
       }
-      await rm(home, { recursive: true, force: true });
+      await rm(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
       return { folders: sorted(folders), forwards: sorted(forwards), replied, log };
     },
     async cleanup() {
