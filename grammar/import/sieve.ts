@@ -148,14 +148,9 @@ class Importer {
     while (i < items.length) {
       const item = items[i]!;
       if ('unit' in item) {
-        if (this.isRequire(item.unit)) i++;
-        else if (this.text.slice(item.unit.start, item.unit.end) === DOLLAR_SETUP) {
-          this.ctx.dollarDefined = true;
-          i++;
-        } else {
-          this.convert(item.unit, undefined, item.unit.start);
-          i++;
-        }
+        if (this.text.slice(item.unit.start, item.unit.end) === DOLLAR_SETUP) this.ctx.dollarDefined = true;
+        else if (!this.isRequire(item.unit)) this.convert(item.unit, undefined, item.unit.start);
+        i++;
         continue;
       }
       const text = item.comment.text;
@@ -177,7 +172,7 @@ class Importer {
           const entries = literal && readBlocklist(literal[0]!, this.ctx.actions.junkFolders);
           if (!entries) break;
           this.ruleSet.blocklist.push(...entries);
-          for (const c of n.unit.commands) if (touchesFlags([c])) this.ctx.actions.flagsTouched = true;
+          if (touchesFlags(n.unit.commands)) this.ctx.actions.flagsTouched = true;
         }
         continue;
       }

@@ -81,6 +81,20 @@ describe('what becomes a rule and what stays raw', () => {
     expect(report[1]).toMatchObject({ kind: 'rule', name: 'All messages' });
   });
 
+  test('one unknown test in an elsif keeps the whole if/elsif/else chain raw', () => {
+    const text = 'require "fileinto";\nif header :is "x" "1" {\n  fileinto "A";\n} elsif foo "2" {\n  keep;\n} else {\n  discard;\n}\n';
+    const { ruleSet, report } = importSieve(text);
+    expect(report).toEqual([{ kind: 'raw', startLine: 2, endLine: 8, reason: "test 'foo'" }]);
+    expect(ruleSet.rules).toEqual([{ kind: 'raw', sieve: text.slice(text.indexOf('if'), -1), requires: ['fileinto'], enabled: true }]);
+  });
+
+  test('an understood elsif chain becomes one rule per branch, each excluding the earlier tests', () => {
+    const { ruleSet } = read('rfc5228-elsif.sieve');
+    expect(ruleSet.rules.map((r) => (isRawBlock(r) ? r : [r.combine, r.conditions.map((c) => c.kind)]))).toEqual([
+      ['all', ['header']], ['all', ['not', 'address']], ['all', ['not', 'not']],
+    ]);
+  });
+
   test('a date-bounded vacation becomes a vacation with start and end', () => {
     const { ruleSet } = read('roundcube-vacation.sieve');
     expect(ruleSet.rules[0]).toMatchObject({ actions: [{ kind: 'vacation', vacation: { start: '2020-01-01', end: '2099-12-31', days: 1 } }] });
