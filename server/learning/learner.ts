@@ -137,7 +137,8 @@ export function saLearnLearner(opts: { homeFor: (username: string) => string; sa
         try {
           await Promise.all(batch.map((item, i) => writeFile(join(dir, `${String(i).padStart(6, '0')}.eml`), item.raw)));
           const direction = batch[0]!.direction;
-          const r = await runProgram(saLearn, [`--${direction}`, '--no-sync', dir], { env: { ...process.env, HOME: home }, signal });
+          // No --no-sync: that sends tokens to the journal, invisible until a later sync.
+          const r = await runProgram(saLearn, [`--${direction}`, dir], { env: { ...process.env, HOME: home }, signal });
           const counts = r.code === 0 ? parseSaLearn(r.stdout) : null;
           if (!counts) {
             const error = `sa-learn exit ${r.code}: ${(r.stderr || r.stdout).trim().slice(0, 300) || 'no output'}`;

@@ -93,7 +93,8 @@ function arrivalOf(m: FetchMessageObject): Arrival {
 export async function scanJunk(client: ImapFlow, repo: LearningRepository, username: string, opts: ScanOptions): Promise<ScanResult> {
   const junk = opts.folders.junk;
   const cursor = repo.getCursor(username, junk);
-  const condstore = client.capabilities.has('CONDSTORE');
+  // Modseqs are only reported once CONDSTORE is enabled (imapflow does that when offered).
+  const condstore = client.enabled.has('CONDSTORE') || client.enabled.has('QRESYNC');
   const status = await client
     .status(junk, { uidValidity: true, uidNext: true, messages: true, ...(condstore ? { highestModseq: true } : {}) })
     .catch(() => false as const);
@@ -124,7 +125,7 @@ export async function scanJunk(client: ImapFlow, repo: LearningRepository, usern
     const box = client.mailbox;
     if (!box) throw new Error(`could not open ${junk}`);
     const uidValidity = Number(box.uidValidity);
-    const modseq = box.highestModseq ?? null;
+    const modseq = condstore ? (box.highestModseq ?? null) : null;
 
     if (!sameValidity || cursor === null || Number(cursor.uidValidity) !== uidValidity) {
       // First pass, or the folder was recreated: remember what is there, learn nothing.

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { chown, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ImapFlow } from 'imapflow';
+import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import { emitSieve } from '../../../grammar/emit/sieve.js';
 import type { RuleSet } from '../../../grammar/model.js';
 import type { Db } from '../../../server/store/db.js';
@@ -32,8 +32,17 @@ export interface MailFixture {
   append(client: ImapFlow, folder: string, count: number): Promise<string[]>;
   userClient(user: string): Promise<ImapFlow>;
   magic(user: string): Promise<{ nspam: number; nham: number }>;
-  runner(db: Db, opts?: { learner?: Learner; runTimeoutMs?: number }): LearningRunner;
+  runner(db: Db, opts?: RunnerFixtureOptions): LearningRunner;
   cleanup(): Promise<void>;
+}
+
+export interface RunnerFixtureOptions {
+  learner?: Learner;
+  runTimeoutMs?: number;
+  /** Connect through another port (a counting proxy). */
+  imapPort?: number;
+  /** Extra imapflow options, e.g. disableAutoEnable to go without CONDSTORE. */
+  session?: Partial<ImapFlowOptions>;
 }
 
 let serial = 0;
@@ -111,7 +120,7 @@ export async function startMail(users: Record<string, string> = { alice: 'alicep
     runner(db, opts = {}) {
       return new LearningRunner({
         repo: new LearningRepository(db),
-        connect: (u) => openSession({ host: dovecot.host, port: dovecot.imapPort, tls: 'none' }, { ...dovecot.master, separator: '*' }, u),
+        connect: (u) => openSession({ host: dovecot.host, port: opts.imapPort ?? dovecot.imapPort, tls: 'none' }, { ...dovecot.master, separator: '*' }, u, opts.session),
         learner: opts.learner ?? spamcLearner({ host: spamd.host, port: spamd.port }),
         scan: { folders: { junk: 'Junk', trash: 'Trash' }, maxMessageBytes: 1024 * 1024 },
         runTimeoutMs: opts.runTimeoutMs ?? 60_000,

@@ -5,13 +5,20 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { FILTER_JUNK_KEYWORD } from '../../../grammar/model.js';
 import { openDatabase, type Db } from '../../../server/store/db.js';
 import { learningHealth, learningLog, weeklyCounts } from '../../../server/learning/service.js';
-import { flagsIn, moveByMessageId, setFlag, startMail, type MailFixture } from './mail-fixture.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { saLearnLearner } from '../../../server/learning/learner.js';
+import { countingProxy } from './counting-proxy.js';
+import { bayesCounts, flagsIn, moveByMessageId, setFlag, startMail, type MailFixture } from './mail-fixture.js';
 
 let mail: MailFixture;
 let db: Db;
 
+const USERS = { alice: 'alicepw', bob: 'bobpw', carol: 'carolpw', dave: 'davepw', erin: 'erinpw', fred: 'fredpw', gail: 'gailpw' };
+
 beforeAll(async () => {
-  mail = await startMail();
+  mail = await startMail(USERS);
   db = openDatabase(':memory:');
 });
 afterAll(async () => {
@@ -80,5 +87,98 @@ describe('Junk learning with Dovecot and spamd', () => {
     expect(weeks).toHaveLength(1);
     expect(weeks[0]).toMatchObject({ spam: 3, ham: 3 });
     expect(learningHealth(db).find((h) => h.username === 'alice')).toMatchObject({ backlog: 0, lastError: null });
+  });
+
+  test('a recreated Junk folder (new UIDVALIDITY) is taken as a new baseline, nothing relearned', async () => {
+    const runner = mail.runner(db);
+    const c = await mail.userClient('carol');
+    try {
+      const ids = await mail.append(c, 'INBOX', 4);
+      await runner.runUser('carol');
+      await moveByMessageId(c, 'INBOX', 'Junk', ids.slice(0, 2));
+      expect(await runner.runUser('carol')).toMatchObject({ created: 2, learned: 2 });
+      const before = await c.status('Junk', { uidValidity: true });
+
+      // The user's client deletes and recreates Junk, putting copies back.
+      await c.mailboxDelete('Junk');
+      await c.mailboxCreate('Junk');
+      await moveByMessageId(c, 'INBOX', 'Junk', ids.slice(2, 3));
+      const after = await c.status('Junk', { uidValidity: true });
+      expect(after && after.uidValidity).not.toBe(before && before.uidValidity);
+      expect(await runner.runUser('carol')).toMatchObject({ scan: 'baseline', created: 0, learned: 0 });
+
+      // Moves after the resync are learned as usual.
+      await moveByMessageId(c, 'INBOX', 'Junk', ids.slice(3, 4));
+      expect(await runner.runUser('carol')).toMatchObject({ scan: 'changed', created: 1, learned: 1 });
+    } finally {
+      await c.logout();
+    }
+    expect(await mail.magic('carol')).toEqual({ nspam: 3, nham: 0 });
+  });
+
+  test('batched sa-learn into a per-user Bayes home learns exactly the user moves', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'sw-sa-home-'));
+    try {
+      const runner = mail.runner(db, { learner: saLearnLearner({ homeFor: (u) => join(home, u) }) });
+      const filed = await mail.deliver('dave', 2, { spammy: true });
+      const c = await mail.userClient('dave');
+      try {
+        const ids = await mail.append(c, 'INBOX', 4);
+        await runner.runUser('dave');
+        await moveByMessageId(c, 'INBOX', 'Junk', ids.slice(0, 3));
+        await moveByMessageId(c, 'Junk', 'INBOX', filed.slice(0, 1));
+        expect(await runner.runUser('dave')).toMatchObject({ outcome: 'ok', created: 4, learned: 4 });
+      } finally {
+        await c.logout();
+      }
+      expect(await bayesCounts('', join(home, 'dave'))).toEqual({ nspam: 3, nham: 1 });
+      expect(learningLog(db, 'dave').map((e) => e.result)).toEqual(['learned', 'learned', 'learned', 'learned']);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+
+  test('without CONDSTORE the UID fallback still sees moves in, moves out and $NotJunk', async () => {
+    const runner = mail.runner(db, { session: { disableAutoEnable: true } });
+    const filed = await mail.deliver('gail', 3, { spammy: true });
+    const c = await mail.userClient('gail');
+    try {
+      const ids = await mail.append(c, 'INBOX', 2);
+      expect(await runner.runUser('gail')).toMatchObject({ scan: 'baseline' });
+      await moveByMessageId(c, 'INBOX', 'Junk', ids);
+      await moveByMessageId(c, 'Junk', 'INBOX', filed.slice(0, 1));
+      await setFlag(c, 'Junk', filed[1]!, '$NotJunk');
+      expect(await runner.runUser('gail')).toMatchObject({ outcome: 'ok', created: 4, learned: 4 });
+      expect(await runner.runUser('gail')).toMatchObject({ created: 0 });
+    } finally {
+      await c.logout();
+    }
+    expect(await mail.magic('gail')).toEqual({ nspam: 2, nham: 2 });
+  });
+
+  test('an idle pass exchanges the same IMAP bytes with 10 or 300 messages in Junk', async () => {
+    const proxy = await countingProxy({ host: mail.dovecot.host, port: mail.dovecot.imapPort });
+    try {
+      const runner = mail.runner(db, { imapPort: proxy.port });
+      const sizes: Record<string, number> = { erin: 10, fred: 300 };
+      const bytes: Record<string, number> = {};
+      for (const [user, n] of Object.entries(sizes)) {
+        const c = await mail.userClient(user);
+        try {
+          await mail.append(c, 'Junk', n);
+        } finally {
+          await c.logout();
+        }
+        expect(await runner.runUser(user)).toMatchObject({ scan: 'baseline' });
+        proxy.reset();
+        expect(await runner.runUser(user)).toMatchObject({ scan: 'unchanged' });
+        const b = proxy.bytes();
+        bytes[user] = b.up + b.down;
+      }
+      // Same-length user names; only the digits of UIDNEXT/MESSAGES may differ.
+      expect(Math.abs(bytes.erin! - bytes.fred!)).toBeLessThanOrEqual(8);
+    } finally {
+      await proxy.close();
+    }
   });
 });
