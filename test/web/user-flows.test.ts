@@ -4,21 +4,14 @@
 // home, run through Pigeonhole's sieve-test.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { pigeonhole, type PigeonholeTools } from '../support/mailstack.js';
 import { startAppServer, type AppServer } from './support/app-server.js';
 import { launchBrowser, screenshots, signIn, PHONE, type Browser } from './support/browser.js';
 import { buildWeb } from './support/web-build.js';
+import { addDmarcRuleAndTrustedSender, fixture, message, saveRules } from './support/flows.js';
 
-const fixture = (name: string) => readFile(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
-/**
- * The fixtures' Authentication-Results come from `mx.test.example`; the
- * embedded default trusts the host's own name (the admin's first-run
- * default), so the messages are addressed to that.
- */
-const message = async (name: string) => (await fixture(name)).replaceAll('mx.test.example', hostname());
 const SLOW = { timeout: 120_000 };
 
 let server: AppServer;
@@ -56,11 +49,6 @@ async function waitForDeployed(page: Page, contains: string): Promise<string> {
   return activeScript('demo');
 }
 
-async function save(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Save', exact: true }).click();
-  await page.getByRole('region', { name: 'Unsaved changes' }).waitFor({ state: 'detached' });
-}
-
 async function sievePreview(page: Page): Promise<string> {
   const code = page.locator('sw-preview-screen sw-code-view pre').first();
   await code.waitFor();
@@ -83,25 +71,8 @@ describe('the web UI for a user, in Chromium against the real server', () => {
   test('a user adds "DMARC fail to Junk" and trusts a sender only when authenticated; the deployed script sorts forged mail into Junk and the real sender into INBOX', SLOW, async () => {
     const page = await demoPage();
 
-    await page.getByRole('button', { name: '+ New rule' }).click();
-    await page.getByRole('heading', { name: /Edit rule/ }).waitFor();
-    await page.getByLabel(/^Rule name/).fill('Forged mail to Junk');
-    await page.getByLabel(/^Condition type/).selectOption('auth');
-    await page.getByLabel(/^When/).selectOption({ label: "the sender's domain failed DMARC" });
-    await expect.poll(() => page.locator('sw-rule-editor .sentence').innerText()).toBe(
-      "If the sender's domain failed DMARC: move to “Junk”.",
-    );
-    await screenshots(page, 'rule-editor');
-    await page.getByRole('button', { name: 'Done' }).click();
-
-    await page.goto(`${server.url}/#/senders`);
-    const trusted = page.locator('sw-senders-screen section').first();
-    await trusted.getByLabel(/^Sender/).fill('Friend <friend@partner.example>');
-    await trusted.locator('form.add select[name=mode]').selectOption({ label: 'only when authenticated' });
-    await trusted.getByRole('button', { name: 'Add', exact: true }).click();
-    await expect.poll(() => trusted.getByLabel('Trust friend@partner.example').inputValue()).toBe('auth');
-    await screenshots(page, 'senders');
-    await save(page);
+    await addDmarcRuleAndTrustedSender(page, server.url, true);
+    await saveRules(page);
 
     const script = await waitForDeployed(page, 'Forged mail to Junk');
     expect(script).toContain('friend@partner.example');
@@ -145,7 +116,7 @@ describe('the web UI for a user, in Chromium against the real server', () => {
     await page.getByLabel('Off — Project mailing list').or(page.getByLabel('On — Project mailing list')).uncheck();
     // A rule that is off stays in the script as `if false`, its test kept as a comment.
     await expect.poll(async () => /rule:\[Project mailing list\]\s*if false/.test(await sievePreview(page))).toBe(true);
-    await save(page);
+    await saveRules(page);
     const script = await waitForDeployed(page, 'Forged mail to Junk');
     await expect.poll(async () => /rule:\[Project mailing list\]\s*if false/.test(await activeScript('demo'))).toBe(true);
     expect(script).toContain('Forged mail to Junk');
@@ -167,7 +138,7 @@ describe('the web UI for a user, in Chromium against the real server', () => {
     await page.getByRole('heading', { name: 'My rules' }).waitFor();
     const names = await page.locator('sw-rules-screen ol.rules li[data-index] a.name').allInnerTexts();
     expect(names.length).toBeGreaterThanOrEqual(4);
-    await save(page);
+    await saveRules(page);
     const script = await waitForDeployed(page, 'announce');
     expect(script).toContain('Newsletters');
     await page.close();

@@ -27,6 +27,7 @@ export class ImportScreen extends LitElement {
         vertical-align: top;
         overflow-wrap: anywhere;
       }
+      th,
       td.num {
         white-space: nowrap;
         font-variant-numeric: tabular-nums;

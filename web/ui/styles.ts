@@ -104,6 +104,10 @@ export const base = css`
     max-width: 100%;
     min-width: 0;
   }
+  label:has(textarea) {
+    display: flex;
+    width: 100%;
+  }
   label.inline {
     flex-direction: row;
     align-items: center;

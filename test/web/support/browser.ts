@@ -62,5 +62,7 @@ export async function signIn(page: Page, baseUrl: string, username: string, pass
   await page.getByLabel('User name').fill(username);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'My rules' }).waitFor();
+  const refused = page.locator('sw-login-screen [role="alert"]');
+  await Promise.race([page.getByRole('heading', { name: 'My rules' }).waitFor(), refused.waitFor()]);
+  if (await refused.count()) throw new Error(`sign-in as ${username} refused: ${await refused.innerText()}`);
 }

@@ -1,0 +1,127 @@
+// The admin's side of the web UI in Debian's Chromium against the real
+// server app: defaults edited as text with inline errors, saved, and every
+// user re-deployed with a live progress bar; the demo user's deployed script
+// then carries the new default.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { parseRules } from '../../grammar/parse-rules.js';
+import { startAppServer, type AppServer } from './support/app-server.js';
+import { launchBrowser, screenshots, signIn, PHONE, type Browser } from './support/browser.js';
+import { buildWeb } from './support/web-build.js';
+
+const SLOW = { timeout: 120_000 };
+
+let server: AppServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startAppServer(await buildWeb());
+  browser = await launchBrowser();
+  // The demo user signs in once, so there is a second user to re-deploy.
+  const page = await browser.newPage();
+  await signIn(page, server.url, 'demo', server.passwords.demo!);
+  await page.close();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function adminPage(): Promise<Page> {
+  const page = await browser.newPage();
+  page.setDefaultTimeout(30_000);
+  await signIn(page, server.url, 'admin', server.passwords.admin!);
+  return page;
+}
+
+const demoScript = () => readFile(join(server.dataDir, 'mail', 'demo', '.dovecot.sieve'), 'utf8').catch(() => '');
+
+describe('the web UI for an admin, in Chromium against the real server', () => {
+  test('an admin edits the defaults as text, sees an error on its line, saves, and re-deploys every user with progress', SLOW, async () => {
+    const page = await adminPage();
+    await page.getByRole('link', { name: 'Admin' }).click();
+    const area = page.getByLabel('Default rules as text');
+    const original = await area.inputValue();
+    expect(original).toContain('DMARC fail to Junk');
+
+    const broken = `${original.trimEnd()}\n\nrule "Tagged spam" before {\n  when subject contains "[SPAM]"\n  then fileinto\n}\n`;
+    await area.fill(broken);
+    const diag = page.locator('sw-admin-defaults sw-dsl-editor .diag li').first();
+    await diag.waitFor();
+    // The line the UI names and marks is the line the parser reports.
+    const expected = parseRules(broken).diagnostics[0]?.start?.line;
+    expect(expected).toBeGreaterThan(original.split('\n').length);
+    expect(await diag.innerText()).toContain(`Line ${expected},`);
+    expect(await page.locator('sw-admin-defaults sw-dsl-editor .gutter .bad').allInnerTexts()).toContain(String(expected));
+    expect(await page.getByRole('button', { name: 'Save defaults' }).isDisabled()).toBe(true);
+
+    await area.fill(broken.replace('then fileinto\n', 'then fileinto "Junk"; stop\n'));
+    await page.locator('sw-admin-defaults sw-dsl-editor .ok').waitFor();
+    // The structured view follows the text, and its switches write the text back.
+    await page.getByRole('checkbox', { name: /Locked/ }).nth(1).check();
+    await expect.poll(() => area.inputValue()).toMatch(/rule "Tagged spam" before locked|rule "Tagged spam" locked before|locked/);
+    await page.getByRole('button', { name: 'Save defaults' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+
+    await page.getByRole('button', { name: 'Re-deploy all users' }).click();
+    const summary = page.locator('sw-admin-defaults sw-redeploy-panel [data-testid="redeploy-summary"]');
+    await expect.poll(() => summary.innerText(), { timeout: 60_000 }).toMatch(/Done\.$/);
+    const progress = page.locator('sw-admin-defaults sw-redeploy-panel progress');
+    const [value, max] = await progress.evaluate((p: HTMLProgressElement) => [p.value, p.max]);
+    expect(max).toBeGreaterThanOrEqual(2);
+    expect(value).toBe(max);
+    expect(await summary.innerText()).not.toContain('failed');
+    await screenshots(page, 'admin-defaults');
+
+    await expect.poll(demoScript, { timeout: 30_000 }).toContain('rule:[Tagged spam]');
+    await page.close();
+  });
+
+  test('the demo user sees the new locked default in place and cannot switch it off', SLOW, async () => {
+    const page = await browser.newPage();
+    await signIn(page, server.url, 'demo', server.passwords.demo!);
+    const item = page.locator('sw-rules-screen li.admin').filter({ hasText: 'Tagged spam' });
+    await item.waitFor();
+    expect(await item.getByText('Locked').count()).toBe(1);
+    expect(await item.getByRole('checkbox').count()).toBe(0);
+    await page.close();
+  });
+
+  test('the users page shows each user with deploy status, and the audit log lists the change', SLOW, async () => {
+    const page = await adminPage();
+    await page.goto(`${server.url}/#/admin/users`);
+    const rows = page.locator('sw-admin-users tbody tr');
+    await rows.first().waitFor();
+    const users = await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelector('td')?.textContent?.trim() ?? ''));
+    expect(users.some((u) => u.startsWith('demo'))).toBe(true);
+    await page.locator('sw-admin-users sw-deploy-status .badge[data-state="deployed"]').first().waitFor();
+    await screenshots(page, 'admin-users');
+
+    await page.goto(`${server.url}/#/admin/audit`);
+    const audit = page.locator('sw-admin-audit tbody tr');
+    await audit.first().waitFor();
+    expect((await audit.allInnerTexts()).join('\n')).toMatch(/defaults/i);
+    await screenshots(page, 'admin-audit');
+
+    await page.goto(`${server.url}/#/admin/policy`);
+    await page.getByRole('button', { name: 'Save policy' }).waitFor();
+    await screenshots(page, 'admin-policy');
+    await page.close();
+  });
+
+  test('every admin screen fits 360 px without sideways scrolling', SLOW, async () => {
+    const page = await adminPage();
+    await page.setViewportSize(PHONE);
+    for (const tab of ['defaults', 'policy', 'users', 'audit']) {
+      await page.goto(`${server.url}/#/admin/${tab}`);
+      await page.locator('sw-admin-screen').waitFor();
+      await page.waitForLoadState('networkidle');
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect({ tab, width }).toEqual({ tab, width: PHONE.width });
+    }
+    await page.close();
+  });
+});
