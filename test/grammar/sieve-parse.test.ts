@@ -66,7 +66,7 @@ describe('fuzzing', () => {
   }
 
   test('random scripts never crash the parser, and every error has a position', () => {
-    fc.assert(fc.property(fc.array(sieveAlphabet, { maxLength: 80 }).map((a) => a.join('')), neverThrows), { numRuns: 2000 });
+    fc.assert(fc.property(fc.array(sieveAlphabet, { maxLength: 80 }).map((a) => a.join('')), neverThrows), { numRuns: 1500 });
   });
 
   test('mutated fixture scripts never crash the importer, and every error has a position', () => {
@@ -76,7 +76,7 @@ describe('fuzzing', () => {
         const i = at % (script.length + 1);
         neverThrows(script.slice(0, i) + insert.join('') + script.slice(i + cut));
       }),
-      { numRuns: 1500 },
+      { numRuns: 800 },
     );
   });
 });

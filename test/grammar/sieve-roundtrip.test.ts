@@ -27,7 +27,7 @@ describe('round trip of sievewright output', () => {
         expect(imported.diagnostics).toEqual([]);
         expect(compileRuleSet(imported.ruleSet).sieve).toBe(first.sieve);
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 
@@ -40,7 +40,7 @@ describe('round trip of sievewright output', () => {
         const ruleCount = rs.rules.filter((r) => !('kind' in r)).length;
         expect(imported.report.filter((e) => e.kind === 'rule')).toHaveLength(ruleCount);
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 });
