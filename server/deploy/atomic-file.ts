@@ -50,6 +50,18 @@ export async function ensureDir(dir: string): Promise<Ownership | null> {
   return owner;
 }
 
+/** Gives `tmp` its owner, renames it over `path` and makes the rename durable; removes `tmp` on failure. */
+async function commit(tmp: string, path: string, chown: (() => Promise<void>) | null): Promise<void> {
+  try {
+    if (chown) await chown();
+    await fs.rename(tmp, path);
+  } catch (e) {
+    await fs.rm(tmp, { force: true });
+    throw e;
+  }
+  await fsyncDir(dirname(path));
+}
+
 export async function writeFileAtomic(path: string, content: string, owner: Ownership | null, mode = 0o644): Promise<void> {
   const tmp = tempName(path);
   const h = await fs.open(tmp, 'wx', mode);
@@ -59,26 +71,12 @@ export async function writeFileAtomic(path: string, content: string, owner: Owne
   } finally {
     await h.close();
   }
-  try {
-    if (owner) await fs.chown(tmp, owner.uid, owner.gid);
-    await fs.rename(tmp, path);
-  } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
-  await fsyncDir(dirname(path));
+  await commit(tmp, path, owner && (() => fs.chown(tmp, owner.uid, owner.gid)));
 }
 
 /** Points `linkPath` at `target` by renaming a fresh symlink over it (rename(2) replaces atomically). */
 export async function replaceSymlink(linkPath: string, target: string, owner: Ownership | null): Promise<void> {
   const tmp = tempName(linkPath);
   await fs.symlink(target, tmp);
-  try {
-    if (owner) await fs.lchown(tmp, owner.uid, owner.gid);
-    await fs.rename(tmp, linkPath);
-  } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
-  await fsyncDir(dirname(linkPath));
+  await commit(tmp, linkPath, owner && (() => fs.lchown(tmp, owner.uid, owner.gid)));
 }

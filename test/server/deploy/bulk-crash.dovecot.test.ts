@@ -110,7 +110,8 @@ test('killing Dovecot and restarting the worker during a bulk deploy loses nothi
   await run.worker.stop();
 
   expect(kills).toBe(4);
-  expect(await Promise.all(USERS.map(activeVersion))).toEqual(USERS.map((u) => latest.get(u)));
+  const finalVersions = await Promise.all(USERS.map(activeVersion));
+  expect(USERS.filter((u, i) => finalVersions[i] !== latest.get(u)).map((u) => `${u}: ${finalVersions[USERS.indexOf(u)]} instead of ${latest.get(u)}`)).toEqual([]);
   const statuses = run.outbox.statusAll();
   expect(statuses.filter((s) => s.state !== 'deployed' || s.deployedVersion !== latest.get(s.username))).toEqual([]);
   // Exactly one sievewright script per user, as Dovecot reports it (a sample, over ManageSieve).
