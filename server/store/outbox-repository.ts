@@ -101,6 +101,13 @@ export class OutboxRepository {
            ON CONFLICT (username) DO UPDATE SET version = excluded.version, target = excluded.target, deployed_at = excluded.deployed_at`,
         )
         .run(id);
+      // Older finished rows of the user say nothing the new one does not: keep the table one row per user.
+      this.db
+        .prepare(
+          `DELETE FROM deploy_outbox WHERE id < @id AND state IN ('deployed', 'failed', 'superseded')
+             AND username = (SELECT username FROM deploy_outbox WHERE id = @id)`,
+        )
+        .run({ id });
       return true;
     }).immediate();
   }

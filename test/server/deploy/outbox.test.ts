@@ -71,6 +71,11 @@ describe('outbox', () => {
     expect(target.deployed.map((j) => `${j.username}@${j.version}`).sort()).toEqual(['alice@5', 'bob@1']);
     expect(outbox.status('alice')).toMatchObject({ state: 'deployed', deployedVersion: 5, pendingVersion: null, error: null });
     expect(outbox.statusAll().map((s) => s.username)).toEqual(['alice', 'bob']);
+    // Finished and superseded rows are pruned once a newer version is live.
+    expect(db.prepare('SELECT username, version, state FROM deploy_outbox ORDER BY id').all()).toEqual([
+      { username: 'alice', version: 5, state: 'deployed' },
+      { username: 'bob', version: 1, state: 'deployed' },
+    ]);
   });
 
   test('concurrency is bounded and one user is never deployed twice at once', async () => {
