@@ -1,0 +1,74 @@
+// The IMAPSieve alternative, as printed by `sievewright dovecot-config
+// learning`: the 2.3 output is installed into a real Dovecot and a real
+// spamd must learn from the user's moves; the 2.4 output is checked for the
+// documented 2.4 syntax (this machine runs Dovecot 2.3).
+import { appendFile, chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { imapsieveConfig } from '../../../server/learning/dovecot-config.js';
+import { requireBinary, run } from '../../support/mailstack.js';
+import { moveByMessageId, startMail, type MailFixture } from './mail-fixture.js';
+
+const base = { junk: 'Junk', trash: 'Trash', spamd: { host: '127.0.0.1', port: 783 }, dir: '/etc/dovecot/sievewright', spamc: '/usr/bin/spamc' };
+
+describe('dovecot-config learning (text)', () => {
+  test('the 2.4 variant uses 2.4 blocks: mailbox/imapsieve_from with sieve_script, boolean plugin lists', () => {
+    const { conf } = imapsieveConfig({ ...base, version: '2.4' });
+    expect(conf).toContain('mailbox "Junk" {\n  sieve_script sievewright-report-spam {\n    type = before\n    cause = copy append');
+    expect(conf).toContain('imapsieve_from "Junk" {');
+    expect(conf).toMatch(/sieve_plugins \{\n  sieve_imapsieve = yes\n  sieve_extprograms = yes\n\}/);
+    expect(conf).not.toContain('plugin {');
+    expect(conf).not.toContain('imapsieve_mailbox');
+  });
+
+  test('folder names cannot break out of the Sieve strings or the config value', () => {
+    const cfg = imapsieveConfig({ ...base, version: '2.3', junk: 'Sp"am\\x', trash: 'Papier"korb' });
+    const ham = cfg.files.find((f) => f.path.endsWith('report-ham.sieve'))!.text;
+    expect(ham).toContain('["Papier\\"korb", "Sp\\"am\\\\x"]');
+    expect(cfg.conf).toContain('imapsieve_mailbox1_name = "Sp\\"am\\\\x"');
+    expect(() => imapsieveConfig({ ...base, version: '2.3', junk: 'Junk\nplugin {' })).toThrow(/single line/);
+    expect(() => imapsieveConfig({ ...base, version: '2.3', dir: 'relative/dir' })).toThrow(/absolute/);
+  });
+});
+
+describe('dovecot-config learning (installed into Dovecot 2.3)', () => {
+  let mail: MailFixture;
+  let dir: string;
+  beforeAll(async () => {
+    mail = await startMail({ alice: 'alicepw' });
+    dir = await mkdtemp(join(tmpdir(), 'sw-imapsieve-'));
+    await chmod(dir, 0o755);
+    const cfg = imapsieveConfig({ ...base, version: '2.3', dir, spamd: { host: mail.spamd.host, port: mail.spamd.port }, spamc: requireBinary('spamc') });
+    for (const f of cfg.files) {
+      await mkdir(dirname(f.path), { recursive: true, mode: 0o755 });
+      await writeFile(f.path, f.text);
+      await chmod(f.path, parseInt(f.mode, 8));
+    }
+    await appendFile(mail.dovecot.conf, `\n${cfg.conf}`);
+    for (const f of cfg.files.filter((x) => x.path.endsWith('.sieve'))) {
+      const r = await run(requireBinary('sievec'), ['-c', mail.dovecot.conf, f.path]);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    await mail.dovecot.stop();
+    await mail.dovecot.start();
+  });
+  afterAll(async () => {
+    await mail?.cleanup();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  test('moves into Junk teach spam, out of Junk ham, and to Trash nothing', async () => {
+    const c = await mail.userClient('alice');
+    try {
+      const ids = await mail.append(c, 'INBOX', 3);
+      await moveByMessageId(c, 'INBOX', 'Junk', ids);
+      await moveByMessageId(c, 'Junk', 'Trash', [ids[0]!]);
+      await moveByMessageId(c, 'Junk', 'INBOX', [ids[1]!]);
+    } finally {
+      await c.logout();
+    }
+    // 3 spam, one relearned as ham; the one sent to Trash stays spam.
+    expect(await mail.magic('alice'), mail.dovecot.log().slice(-2000)).toEqual({ nspam: 2, nham: 1 });
+  });
+});
