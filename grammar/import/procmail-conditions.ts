@@ -122,6 +122,7 @@ function headerCondition(node: RegexNode, caseSensitive: boolean): CondResult {
   if (branches === null) return { ok: false, reason: 'the regular expression has too many alternatives to convert' };
   const changes = new Set<string>();
   const tests: ValueTest[] = [];
+  const shared = new Map<RegexNode, Map<number, ReturnType<typeof valueTest>>>();
   for (const items of branches) {
     const anchored = items[0]?.t === 'bol';
     let k = anchored ? 1 : 0;
@@ -161,7 +162,16 @@ function headerCondition(node: RegexNode, caseSensitive: boolean): CondResult {
     if (caseSensitive && /[a-z]/i.test(name)) {
       changes.add('Sieve compares header field names without regard to case, even with the D flag');
     }
-    const test = valueTest(rest, caseSensitive, changes);
+    // Alternatives of the field name (^TO_ has fifteen) share the node objects
+    // after the colon, so their value test is worked out once.
+    const first = rest.t === 'seq' ? rest.items[0] : rest;
+    const size = rest.t === 'seq' ? rest.items.length : 1;
+    const memoKey = first === undefined ? null : (shared.get(first)?.get(size) ?? null);
+    const test = memoKey ?? valueTest(rest, caseSensitive, changes);
+    if (first !== undefined && memoKey === null) {
+      if (!shared.has(first)) shared.set(first, new Map());
+      shared.get(first)!.set(size, test);
+    }
     if ('reason' in test) return { ok: false, reason: test.reason };
     const lower = name.toLowerCase();
     const same = tests.find((t) => t.key === test.key);
