@@ -6,10 +6,8 @@ import { getAudit } from '../api/admin.js';
 import type { AuditEntry } from '../api/types.js';
 import { base } from '../ui/styles.js';
 
-function detailsText(d: unknown): string {
-  if (d === null || d === undefined) return '';
-  if (typeof d === 'string') return d;
-  return Object.entries(d as Record<string, unknown>)
+function detailsText(d: Record<string, unknown>): string {
+  return Object.entries(d)
     .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
     .join('; ');
 }
@@ -40,17 +38,14 @@ export class AdminAudit extends LitElement {
   @state() private alertsOnly = false;
 
   private entries = new Task(this, {
-    task: async (_: readonly [], { signal }) => {
-      const r = await getAudit(200, signal);
-      return Array.isArray(r) ? r : r.entries;
-    },
+    task: async (_: readonly [], { signal }) => getAudit(200, signal),
     args: () => [] as const,
   });
 
   private table(all: AuditEntry[]) {
     const list = this.alertsOnly ? all.filter((e) => e.alert) : all;
     if (list.length === 0) return html`<p class="empty">${this.alertsOnly ? 'No alerts.' : 'Nothing recorded yet.'}</p>`;
-    return html`<table>
+    return html`<table class="stack">
       <thead><tr><th>When</th><th>Who</th><th>What</th><th>Details</th></tr></thead>
       <tbody>
         ${list.map(

@@ -3,20 +3,9 @@ import { LitElement, html, css } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { getUsers } from '../api/admin.js';
-import type { AdminUser, DeployStatus } from '../api/types.js';
 import { base } from '../ui/styles.js';
 import '../ui/deploy-badge.js';
 import './redeploy-panel.js';
-
-function usersOf(v: AdminUser[] | { users: AdminUser[] }): AdminUser[] {
-  return Array.isArray(v) ? v : v.users;
-}
-
-/** A user row's deploy status, whether the server nests it or flattens it. */
-function statusOf(u: AdminUser): DeployStatus | null {
-  if (u.status) return u.status;
-  return typeof u.state === 'string' ? (u as unknown as DeployStatus) : null;
-}
 
 @customElement('sw-admin-users')
 export class AdminUsers extends LitElement {
@@ -39,7 +28,7 @@ export class AdminUsers extends LitElement {
   ];
 
   private users = new Task(this, {
-    task: async (_: readonly [], { signal }) => usersOf(await getUsers(signal)),
+    task: async (_: readonly [], { signal }) => getUsers(signal),
     args: () => [] as const,
   });
 
@@ -57,13 +46,15 @@ export class AdminUsers extends LitElement {
           complete: (users) =>
             users.length === 0
               ? html`<p class="empty">No users yet. Users appear here after they first sign in.</p>`
-              : html`<table>
-                  <thead><tr><th>User</th><th>Filter</th></tr></thead>
+              : html`<table class="stack">
+                  <thead><tr><th>User</th><th>Rules version</th><th>Last sign-in</th><th>Filter</th></tr></thead>
                   <tbody>
                     ${users.map(
                       (u) => html`<tr>
                         <td>${u.username}${u.isAdmin ? html` <span class="badge">admin</span>` : ''}</td>
-                        <td><sw-deploy-status .status=${statusOf(u)}></sw-deploy-status></td>
+                        <td>${u.rulesVersion}</td>
+                        <td>${u.lastLoginAt ? new Date(u.lastLoginAt).toLocaleString() : 'never'}</td>
+                        <td><sw-deploy-status .status=${u.status}></sw-deploy-status></td>
                       </tr>`,
                     )}
                   </tbody>

@@ -7,10 +7,9 @@ export const saveDefaults = (text: string) => put<DefaultsResponse>('/api/admin/
 export const getPolicy = (signal?: AbortSignal) => get<Policy>('/api/admin/policy', signal);
 export const savePolicy = (policy: Policy) => put<Policy>('/api/admin/policy', policy);
 
-export const getUsers = (signal?: AbortSignal) => get<AdminUser[] | { users: AdminUser[] }>('/api/admin/users', signal);
+export const getUsers = (signal?: AbortSignal) => get<AdminUser[]>('/api/admin/users', signal);
 
-export const getAudit = (limit: number, signal?: AbortSignal) =>
-  get<AuditEntry[] | { entries: AuditEntry[] }>(`/api/admin/audit?limit=${limit}`, signal);
+export const getAudit = (limit: number, signal?: AbortSignal) => get<AuditEntry[]>(`/api/admin/audit?limit=${limit}`, signal);
 
 export const startRedeploy = () => post<{ jobId: string }>('/api/admin/redeploy');
 

@@ -1,128 +1,62 @@
-// Shapes of the HTTP API as the browser sees them (the contract in the
-// server's routes). Model types come from grammar/model.ts, the same module
-// the server uses.
-import type { Rule, RuleSet } from '../../grammar/model.js';
+// Shapes of the HTTP API as the browser sees them. Wherever the server
+// declares a shape (its TypeBox schemas and services), it is imported here
+// as a type only, so the two cannot drift and no server code reaches the
+// bundle. Model types come from grammar/model.ts, shared by both.
+import type {
+  DefaultsResponse,
+  ErrorResponse,
+  HistoryEntryResponse,
+  PolicyBody,
+  PreviewResponse,
+  RulesResponse as ServerRulesResponse,
+  SessionResponse,
+  SessionUser,
+} from '../../server/routes/schemas.js';
+import type { DeployStatus } from '../../server/deploy/outbox.js';
+import type { LearningEvent } from '../../server/learning/service.js';
+import type { JobProgress } from '../../server/services/redeploy-jobs.js';
+import type { AuditEntry as ServerAuditEntry } from '../../server/store/audit-repository.js';
+import type { weeklyCounts } from '../../server/learning/service.js';
+import type { ProcmailReport, RecipeStatus } from '../../grammar/import/procmail-report.js';
+import type { ImportReportEntry } from '../../grammar/import/sieve.js';
+import type { RuleSet } from '../../grammar/model.js';
 import type { Diagnostic } from '../../grammar/diagnostics.js';
 
-export interface ApiErrorBody {
-  error: { code: string; message: string; details?: Record<string, unknown> };
-}
+export type { DefaultsResponse, DeployStatus, LearningEvent, PreviewResponse, SessionUser };
+export type ApiErrorBody = ErrorResponse;
+export type Session = SessionResponse;
+export type HistoryEntry = HistoryEntryResponse;
+export type Policy = PolicyBody;
+export type RedeployProgress = JobProgress;
+export type DeployState = DeployStatus['state'];
+export type LineMapEntry = PreviewResponse['lineMap'][number];
 
-export interface SessionUser {
-  username: string;
-  isAdmin: boolean;
-}
-
-export interface Session {
-  user: SessionUser;
-  csrfToken: string;
-}
-
-export interface RulesResponse {
-  version: number;
-  ruleSet: RuleSet;
-  text: string;
-  defaults: { rules: Rule[]; disabled: string[] };
-  updatedAt: string | null;
-  /** Present when the server shares the forwarding policy with users. */
-  policy?: Pick<Policy, 'allowedRedirectDomains'>;
-}
-
-export interface LineMapEntry {
-  startLine: number;
-  endLine: number;
-  ruleIndex: number;
-  name: string;
-}
-
-export interface PreviewResponse {
-  sieve: string;
-  prefs: string;
-  diagnostics: Diagnostic[];
-  lineMap: LineMapEntry[];
-}
-
-export interface HistoryEntry {
-  version: number;
-  createdAt: string;
-  author: string;
-  summary: string;
-}
-
-export type DeployState = 'deployed' | 'pending' | 'failed' | 'never';
-
-export interface DeployStatus {
-  username: string;
-  state: DeployState;
-  deployedVersion: number | null;
-  pendingVersion: number | null;
-  error: string | null;
-  errorLine: number | null;
-  updatedAt: string | null;
-}
-
-export type ProcmailStatus = 'exact' | 'changed' | 'not-converted' | 'dropped-on-purpose';
+export type RulesResponse = ServerRulesResponse;
 
 /** One line of an import report, whichever importer produced it. */
 export interface ImportReportLine {
   line: number;
   endLine?: number;
-  status: ProcmailStatus | 'rule' | 'raw';
+  status: RecipeStatus | ImportReportEntry['kind'];
   reason?: string;
   ruleName?: string;
 }
 
 export interface ImportResponse {
   ruleSet: RuleSet;
-  report: unknown;
+  report: ProcmailReport | ImportReportEntry[];
   diagnostics: Diagnostic[];
 }
 
-export interface LearningEvent {
-  at: string;
-  direction: 'spam' | 'ham';
-  folder?: string;
-  subject?: string;
-  from?: string;
-  [key: string]: unknown;
-}
-
-export interface WeeklyCount {
-  week: string;
-  spam: number;
-  ham: number;
-}
-
-export interface DefaultsResponse {
-  version: number;
-  ruleSet: RuleSet;
-  text: string;
-}
-
-export interface Policy {
-  allowedRedirectDomains: string[];
-  allowedActions: string[];
-  maxRules: number;
-}
+export type WeeklyCount = ReturnType<typeof weeklyCounts>[number];
 
 export interface AdminUser {
   username: string;
-  isAdmin?: boolean;
-  status?: DeployStatus;
-  [key: string]: unknown;
+  isAdmin: boolean;
+  createdAt: string;
+  lastLoginAt: string | null;
+  rulesVersion: number;
+  status: DeployStatus;
 }
 
-export interface AuditEntry {
-  at: string;
-  actor: string;
-  action: string;
-  target: string;
-  details: unknown;
-  alert: boolean;
-}
-
-export interface RedeployProgress {
-  done: number;
-  failed: number;
-  total: number;
-}
+export type AuditEntry = Omit<ServerAuditEntry, 'id'>;

@@ -176,7 +176,7 @@ export class App extends LitElement {
           .rule=${item}
           .index=${r.index}
           .folders=${this.store.folderChoices()}
-          .allowedDomains=${saved.policy?.allowedRedirectDomains ?? null}
+          .allowedDomains=${saved.policy.allowedRedirectDomains}
           .junkFolder=${rs.settings.junkFolder}
           .otherNames=${rs.rules.filter((_, i) => i !== r.index).map(itemName)}
           .problems=${problemsByRule({ ...rs, rules: [item] }).get(0) ?? []}

@@ -47,7 +47,7 @@ export class ActionList extends LitElement {
 
   @property({ attribute: false }) actions: Action[] = [];
   @property({ attribute: false }) folders: string[] = [];
-  @property({ attribute: false }) allowedDomains: string[] | null = null;
+  @property({ attribute: false }) allowedDomains: string[] = [];
   @property() junkFolder = 'Junk';
 
   private set(i: number, a: Action): void {

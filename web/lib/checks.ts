@@ -5,17 +5,27 @@ import type { Vacation } from '../../grammar/model.js';
 
 const ADDRESS = /^[^\s@"<>,;]+@[^\s@"<>,;]+\.[^\s@"<>,;]+$/;
 
-/** The problem with a forwarding address in words, or null when it is fine. */
-export function forwardProblem(address: string, allowedDomains: readonly string[] | null): string | null {
+/** What is wrong with a forwarding address, in words, or null when it is an address. */
+export function forwardProblem(address: string): string | null {
   const a = address.trim();
   if (a === '') return 'Type the address to forward to.';
   if (!ADDRESS.test(a)) return `“${a}” is not an email address (it should look like name@example.org).`;
-  if (allowedDomains && allowedDomains.length > 0) {
-    const domain = a.slice(a.lastIndexOf('@') + 1).toLowerCase();
-    const ok = allowedDomains.some((d) => domain === d.toLowerCase() || domain.endsWith(`.${d.toLowerCase()}`));
-    if (!ok) return `Your administrator only allows forwarding to ${allowedDomains.join(', ')}.`;
-  }
   return null;
+}
+
+/**
+ * A warning when the address is outside the domains the administrator
+ * allows. Whether such a forward is refused or only reported is the
+ * server's policy, so this warns rather than blocks.
+ */
+export function forwardPolicyNotice(address: string, allowedDomains: readonly string[]): string | null {
+  const a = address.trim().toLowerCase();
+  if (allowedDomains.length === 0 || forwardProblem(a)) return null;
+  const domain = a.slice(a.lastIndexOf('@') + 1);
+  const ok = allowedDomains.some((d) => domain === d.toLowerCase() || domain.endsWith(`.${d.toLowerCase()}`));
+  return ok
+    ? null
+    : `Your administrator allows forwarding to ${allowedDomains.join(', ')}. Forwarding elsewhere may be refused when you save, and is reported to them.`;
 }
 
 /** Problems with a vacation in words (empty when it is fine). */

@@ -2,7 +2,7 @@
 // procmail: per recipe with a status). The import screen shows one table,
 // so both are brought to one shape here.
 import type { RuleSet } from '../../grammar/model.js';
-import type { ImportReportLine } from '../api/types.js';
+import type { ImportReportLine, ImportResponse } from '../api/types.js';
 
 export type ImportFormat = 'procmail' | 'sieve';
 
@@ -11,31 +11,20 @@ export function guessFormat(text: string): ImportFormat {
   return 'procmail';
 }
 
-interface SieveEntry {
-  kind: 'rule' | 'raw';
-  name?: string;
-  startLine: number;
-  endLine: number;
-  reason?: string;
+export function normalizeReport(report: ImportResponse['report']): ImportReportLine[] {
+  if (!Array.isArray(report)) return report.recipes;
+  return report.map((s) => ({
+    line: s.startLine,
+    endLine: s.endLine,
+    status: s.kind,
+    ...(s.reason ? { reason: s.reason } : {}),
+    ...(s.name ? { ruleName: s.name } : {}),
+  }));
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null;
-}
-
-export function normalizeReport(report: unknown): ImportReportLine[] {
-  const list = Array.isArray(report)
-    ? report
-    : isRecord(report)
-      ? (Object.values(report).find((v) => Array.isArray(v)) as unknown[] | undefined) ?? []
-      : [];
-  return list.filter(isRecord).map((e) => {
-    if ('kind' in e && 'startLine' in e) {
-      const s = e as unknown as SieveEntry;
-      return { line: s.startLine, endLine: s.endLine, status: s.kind, ...(s.reason ? { reason: s.reason } : {}), ...(s.name ? { ruleName: s.name } : {}) };
-    }
-    return e as unknown as ImportReportLine;
-  });
+/** Notes that apply to the whole conversion (procmail only). */
+export function reportNotes(report: ImportResponse['report']): string[] {
+  return Array.isArray(report) ? [] : report.notes;
 }
 
 export const STATUS_WORDS: Record<ImportReportLine['status'], { text: string; cls: string }> = {

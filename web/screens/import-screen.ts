@@ -6,7 +6,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { RuleSet } from '../../grammar/model.js';
 import type { ImportResponse } from '../api/types.js';
 import { importProcmail, importSieve } from '../api/imports.js';
-import { STATUS_WORDS, appendImported, guessFormat, normalizeReport, type ImportFormat } from '../lib/import-report.js';
+import { STATUS_WORDS, appendImported, guessFormat, normalizeReport, reportNotes, type ImportFormat } from '../lib/import-report.js';
 import { describeRule } from '../lib/words.js';
 import { base } from '../ui/styles.js';
 
@@ -97,13 +97,13 @@ export class ImportScreen extends LitElement {
           </ul>`
         : nothing}
       ${lines.length
-        ? html`<table>
+        ? html`<table class="stack">
             <thead>
               <tr><th>Line</th><th>Result</th><th>Rule</th><th class="reason">Why</th></tr>
             </thead>
             <tbody>
               ${lines.map((l) => {
-                const w = STATUS_WORDS[l.status] ?? { text: l.status, cls: '' };
+                const w = STATUS_WORDS[l.status];
                 return html`<tr data-status=${l.status}>
                   <td class="num">${l.line}${l.endLine && l.endLine !== l.line ? `–${l.endLine}` : ''}</td>
                   <td><span class="badge ${w.cls}">${w.text}</span></td>
@@ -114,6 +114,12 @@ export class ImportScreen extends LitElement {
             </tbody>
           </table>`
         : html`<p class="empty">The importer found nothing to report.</p>`}
+      ${reportNotes(r.report).length
+        ? html`<h3>Good to know</h3>
+            <ul>
+              ${reportNotes(r.report).map((n) => html`<li>${n}</li>`)}
+            </ul>`
+        : nothing}
       ${rules.length
         ? html`<h3>Rules to add</h3>
             <ol>

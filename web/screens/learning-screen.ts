@@ -8,13 +8,15 @@ import type { LearningEvent, WeeklyCount } from '../api/types.js';
 import { weeklyBars } from '../lib/chart.js';
 import { base } from '../ui/styles.js';
 
+const STATE: Record<LearningEvent['state'], string> = {
+  pending: 'waiting',
+  done: 'learned',
+  failed: 'failed',
+  skipped: 'skipped',
+};
+
 const W = 560;
 const H = 140;
-
-function listOf<T>(v: T[] | Record<string, unknown>): T[] {
-  if (Array.isArray(v)) return v;
-  return (Object.values(v).find((x) => Array.isArray(x)) as T[] | undefined) ?? [];
-}
 
 @customElement('sw-learning-screen')
 export class LearningScreen extends LitElement {
@@ -64,7 +66,7 @@ export class LearningScreen extends LitElement {
   private data = new Task(this, {
     task: async (_args: readonly [], { signal }) => {
       const [log, weekly] = await Promise.all([learningLog(100, signal), weeklyCounts(signal)]);
-      return { log: listOf<LearningEvent>(log), weekly: listOf<WeeklyCount>(weekly) };
+      return { log, weekly };
     },
     args: () => [] as const,
   });
@@ -86,14 +88,15 @@ export class LearningScreen extends LitElement {
 
   private log(events: LearningEvent[]) {
     if (events.length === 0) return html`<p class="empty">No messages learned yet.</p>`;
-    return html`<table>
-      <thead><tr><th>When</th><th>Learned as</th><th>Message</th></tr></thead>
+    return html`<table class="stack">
+      <thead><tr><th>When</th><th>Learned as</th><th>Message</th><th>Status</th></tr></thead>
       <tbody>
         ${events.map(
           (e) => html`<tr>
-            <td>${new Date(e.at).toLocaleString()}</td>
+            <td>${new Date(e.learnedAt ?? e.createdAt).toLocaleString()}</td>
             <td><span class="badge ${e.direction === 'spam' ? 'bad' : 'ok'}">${e.direction === 'spam' ? 'spam' : 'not spam'}</span></td>
-            <td>${e.subject ?? ''}${e.from ? html` <span class="muted">from ${e.from}</span>` : nothing}</td>
+            <td>${e.subject ?? '(no subject)'}${e.sender ? html` <span class="muted">from ${e.sender}</span>` : nothing}</td>
+            <td>${STATE[e.state]}${e.error ? html` <span class="error">${e.error}</span>` : nothing}</td>
           </tr>`,
         )}
       </tbody>

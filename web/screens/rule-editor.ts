@@ -39,7 +39,7 @@ export class RuleEditor extends LitElement {
   @property({ attribute: false }) rule!: Rule;
   @property({ type: Number }) index = 0;
   @property({ attribute: false }) folders: string[] = [];
-  @property({ attribute: false }) allowedDomains: string[] | null = null;
+  @property({ attribute: false }) allowedDomains: string[] = [];
   @property({ attribute: false }) otherNames: string[] = [];
   @property({ attribute: false }) problems: string[] = [];
   @property() junkFolder = 'Junk';

@@ -16,7 +16,7 @@ export class RulesScreen extends LitElement {
   static override styles = [base, rulesScreenStyles];
 
   @property({ attribute: false }) rules: RuleItem[] = [];
-  @property({ attribute: false }) adminRules: Rule[] = [];
+  @property({ attribute: false }) adminRules: RuleItem[] = [];
   @property({ attribute: false }) disabledDefaults: string[] = [];
   /** Problems per user rule index, in words. */
   @property({ attribute: false }) problems: Map<number, string[]> = new Map();
@@ -98,7 +98,10 @@ export class RulesScreen extends LitElement {
     if (at !== this.dropAt) this.dropAt = at;
   }
 
-  private adminItem(r: Rule) {
+  private adminItem(item: RuleItem) {
+    const r: Rule = isRawBlock(item)
+      ? { name: itemName(item), enabled: item.enabled, combine: 'all', conditions: [], actions: [] }
+      : item;
     const on = r.locked || !this.disabledDefaults.includes(r.name);
     return html`<li class="admin ${on ? '' : 'off'}">
       <div class="main">
@@ -107,7 +110,7 @@ export class RulesScreen extends LitElement {
           <span class="badge">Set by your administrator</span>
           ${r.locked ? html`<span class="badge warn" title="Your administrator requires this rule">🔒 Locked</span>` : nothing}
         </div>
-        <p class="summary">${describeRule(r)}</p>
+        <p class="summary">${isRawBlock(item) ? 'Sieve written by your administrator.' : describeRule(r)}</p>
       </div>
       <div class="controls">
         ${r.locked
@@ -163,8 +166,9 @@ export class RulesScreen extends LitElement {
   }
 
   override render() {
-    const before = this.adminRules.filter((r) => r.placement !== 'after');
-    const after = this.adminRules.filter((r) => r.placement === 'after');
+    const runsAfter = (r: RuleItem) => !isRawBlock(r) && r.placement === 'after';
+    const before = this.adminRules.filter((r) => !runsAfter(r));
+    const after = this.adminRules.filter(runsAfter);
     return html`<div class="head">
         <h1>My rules</h1>
         <button class="primary" @click=${() => this.dispatchEvent(new CustomEvent('new-rule'))}>+ New rule</button>

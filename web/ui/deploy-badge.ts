@@ -13,7 +13,7 @@ export function ruleAtLine(lineMap: readonly LineMapEntry[], line: number | null
 export function deployWords(s: DeployStatus): { text: string; cls: string } {
   switch (s.state) {
     case 'deployed':
-      return { text: `Active on your mail server (version ${s.deployedVersion ?? '?'})`, cls: 'ok' };
+      return { text: `Active on the mail server (version ${s.deployedVersion ?? '?'})`, cls: 'ok' };
     case 'pending':
       return { text: `Waiting to be installed (version ${s.pendingVersion ?? '?'})`, cls: 'warn' };
     case 'failed':

@@ -174,6 +174,22 @@ export const base = css`
     padding-left: 1.2rem;
     color: #a3192a;
   }
+  /* Tables that turn into stacked cards on narrow screens. */
+  @media (max-width: 560px) {
+    table.stack thead {
+      display: none;
+    }
+    table.stack tr {
+      display: block;
+      border-top: 1px solid #e3e8ef;
+      padding: 0.4rem 0;
+    }
+    table.stack td {
+      display: block;
+      border: 0;
+      padding: 0.1rem 0.25rem;
+    }
+  }
   pre,
   code,
   textarea.code {

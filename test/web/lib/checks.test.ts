@@ -1,21 +1,24 @@
 import { describe, expect, test } from 'vitest';
-import { domainProblems, forwardProblem, thresholdMeaning, vacationProblems } from '../../../web/lib/checks.js';
+import { domainProblems, forwardPolicyNotice, forwardProblem, thresholdMeaning, vacationProblems } from '../../../web/lib/checks.js';
 
 describe('inline field checks in words', () => {
-  test('a forward to an allowed domain or its subdomain is fine', () => {
-    expect(forwardProblem('me@example.org', ['example.org'])).toBeNull();
-    expect(forwardProblem('me@mail.example.org', ['example.org'])).toBeNull();
+  test('a forward to an allowed domain or its subdomain gets no warning', () => {
+    expect(forwardPolicyNotice('me@example.org', ['example.org'])).toBeNull();
+    expect(forwardPolicyNotice('me@Mail.Example.org', ['example.org'])).toBeNull();
+    expect(forwardPolicyNotice('me@anywhere.example', [])).toBeNull();
   });
 
-  test('a forward outside the allowed domains names the allowed ones', () => {
-    expect(forwardProblem('thief@evil.example', ['example.org', 'example.net'])).toBe(
-      'Your administrator only allows forwarding to example.org, example.net.',
+  test('a forward outside the allowed domains is warned about, naming the allowed ones', () => {
+    expect(forwardPolicyNotice('thief@evil.example', ['example.org', 'example.net'])).toMatch(
+      /^Your administrator allows forwarding to example.org, example.net\. Forwarding elsewhere may be refused/,
     );
+    expect(forwardPolicyNotice('me@notexample.org', ['example.org'])).not.toBeNull();
   });
 
   test('a forward to something that is not an address says what it should look like', () => {
-    expect(forwardProblem('nobody', null)).toMatch(/not an email address/);
-    expect(forwardProblem('', null)).toBe('Type the address to forward to.');
+    expect(forwardProblem('nobody')).toMatch(/not an email address/);
+    expect(forwardProblem('')).toBe('Type the address to forward to.');
+    expect(forwardProblem('me@example.org')).toBeNull();
   });
 
   test('a vacation cannot end before it starts', () => {

@@ -18,8 +18,9 @@ describe('import report and accept', () => {
   });
 
   test('a procmail report object yields its per-recipe rows', () => {
-    const rows = [{ line: 4, status: 'not-converted', reason: 'pipes to a program' }];
-    expect(normalizeReport({ recipes: rows, counts: { exact: 0 } })).toEqual(rows);
+    const rows = [{ line: 4, status: 'not-converted' as const, reason: 'pipes to a program' }];
+    const counts = { exact: 0, changed: 0, 'not-converted': 1, 'dropped-on-purpose': 0 };
+    expect(normalizeReport({ recipes: rows, counts, fullyConverted: false, notes: [] })).toEqual(rows);
   });
 
   test('accepting appends rules, merges sender lists and renames clashing rule names', () => {
