@@ -1,8 +1,7 @@
 // Per-user routes that look at the mail side: folders, imports (nothing is
-// saved until the user PUTs /api/rules), the learning log.
+// saved until the user PUTs /api/rules), the learning log. The importers are
+// loaded on first use: most requests never need their parsers in memory.
 import type { FastifyInstance } from 'fastify';
-import { convertProcmail } from '../../grammar/import/procmail.js';
-import { importSieve } from '../../grammar/import/sieve.js';
 import { learningLog, weeklyCounts } from '../learning/service.js';
 import type { AppContext } from '../services/context.js';
 import { compileOptions } from '../services/deploy-source.js';
@@ -13,10 +12,14 @@ import { ImportProcmailBody, ImportSieveBody, LimitQuery } from './schemas.js';
 export async function mailRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
   app.get('/folders', async (request) => ({ folders: await listFolders(ctx, request.username) }));
 
-  app.post<{ Body: ImportSieveBody }>('/import/sieve', { schema: { body: ImportSieveBody } }, async (request) => importSieve(request.body.text));
+  app.post<{ Body: ImportSieveBody }>('/import/sieve', { schema: { body: ImportSieveBody } }, async (request) => {
+    const { importSieve } = await import('../../grammar/import/sieve.js');
+    return importSieve(request.body.text);
+  });
 
   app.post<{ Body: ImportProcmailBody }>('/import/procmail', { schema: { body: ImportProcmailBody } }, async (request) => {
     const { capabilities } = compileOptions(ctx.config);
+    const { convertProcmail } = await import('../../grammar/import/procmail.js');
     return convertProcmail(request.body.text, {
       ...(request.body.folderMap ? { folderMap: request.body.folderMap } : {}),
       ...(capabilities ? { capabilities } : {}),

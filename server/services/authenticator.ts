@@ -24,13 +24,16 @@ export function createAuthenticator(config: Config, users: UsersRepository): Aut
       },
     };
   }
-  // Unknown users cost the same scrypt run as known ones, so timing does not reveal which names exist.
-  const dummy = hashPassword('not a real password');
+  // Unknown users cost the same scrypt run as known ones, so timing does not
+  // reveal which names exist. Made on first need: scrypt's 32 MiB is not
+  // worth holding for a server that never sees an unknown name.
+  let dummy: Promise<string> | undefined;
   return {
     mode: 'local',
     async verify(username, password) {
       const hash = users.get(username)?.passwordHash;
       if (!hash) {
+        dummy ??= hashPassword('not a real password');
         await verifyPassword(password, await dummy);
         return false;
       }

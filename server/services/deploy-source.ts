@@ -11,16 +11,43 @@ import { DefaultsRepository } from '../store/defaults-repository.js';
 import { RulesRepository } from '../store/rules-repository.js';
 import { UsersRepository } from '../store/users-repository.js';
 
+interface Repos {
+  defaults: DefaultsRepository;
+  rules: RulesRepository;
+  users: UsersRepository;
+  /** The parsed admin defaults of one version, reused across users. */
+  cached?: { version: number; ruleSet: RuleSet };
+}
+
+// One set of prepared statements per database, not one per call: a re-deploy of everyone calls this per user.
+const perDb = new WeakMap<Db, Repos>();
+
+function repos(db: Db): Repos {
+  let r = perDb.get(db);
+  if (!r) {
+    r = { defaults: new DefaultsRepository(db), rules: new RulesRepository(db), users: new UsersRepository(db) };
+    perDb.set(db, r);
+  }
+  return r;
+}
+
+function currentDefaults(r: Repos): RuleSet {
+  const version = r.defaults.latestVersion();
+  if (version === 0) return emptyRuleSet();
+  if (r.cached?.version !== version) r.cached = { version, ruleSet: r.defaults.latest()!.ruleSet };
+  return r.cached.ruleSet;
+}
+
 export function compileOptions(config: Config): { capabilities?: readonly string[]; saVersion: 3 | 4 } {
   return { saVersion: config.deploy.saVersion, ...(config.deploy.capabilities ? { capabilities: config.deploy.capabilities } : {}) };
 }
 
 /** The effective rule set for `user` (defaults merged with `own`, or the stored newest version). */
 export function effectiveFor(db: Db, username: string, own?: RuleSet): RuleSet {
-  const defaults = new DefaultsRepository(db).latest()?.ruleSet ?? emptyRuleSet();
-  const user = own ?? new RulesRepository(db).latest(username)?.ruleSet ?? emptyRuleSet();
-  const disabled = new UsersRepository(db).get(username)?.disabledDefaults ?? [];
-  return effectiveRuleSet(defaults, user, disabled);
+  const r = repos(db);
+  const user = own ?? r.rules.latest(username)?.ruleSet ?? emptyRuleSet();
+  const disabled = r.users.get(username)?.disabledDefaults ?? [];
+  return effectiveRuleSet(currentDefaults(r), user, disabled);
 }
 
 export function compileEffective(db: Db, config: Config, username: string, own?: RuleSet): CompileResult {
@@ -28,11 +55,12 @@ export function compileEffective(db: Db, config: Config, username: string, own?:
 }
 
 export function compileForUser(db: Db, config: Config, username: string): { version: number; sieve: string; prefs: string; diagnostics: Diagnostic[] } {
-  const version = new RulesRepository(db).latest(username)?.version ?? 0;
-  const { sieve, prefs, diagnostics } = compileEffective(db, config, username);
+  const own = repos(db).rules.latest(username);
+  const { sieve, prefs, diagnostics } = compileEffective(db, config, username, own?.ruleSet);
+  const version = own?.version ?? 0;
   return { version, sieve, prefs, diagnostics };
 }
 
 export function listUsernames(db: Db): string[] {
-  return new UsersRepository(db).usernames();
+  return repos(db).users.usernames();
 }

@@ -1,7 +1,7 @@
 // Checks credentials by logging in to the configured IMAP server with
 // imapflow. Tells "wrong password" apart from "server unreachable" so the
 // user sees the right message and a mail outage is not a failed login.
-import { ImapFlow, type ImapFlowOptions } from 'imapflow';
+import type { ImapFlow, ImapFlowOptions } from 'imapflow';
 import type { EndpointConfig } from '../config/schema.js';
 import { tlsOptions } from './mail-endpoint.js';
 
@@ -38,6 +38,8 @@ function isAuthFailure(err: unknown): boolean {
  * false on rejected credentials; throws MailServerUnavailableError otherwise.
  */
 export async function withImapLogin<T>(ep: EndpointConfig, user: string, pass: string, use: (c: ImapFlow) => Promise<T>): Promise<T | false> {
+  // Loaded on first use: the embedded mode never needs it, and it is large.
+  const { ImapFlow } = await import('imapflow');
   const client = new ImapFlow(imapOptions(ep, user, pass));
   // imapflow emits 'error' on socket trouble; without a listener it would crash the process.
   client.on('error', () => undefined);

@@ -3,7 +3,7 @@
 // imported so the user can adopt it; nothing is saved until they do.
 import { readFileSync, readlinkSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { importSieve } from '../../grammar/import/sieve.js';
+import type { importSieve } from '../../grammar/import/sieve.js';
 import { readSecret } from '../config/load.js';
 import { isOwnScript } from '../deploy/activation.js';
 import { ManageSieveClient } from '../managesieve/client.js';
@@ -43,5 +43,6 @@ function activeInDirectory(ctx: AppContext, username: string): { name: string; t
 export async function serverScript(ctx: AppContext, username: string): Promise<ServerScript> {
   const found = ctx.config.deploy.target === 'managesieve' ? await activeOverManageSieve(ctx, username) : activeInDirectory(ctx, username);
   if (!found) return { found: false };
-  return { found: true, name: found.name, ...importSieve(found.text) };
+  const { importSieve: run } = await import('../../grammar/import/sieve.js');
+  return { found: true, name: found.name, ...run(found.text) };
 }

@@ -32,10 +32,17 @@ interface Row {
 export class DefaultsRepository {
   private readonly latestStmt;
   private readonly policyStmt;
+  private readonly versionStmt;
 
   constructor(private readonly db: Db) {
     this.latestStmt = db.prepare<[], Row>('SELECT * FROM default_versions ORDER BY version DESC LIMIT 1');
     this.policyStmt = db.prepare<[], { body: string }>('SELECT body FROM policy WHERE id = 1');
+    this.versionStmt = db.prepare<[], { v: number | null }>('SELECT MAX(version) AS v FROM default_versions');
+  }
+
+  /** 0 when the admin never saved defaults. */
+  latestVersion(): number {
+    return this.versionStmt.get()?.v ?? 0;
   }
 
   latest(): DefaultsVersion | undefined {
@@ -45,7 +52,7 @@ export class DefaultsRepository {
 
   save(ruleSet: RuleSet, text: string, author: string): DefaultsVersion {
     return this.db.transaction(() => {
-      const current = this.db.prepare<[], { v: number | null }>('SELECT MAX(version) AS v FROM default_versions').get()?.v ?? 0;
+      const current = this.latestVersion();
       this.db
         .prepare('INSERT INTO default_versions (version, rule_set, text, author) VALUES (?, ?, ?, ?)')
         .run(current + 1, JSON.stringify(ruleSet), text, author);
