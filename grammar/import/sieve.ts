@@ -116,16 +116,19 @@ class Importer {
 
   /** Imports one unit as rules, or keeps it (from `rawStart`) verbatim. */
   private convert(unit: Unit, name: string | undefined, rawStart: number): void {
-    const converted = convertUnit(unit, name || this.defaultName(unit), { ...this.ctx, special: ownTest(this.own) });
-    const rules = converted.ok ? this.compiles(converted.value) : converted;
+    const rules = this.rulesOf(unit, name);
     if (rules.ok) {
       this.comments(unit.leading.filter((c) => !RULE_MARKER.test(c.text) && c.loc.start.offset >= rawStart));
-      this.flush();
-      for (const rule of rules.value) this.addRule(rule, unit);
+      this.addRules(rules.value, unit);
     } else {
       this.keepRaw({ start: rawStart, end: unit.end, reason: rules.reason, commands: unit.commands, ...(name ? { name } : {}) });
     }
+  }
+
+  private rulesOf(unit: Unit, name: string | undefined): Outcome<Rule[]> {
+    const converted = convertUnit(unit, name || this.defaultName(unit), { ...this.ctx, special: ownTest(this.own) });
     if (touchesFlags(unit.commands)) this.ctx.actions.flagsTouched = true;
+    return converted.ok ? this.compiles(converted.value) : converted;
   }
 
   /**
@@ -200,18 +203,18 @@ class Importer {
   /** The text after one `# rule:[NAME]` marker: a rule in the emitter's layout, or a raw block. */
   private region(marker: SieveComment, name: string, items: Item[], locked: boolean, regionEnd: number): void {
     const only = items.length === 1 ? items[0] : undefined;
-    if (only && 'unit' in only && only.unit.kind === 'chain' && only.unit.commands.length === 1 && this.hasRuleLayout(only.unit)) {
-      const count = this.items.length;
-      this.convert(only.unit, name, only.unit.start);
-      if (locked) for (const r of this.items.slice(count)) if (!('kind' in r)) (r as Rule).locked = true;
+    const rules = only && 'unit' in only && only.unit.kind === 'chain' && only.unit.commands.length === 1 && this.hasRuleLayout(only.unit)
+      ? this.rulesOf(only.unit, name)
+      : null;
+    if (rules?.ok && only && 'unit' in only) {
+      this.addRules(rules.value.map((r) => (locked ? { ...r, locked } : r)), only.unit);
       return;
     }
-    this.flush();
-    const start = marker.loc.end.offset;
     const commands = items.flatMap((x) => ('unit' in x ? x.unit.commands : []));
-    this.keepRaw({ start, end: regionEnd, reason: 'raw block', commands, exact: true, ...(name !== '' ? { name } : {}) });
+    if (rules === null && touchesFlags(commands)) this.ctx.actions.flagsTouched = true;
     this.flush();
-    for (const x of items) if ('unit' in x && touchesFlags(x.unit.commands)) this.ctx.actions.flagsTouched = true;
+    this.keepRaw({ start: marker.loc.end.offset, end: regionEnd, reason: rules?.ok === false ? rules.reason : 'raw block', commands, exact: true, ...(name !== '' ? { name } : {}) });
+    this.flush();
   }
 
   /** `if TEST` then `{` and `}` each alone on a line, as the emitter writes rules. */
@@ -283,18 +286,21 @@ class Importer {
       kind: 'raw',
       ...(piece.name !== undefined ? { name: piece.name } : {}),
       startLine: this.lineOf(piece.start),
-      endLine: this.lineOf(piece.start + sieve.length),
+      endLine: this.lineOf(Math.max(piece.start, piece.end - 1)),
       reason: piece.reason,
     });
   }
 
-  private addRule(rule: Rule, unit: Unit): void {
-    // Rule names are unique within a set; a script may repeat a marker.
-    const base = rule.name;
-    for (let n = 2; this.names.has(rule.name); n++) rule.name = `${base} (${n})`;
-    this.names.add(rule.name);
-    this.items.push(rule);
-    this.report.push({ kind: 'rule', name: rule.name, startLine: this.lineOf(unit.start), endLine: this.lineOf(unit.end) });
+  private addRules(rules: Rule[], unit: Unit): void {
+    this.flush();
+    for (const rule of rules) {
+      // Rule names are unique within a set; a script may repeat a marker.
+      const base = rule.name;
+      for (let n = 2; this.names.has(rule.name); n++) rule.name = `${base} (${n})`;
+      this.names.add(rule.name);
+      this.items.push(rule);
+      this.report.push({ kind: 'rule', name: rule.name, startLine: this.lineOf(unit.start), endLine: this.lineOf(unit.end) });
+    }
   }
 
   private lineOf(offset: number): number {

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { compileRuleSet } from '../../grammar/compile.js';
 import { importSieve } from '../../grammar/import/sieve.js';
-import type { RuleSet } from '../../grammar/model.js';
+import { emptyRuleSet, type RuleSet } from '../../grammar/model.js';
 import { arbRuleSet } from '../support/arbitraries.js';
 
 /**
@@ -42,5 +42,15 @@ describe('round trip of sievewright output', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  test('a raw block laid out like a rule, with blank lines around it, reads back verbatim', () => {
+    const rs = emptyRuleSet();
+    rs.rules = [{ kind: 'raw', name: 'R', sieve: '\nif body :raw :contains "x"\n{\n\tdiscard;\n}\n\n', requires: ['body'], enabled: true }];
+    const script = compileRuleSet(rs).sieve;
+    const imported = importSieve(script);
+    expect(imported.ruleSet.rules).toEqual(rs.rules);
+    expect(imported.report).toEqual([{ kind: 'raw', name: 'R', startLine: 4, endLine: 8, reason: "'body' with tag ':raw'" }]);
+    expect(compileRuleSet(imported.ruleSet).sieve).toBe(script);
   });
 });
