@@ -42,6 +42,7 @@ const SENDER_PATTERN = /^[^\s#"\\\u0000-\u001f\u007f-\u009f]+$/;
 const AUTHSERV_ID = /^[^\s;"()\\\u0000-\u001f\u007f-\u009f]+$/;
 const CAPABILITY = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const LONE_TRAILING_BACKSLASH = /(?<!\\)(?:\\\\)*\\$/;
 
 export function findProblems(rs: RuleSet): Problem[] {
   const out: Problem[] = [];
@@ -171,6 +172,10 @@ function checkMatch(test: StringMatch, fail: (code: string, message: string) => 
   for (const value of test.values) {
     checkText(value, `value ${show(value)}`, fail);
     if (test.match === 'regex') checkRegex(value, fail);
+    // Pigeonhole 0.5's :matches panics at delivery on a key ending in an unpaired backslash.
+    if (test.match === 'matches' && LONE_TRAILING_BACKSLASH.test(value)) {
+      fail('bad-wildcard', `wildcard pattern ${show(value)} ends in a backslash that escapes nothing (a literal backslash is written as two)`);
+    }
   }
 }
 

@@ -57,6 +57,7 @@ describe('validateRuleSet', () => {
     ['an unknown match type', withCondition({ kind: 'body', test: { match: 'like' as 'is', values: ['a'] } }), 'error:bad-match-type'],
     ['a NUL character, which Sieve cannot carry', withCondition(subject(['a\u0000b'])), 'error:nul-character'],
     ['an unpaired surrogate', withCondition(subject(['a\udc00'])), 'error:bad-unicode'],
+    ['a wildcard pattern ending in an unpaired backslash (Pigeonhole panics on it)', withCondition({ kind: 'body', test: { match: 'matches', values: ['a*\\\\\\'] } }), 'error:bad-wildcard'],
     ['an unbalanced regex', withCondition(subject(['(a'], 'regex')), 'error:bad-regex'],
     ['a Perl-only regex group', withCondition(subject(['(?i)a'], 'regex')), 'error:bad-regex'],
     ['a negative size', withCondition({ kind: 'size', comparison: 'over', bytes: -1 }), 'error:bad-size'],
@@ -80,6 +81,10 @@ describe('validateRuleSet', () => {
     ['a raw block with NUL', { ...base(), rules: [{ kind: 'raw', sieve: 'keep;\u0000', requires: [], enabled: true }] }, 'error:nul-character'],
   ])('%s is reported', (_what, rs, expected) => {
     expect(codes(rs)).toEqual([expected]);
+  });
+
+  test('a wildcard pattern ending in an escaped backslash is fine', () => {
+    expect(codes(withCondition({ kind: 'body', test: { match: 'matches', values: ['a*\\\\'] } }))).toEqual([]);
   });
 
   test('Pigeonhole\'s nesting limit itself is allowed', () => {

@@ -103,12 +103,17 @@ const regexValue = fc
   .string({ unit: fc.constantFrom(...'ab9 .-*+?()[]{}|^$\\/@\u00e9'.split('')), maxLength: 12 })
   .map((s) => s.replace(/[.[\](){}*+?|^$\\]/g, '\\$&'));
 
+/** A wildcard pattern may not end in an unpaired backslash (validateRuleSet refuses it). */
+function closeEscape(pattern: string): string {
+  return /(?<!\\)(?:\\\\)*\\$/.test(pattern) ? `${pattern}\\` : pattern;
+}
+
 function arbStringMatch(freeText: fc.Arbitrary<string>): fc.Arbitrary<StringMatch> {
   const match = fc.constantFrom<MatchType>('is', 'contains', 'matches', 'regex');
   return fc
     .record({ match, caseSensitive: fc.boolean() })
     .chain(({ match, caseSensitive }) =>
-      fc.array(match === 'regex' ? regexValue : freeText, { minLength: 1, maxLength: 3 }).map((values) => ({
+      fc.array(match === 'regex' ? regexValue : match === 'matches' ? freeText.map(closeEscape) : freeText, { minLength: 1, maxLength: 3 }).map((values) => ({
         match,
         values,
         ...(caseSensitive ? { caseSensitive: true } : {}),
