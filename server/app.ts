@@ -55,7 +55,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
   const seeded = await seedFirstRun(ctx);
   for (const a of seeded.accounts) {
-    app.log.warn(`first start: created ${a.role} "${a.username}" with password "${a.password}" (shown once; change it or keep it safe)`);
+    app.log.warn(`first start: created ${a.role} ${a.username} with password ${a.password} (shown once; keep it safe)`);
   }
 
   await app.register(healthRoutes, { ctx });

@@ -7,6 +7,7 @@ import type { RuleSet } from '../../grammar/model.js';
 import { DEFAULT_SETTINGS } from '../../grammar/model.js';
 import type { AppContext } from './context.js';
 import { hashPassword, randomPassword } from './passwords.js';
+import { queueDeploy } from './rules-service.js';
 
 const SEEDED = 'seeded';
 export const DEMO_USER = 'demo';
@@ -72,6 +73,8 @@ export async function seedFirstRun(ctx: AppContext): Promise<SeedResult> {
     }
     if (!ctx.rules.latest(DEMO_USER)) {
       ctx.rules.save(DEMO_USER, exampleUserRules(), 'system', 'example rules');
+      // So the first screen shows a deployed script, not "never deployed".
+      queueDeploy(ctx, DEMO_USER);
     }
   }
   ctx.meta.set(SEEDED, new Date().toISOString());

@@ -289,6 +289,24 @@ describe('sessions', () => {
   });
 });
 
+describe('cookies behind a TLS proxy', () => {
+  test('with trustProxy, a login over https (X-Forwarded-Proto) gets a Secure cookie, and plain http does not', async () => {
+    const { app: proxied } = await startApp({ worker: false, env: { SIEVEWRIGHT_SERVER__TRUST_PROXY: 'true' } });
+    try {
+      await addUser(proxied, 'erin', 'erin-pw');
+      const login = (headers: Record<string, string>) =>
+        proxied.inject({ method: 'POST', url: '/api/login', headers, payload: { username: 'erin', password: 'erin-pw' } });
+      const https = (await login({ 'x-forwarded-proto': 'https' })).cookies.find((c) => c.name === 'sievewright.sid')!;
+      expect(https.secure).toBe(true);
+      expect(https.httpOnly).toBe(true);
+      const http = (await login({})).cookies.find((c) => c.name === 'sievewright.sid')!;
+      expect(http.secure).toBeFalsy();
+    } finally {
+      await proxied.close();
+    }
+  });
+});
+
 describe('first start', () => {
   test('embedded mode creates the demo user and the admin with random passwords, logged once, and example rules', async () => {
     const lines: string[] = [];
@@ -297,13 +315,15 @@ describe('first start', () => {
     const d = tempDir();
     const config = testConfig(d, { SIEVEWRIGHT_SERVER__DEMO: 'true' });
     const a = await buildApp({ config, worker: false, logger: { level: 'info', stream: { write: (s: string) => lines.push(s) } } });
-    const creds = [...lines.join('').matchAll(/created (user|admin) \\?"(\w+)\\?" with password \\?"([^"\\]+)\\?"/g)].map((m) => ({ user: m[2]!, pw: m[3]! }));
+    const creds = [...lines.join('').matchAll(/created (user|admin) (\w+) with password (\S+) /g)].map((m) => ({ user: m[2]!, pw: m[3]! }));
     expect(creds.map((c) => c.user)).toEqual(['demo', ADMIN]);
     const demo = await Client.login(a, 'demo', creds[0]!.pw);
     const rules = (await demo.get('/api/rules')).json();
     expect(rules.ruleSet.whitelist.length).toBe(1);
     expect(rules.ruleSet.rules[0].conditions[0].kind).toBe('list-id');
     expect(rules.defaults.rules[0].conditions[0]).toMatchObject({ kind: 'auth', method: 'dmarc', result: 'fail' });
+    // The example rules are queued for the directory target at once.
+    expect((await demo.get('/api/deploy/status')).json().state).not.toBe('never');
     expect((await Client.login(a, ADMIN, creds[1]!.pw).then((c) => c.get('/api/admin/users'))).statusCode).toBe(200);
     await a.close();
     const again: string[] = [];
