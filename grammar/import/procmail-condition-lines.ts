@@ -10,7 +10,7 @@ import { toJsRegExp } from './procmail-ere.js';
 import { expandMacros } from './procmail-macros.js';
 import { RegexSyntaxError, parseProcmailRegex } from './procmail-regex.js';
 import { ALWAYS, NEVER, and, isNever, not, or, type Pred } from './procmail-predicates.js';
-import { expandText, type Env } from './procmail-vars.js';
+import { expandText, unsetVariables, type Env } from './procmail-vars.js';
 
 export interface CondLinesResult {
   pred: Pred;
@@ -62,7 +62,11 @@ function bodyPred(body: ConditionBody, ctx: Ctx): Pred {
       const e = expandText(body.text, ctx.env);
       if ('unknown' in e) return fail(`condition "$ ${body.text}" ${e.unknown}`);
       const again = reread(e.text);
-      return again ? bodyPred(again, ctx) : fail(`condition "$ ${body.text}" does not read as a condition after expansion`);
+      const result = again ? bodyPred(again, ctx) : fail(`condition "$ ${body.text}" does not read as a condition after expansion`);
+      const unset = unsetVariables(body.text, ctx.env);
+      if (result.ok || unset.length === 0) return result;
+      const names = unset.map((n) => `$${n}`).join(', ');
+      return fail(`${result.reason} (${names} ${unset.length > 1 ? 'are' : 'is'} not set in this file, perhaps in an INCLUDERC file that was not supplied)`);
     }
     case 'program':
       return fail(`condition runs the program \`${body.command}\` and tests its exit code; Sieve cannot run programs`);

@@ -75,3 +75,14 @@ export function expandText(text: string, env: Env): Expanded {
   }
   return expandParts(parts, env);
 }
+
+/** Variables a text refers to that are not set (they expand to nothing). */
+export function unsetVariables(text: string, env: Env): string[] {
+  let parts: WordPart[];
+  try {
+    parts = parse(text, { startRule: 'Word' });
+  } catch {
+    return [];
+  }
+  return [...new Set(parts.flatMap((p) => (p.kind === 'var' && !p.op && !env.has(p.name) && /^[A-Za-z_]/.test(p.name) ? [p.name] : [])))];
+}
