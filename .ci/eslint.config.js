@@ -3,7 +3,8 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { basePath: '..', ignores: ['node_modules/**', 'web/dist/**', 'grammar/generated/**', 'data/**', 'coverage/**', 'test-artifacts/**'] },
+  // The config lives in .ci/; file patterns are relative to the project root.
+  { basePath: '..' },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
