@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { runnerFromConfig } from '../learning/configure.js';
-import type { RunReport } from '../learning/runner.js';
+import type { LearningRunner, RunReport } from '../learning/runner.js';
 import { openDatabase } from '../store/db.js';
 import { EXIT_INPUT, EXIT_OK, EXIT_USAGE } from './command.js';
 
@@ -129,14 +129,20 @@ export async function run(args: string[]): Promise<number> {
   }
 
   const db = openDatabase((values.db as string | undefined) ?? join(config.server.dataDir, 'sievewright.db'));
+  const print = (r: RunReport) => (r.outcome === 'ok' ? process.stdout : process.stderr).write(`${formatReport(r)}\n`);
   try {
-    const failed = (r: RunReport) => r.outcome !== 'ok';
-    if (values.once) {
-      const reports = await runnerFromConfig(config, db).runAll(users);
-      for (const r of reports) (failed(r) ? process.stderr : process.stdout).write(`${formatReport(r)}\n`);
-      return reports.some(failed) ? EXIT_INPUT : EXIT_OK;
+    let runner: LearningRunner;
+    try {
+      runner = runnerFromConfig(config, db, values.once ? {} : { onReport: print });
+    } catch (err) {
+      process.stderr.write(`sievewright learn: ${(err as Error).message}\n`);
+      return EXIT_INPUT;
     }
-    const runner = runnerFromConfig(config, db, { onReport: (r) => (failed(r) ? process.stderr : process.stdout).write(`${formatReport(r)}\n`) });
+    if (values.once) {
+      const reports = await runner.runAll(users);
+      reports.forEach(print);
+      return reports.every((r) => r.outcome === 'ok') ? EXIT_OK : EXIT_INPUT;
+    }
     runner.start(() => users, config.learning.intervalSeconds * 1000);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
