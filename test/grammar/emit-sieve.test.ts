@@ -106,6 +106,12 @@ describe('sender lists', () => {
     expect(out.sieve.match(/if allof\(not anyof\(address :all :matches "from"/g)).toHaveLength(2);
   });
 
+  test('authenticated entries without a trusted authserv-id are an error, since nothing could prove the pass', () => {
+    const rs = ruleSet({ whitelist: [{ pattern: '*@bank.example', authenticated: true }], blocklist: blocklist.slice(0, 1) });
+    delete rs.settings.trustedAuthservId;
+    expect(compileRuleSet(rs).diagnostics).toEqual([expect.objectContaining({ code: 'no-trusted-authserv-id', message: expect.stringContaining('whitelist') })]);
+  });
+
   test('a whitelist with nothing to exempt emits no Sieve (SpamAssassin handles it)', () => {
     const out = emitSieve(ruleSet({ whitelist, rules: [rule('Lists', [subjectIs('x')], [{ kind: 'keep' }])] }));
     expect(out.sieve).not.toContain('sw_whitelisted');
