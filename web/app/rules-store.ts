@@ -6,6 +6,7 @@ import type { RuleSet } from '../../grammar/model.js';
 import { ApiError } from '../api/http.js';
 import { deployNow, deployStatus, getFolders, getRules, saveRules, setDisabledDefaults } from '../api/rules.js';
 import type { DeployStatus, RulesResponse } from '../api/types.js';
+import { problemsByRule } from '../lib/problems.js';
 
 export type SaveProblem = { message: string; details: string[]; conflict: boolean };
 
@@ -20,6 +21,7 @@ export class RulesStore implements ReactiveController {
   status: DeployStatus | null = null;
   folders: string[] = [];
   private savedJson = '';
+  private problemsOf: { draft: RuleSet; problems: Map<number, string[]> } | null = null;
   private pollTimer: number | undefined;
 
   constructor(private readonly host: ReactiveControllerHost) {
@@ -63,6 +65,13 @@ export class RulesStore implements ReactiveController {
     if (this.draft) set.add(this.draft.settings.junkFolder);
     if (set.size === 0) set.add('INBOX');
     return [...set];
+  }
+
+  /** Problems per rule of the current draft, computed once per draft. */
+  problems(): Map<number, string[]> {
+    if (!this.draft) return new Map();
+    if (this.problemsOf?.draft !== this.draft) this.problemsOf = { draft: this.draft, problems: problemsByRule(this.draft) };
+    return this.problemsOf.problems;
   }
 
   edit(next: RuleSet): void {

@@ -9,7 +9,6 @@ import { currentSession, logout } from '../api/session.js';
 import type { Session } from '../api/types.js';
 import { newRule, uniqueName } from '../lib/factories.js';
 import { insertAt, removeAt, replaceAt } from '../lib/list-ops.js';
-import { problemsByRule } from '../lib/problems.js';
 import { base } from '../ui/styles.js';
 import type { ValueChangedEvent } from '../editors/events.js';
 import { itemName } from '../screens/rules-screen.js';
@@ -157,7 +156,7 @@ export class App extends LitElement {
           .rules=${rs.rules}
           .adminRules=${saved.defaults.rules}
           .disabledDefaults=${saved.defaults.disabled}
-          .problems=${problemsByRule(rs)}
+          .problems=${this.store.problems()}
           @value-changed=${(e: ValueChangedEvent<RuleItem[]>) => this.setRules(e.detail.value)}
           @edit-rule=${(e: CustomEvent<{ index: number }>) => go(`/rules/${e.detail.index}`)}
           @delete-rule=${(e: CustomEvent<{ index: number }>) => this.deleteRule(e.detail.index)}
@@ -179,7 +178,7 @@ export class App extends LitElement {
           .allowedDomains=${saved.policy.allowedRedirectDomains}
           .junkFolder=${rs.settings.junkFolder}
           .otherNames=${rs.rules.filter((_, i) => i !== r.index).map(itemName)}
-          .problems=${problemsByRule({ ...rs, rules: [item] }).get(0) ?? []}
+          .problems=${this.store.problems().get(r.index) ?? []}
           @value-changed=${(e: ValueChangedEvent<Rule>) => this.setRules(replaceAt(rs.rules, r.index, e.detail.value))}
           @close=${() => go('/rules')}
           @delete-rule=${() => this.deleteRule(r.index)}
@@ -228,7 +227,7 @@ export class App extends LitElement {
     const s = this.store;
     const p = s.saveProblem;
     if (!s.dirty && !p) return nothing;
-    const problems = s.draft ? problemsByRule(s.draft).size : 0;
+    const problems = s.problems().size;
     return html`<div class="savebar ${p ? 'problem' : ''}" role="region" aria-label="Unsaved changes">
       <div>
         ${p

@@ -62,7 +62,9 @@ export class PreviewScreen extends LitElement {
             pending: () => html`<sw-deploy-status .status=${this.status}></sw-deploy-status>`,
             error: () => html`<sw-deploy-status .status=${this.status}></sw-deploy-status>`,
           })}
-          <button @click=${() => this.dispatchEvent(new CustomEvent('deploy-now'))} ?disabled=${this.dirty}>Install again now</button>
+          <button @click=${() => this.dispatchEvent(new CustomEvent('deploy-now'))} ?disabled=${this.dirty}>
+            ${this.status?.state === 'never' ? 'Install now' : 'Install again now'}
+          </button>
         </div>
         ${this.dirty
           ? html`<p class="muted">You have unsaved changes. The preview below shows them; they are installed when you save.</p>`
