@@ -1,7 +1,7 @@
 // `sievewright backup FILE [--config FILE]`: a consistent copy of the live
 // database through SQLite's online backup API (safe while the server runs).
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config/load.js';
+import { configForCommand } from '../config/cli.js';
 import { databasePath } from '../config/paths.js';
 import { backupDatabase } from '../store/backup.js';
 import { openDatabase } from '../store/db.js';
@@ -10,27 +10,19 @@ import { EXIT_INPUT, EXIT_OK, EXIT_USAGE } from './command.js';
 const USAGE = 'usage: sievewright backup FILE [--config CONFIG]\n';
 
 export async function run(args: string[]): Promise<number> {
-  let target: string | undefined;
-  let file: string | undefined;
+  let target: string;
+  let flag: string | undefined;
   try {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { config: { type: 'string', short: 'c' } } });
-    target = positionals[0];
-    if (!target || positionals.length > 1) throw new Error('give exactly one backup file name');
-    file = values.config ?? process.env.SIEVEWRIGHT_CONFIG;
+    if (positionals.length !== 1) throw new Error('give exactly one backup file name');
+    target = positionals[0]!;
+    flag = values.config;
   } catch (err) {
     process.stderr.write(`sievewright backup: ${(err as Error).message}\n${USAGE}`);
     return EXIT_USAGE;
   }
-  let config;
-  try {
-    config = loadConfig({ ...(file ? { file } : {}), env: process.env });
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`sievewright backup: ${err.message}\n`);
-      return EXIT_INPUT;
-    }
-    throw err;
-  }
+  const config = configForCommand('backup', flag);
+  if (!config) return EXIT_INPUT;
   const db = openDatabase(databasePath(config));
   try {
     const p = await backupDatabase(db, target);

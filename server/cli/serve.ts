@@ -3,34 +3,26 @@
 // config at all: the embedded default on 127.0.0.1:8080.
 import { parseArgs } from 'node:util';
 import { buildApp } from '../app.js';
-import { ConfigError, loadConfig } from '../config/load.js';
+import { configForCommand } from '../config/cli.js';
 import { EXIT_INPUT, EXIT_OK, EXIT_USAGE } from './command.js';
 
 const USAGE = 'usage: sievewright serve [--config FILE]   (or SIEVEWRIGHT_CONFIG=FILE; settings also as SIEVEWRIGHT_SERVER__PORT=... etc.)\n';
 
 export async function run(args: string[]): Promise<number> {
-  let file: string | undefined;
+  let flag: string | undefined;
   try {
     const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } } });
     if (values.help) {
       process.stdout.write(USAGE);
       return EXIT_OK;
     }
-    file = values.config ?? process.env.SIEVEWRIGHT_CONFIG;
+    flag = values.config;
   } catch (err) {
     process.stderr.write(`sievewright serve: ${(err as Error).message}\n${USAGE}`);
     return EXIT_USAGE;
   }
-  let config;
-  try {
-    config = loadConfig({ ...(file ? { file } : {}), env: process.env });
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`sievewright serve: ${err.message}\n`);
-      return EXIT_INPUT;
-    }
-    throw err;
-  }
+  const config = configForCommand('serve', flag);
+  if (!config) return EXIT_INPUT;
   const app = await buildApp({ config, logger: { level: process.env.SIEVEWRIGHT_LOG_LEVEL ?? 'info' } });
   const stop = async (): Promise<void> => {
     await app.close();

@@ -245,13 +245,22 @@ describe('sessions', () => {
     }
   });
 
+  /** The stored session behind a client's cookie, to age it as time would. */
+  function storedSession(client: Client): { sid: string; data: { loginAt: number; lastSeen: number }; expiresAt: number } {
+    const sid = decodeURIComponent(client.cookie!.split('=')[1]!).split('.')[0]!;
+    const row = app.ctx.db.prepare('SELECT data, expires_at FROM sessions WHERE sid = ?').get(sid) as { data: string; expires_at: number };
+    return { sid, data: JSON.parse(row.data), expiresAt: row.expires_at };
+  }
+
+  function rewrite(s: ReturnType<typeof storedSession>): void {
+    app.ctx.sessions.set(s.sid, JSON.stringify(s.data), s.expiresAt);
+  }
+
   test('a session older than the absolute limit is refused even while in use', async () => {
     const alice = await freshLogin('alice');
-    const sid = decodeURIComponent(alice.cookie!.split('=')[1]!).split('.')[0]!;
-    const row = app.ctx.db.prepare('SELECT data, expires_at FROM sessions WHERE sid = ?').get(sid) as { data: string; expires_at: number };
-    const data = JSON.parse(row.data);
-    data.loginAt = Date.now() - 13 * 3_600_000;
-    app.ctx.sessions.set(sid, JSON.stringify(data), row.expires_at);
+    const s = storedSession(alice);
+    s.data.loginAt = Date.now() - 13 * 3_600_000;
+    rewrite(s);
     const res = await alice.get('/api/rules');
     expect(res.statusCode).toBe(401);
     expect(res.json().error.message).toMatch(/expired/);
@@ -259,32 +268,30 @@ describe('sessions', () => {
 
   test('a session idle longer than the idle limit is refused even if its row is still there', async () => {
     const alice = await freshLogin('alice');
-    const sid = decodeURIComponent(alice.cookie!.split('=')[1]!).split('.')[0]!;
-    const row = app.ctx.db.prepare('SELECT data, expires_at FROM sessions WHERE sid = ?').get(sid) as { data: string; expires_at: number };
-    const data = JSON.parse(row.data);
-    data.lastSeen = Date.now() - 61 * 60_000;
-    app.ctx.sessions.set(sid, JSON.stringify(data), Date.now() + 60_000);
+    const s = storedSession(alice);
+    s.data.lastSeen = Date.now() - 61 * 60_000;
+    s.expiresAt = Date.now() + 60_000;
+    rewrite(s);
     expect((await alice.get('/api/rules')).statusCode).toBe(401);
   });
 
   test("an active session's idle deadline moves forward", async () => {
     const alice = await freshLogin('alice');
-    const sid = decodeURIComponent(alice.cookie!.split('=')[1]!).split('.')[0]!;
-    const read = () => app.ctx.db.prepare('SELECT data, expires_at FROM sessions WHERE sid = ?').get(sid) as { data: string; expires_at: number };
-    const data = JSON.parse(read().data);
-    data.lastSeen = Date.now() - 30 * 60_000;
-    app.ctx.sessions.set(sid, JSON.stringify(data), data.lastSeen + 60 * 60_000);
+    const s = storedSession(alice);
+    s.data.lastSeen = Date.now() - 30 * 60_000;
+    s.expiresAt = s.data.lastSeen + 60 * 60_000;
+    rewrite(s);
     expect((await alice.get('/api/rules')).statusCode).toBe(200);
-    const after = read();
-    expect(Date.now() - JSON.parse(after.data).lastSeen).toBeLessThan(10_000);
-    expect(after.expires_at).toBeGreaterThan(Date.now() + 59 * 60_000);
+    const after = storedSession(alice);
+    expect(Date.now() - after.data.lastSeen).toBeLessThan(10_000);
+    expect(after.expiresAt).toBeGreaterThan(Date.now() + 59 * 60_000);
   });
 
   test('a session idle past its expiry is gone', async () => {
     const alice = await freshLogin('alice');
-    const sid = decodeURIComponent(alice.cookie!.split('=')[1]!).split('.')[0]!;
-    const row = app.ctx.db.prepare('SELECT data FROM sessions WHERE sid = ?').get(sid) as { data: string };
-    app.ctx.sessions.set(sid, row.data, Date.now() - 1);
+    const s = storedSession(alice);
+    s.expiresAt = Date.now() - 1;
+    rewrite(s);
     expect((await alice.get('/api/rules')).statusCode).toBe(401);
   });
 });
