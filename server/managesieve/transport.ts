@@ -44,9 +44,15 @@ export class Transport {
     return new Transport(socket, handlers);
   }
 
+  /** Writes made in the same tick (pipelined commands) leave in one segment. */
   write(data: string): void {
     if (this.ended) return;
-    this.socket.write(data, 'utf8');
+    const socket = this.socket;
+    if (!socket.writableCorked) {
+      socket.cork();
+      process.nextTick(() => socket.uncork());
+    }
+    socket.write(data, 'utf8');
   }
 
   /** Wraps the open socket in TLS (after the server said OK to STARTTLS). */
