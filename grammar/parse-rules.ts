@@ -68,7 +68,7 @@ const MAX_SYNTAX_ERRORS = 25;
 
 /**
  * Reads the whole text; on a syntax error, keeps the blocks before the one
- * that failed, reports the error and goes on from the next block. Peggy stops
+ * that failed, reports the error and goes on from the block after it. Peggy stops
  * at the first failing block, so every block before it is known to be sound.
  */
 function readEntries(text: string, spans: Map<object, Span>): { entries: Entry[]; diagnostics: Diagnostic[] } {
@@ -82,9 +82,11 @@ function readEntries(text: string, spans: Map<object, Span>): { entries: Entry[]
     if (!rest.error) break;
     errors.push(rest.error);
     const at = rest.error.location.start.offset;
-    const failed = starts.filter((s) => s >= from && s <= at).pop() ?? from;
-    if (failed > from) entries.push(...readChunk(text, from, failed, spans).entries);
-    const next = starts.find((s) => s > at);
+    // The failing block started before the error; an error right at a block
+    // start belongs to the block above it, which never closed.
+    const culprit = starts.filter((s) => s >= from && s < at).pop() ?? from;
+    if (culprit > from) entries.push(...readChunk(text, from, culprit, spans).entries);
+    const next = starts.find((s) => s > culprit && s >= at);
     if (next === undefined || errors.length >= MAX_SYNTAX_ERRORS) break;
     from = next;
   }

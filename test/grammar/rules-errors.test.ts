@@ -61,6 +61,16 @@ describe('syntax error reporting', () => {
     expect(diagnostics[0]?.notes).toEqual(['the block before this line is missing its closing "}"']);
   });
 
+  test('after an unclosed block the next block is still read and checked', () => {
+    const text = 'rule "A" {\n  when always\n  then keep\n\nrule "B" {\n  when always\n  then fileinto ""\n}\nrule "C" {\n  when nothing\n}\n';
+    const { diagnostics } = parseRules(text);
+    expect(diagnostics.map((d) => [d.code, d.start?.line, d.start?.column])).toEqual([
+      ['syntax', 5, 1],
+      ['empty-folder', 7, 8],
+      ['syntax', 10, 8],
+    ]);
+  });
+
   test('columns count UTF-16 code units, as an editor cursor does', () => {
     // The emoji is two code units: a count by code points would say 31.
     const { diagnostics } = parseRules('rule "日本😀" { when always then kep }\n');
