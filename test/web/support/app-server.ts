@@ -19,7 +19,7 @@ export interface AppServer {
   close(): Promise<void>;
 }
 
-const CREATED = /created \w+ "([^"]+)" with password "([^"]+)"/;
+const CREATED = /created \w+ "?([^"\s]+)"? with password "?([^"\s]+)"?/;
 
 export async function startAppServer(webRoot: string, extra: Record<string, unknown> = {}): Promise<AppServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sw-app-'));
