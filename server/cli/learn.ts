@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { runnerFromConfig } from '../learning/configure.js';
+import { idleFromConfig, runnerFromConfig } from '../learning/configure.js';
 import type { LearningRunner, RunReport } from '../learning/runner.js';
 import { openDatabase } from '../store/db.js';
 import { EXIT_INPUT, EXIT_OK, EXIT_USAGE } from './command.js';
@@ -18,6 +18,8 @@ SpamAssassin spam for messages the user moved in and ham for messages moved
 out to a folder other than Trash, each exactly once.
 
   --once                      one pass per user, then exit (default: keep watching)
+  --idle                      when watching, also hold an IMAP IDLE connection per
+                              user so moves are learned within about a second
   --config FILE               JSON config (default: $SIEVEWRIGHT_CONFIG)
   --db FILE                   database (default: <server.dataDir>/sievewright.db)
   --imap HOST:PORT            IMAP server (mail.imap)
@@ -79,6 +81,7 @@ export async function run(args: string[]): Promise<number> {
       options: {
         user: { type: 'string', multiple: true },
         once: { type: 'boolean' },
+        idle: { type: 'boolean' },
         config: { type: 'string' },
         db: { type: 'string' },
         imap: { type: 'string' },
@@ -143,11 +146,14 @@ export async function run(args: string[]): Promise<number> {
       reports.forEach(print);
       return reports.every((r) => r.outcome === 'ok') ? EXIT_OK : EXIT_INPUT;
     }
+    const idle = values.idle ? idleFromConfig(config, runner) : null;
     runner.start(() => users, config.learning.intervalSeconds * 1000);
+    idle?.start(users);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
+    await idle?.stop();
     await runner.stop();
     return EXIT_OK;
   } finally {

@@ -5,6 +5,7 @@ import { readSecret } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { Db } from '../store/db.js';
 import { LearningRepository } from '../store/learning-repository.js';
+import { IdleWatcher } from './idle.js';
 import { saLearnLearner, spamcLearner, type Learner } from './learner.js';
 import { LearningRunner, type RunnerOptions } from './runner.js';
 import { openSession, type ImapEndpoint, type MasterLogin } from './watcher.js';
@@ -39,6 +40,12 @@ export function imapFromConfig(config: Config): { endpoint: ImapEndpoint; master
     // An empty separator means: SASL PLAIN with an authorization identity.
     master: { username: masterUser.username, password, separator: masterSeparator === '' ? null : masterSeparator },
   };
+}
+
+/** IDLE connections (one per user) that make `runner` look at Junk as soon as it changes. */
+export function idleFromConfig(config: Config, runner: LearningRunner): IdleWatcher {
+  const { endpoint, master } = imapFromConfig(config);
+  return new IdleWatcher({ connect: (u) => openSession(endpoint, master, u), junk: config.learning.junkFolder, onChange: (u) => runner.request(u) });
 }
 
 export function runnerFromConfig(config: Config, db: Db, extra: Partial<Pick<RunnerOptions, 'learner' | 'onReport'>> = {}): LearningRunner {

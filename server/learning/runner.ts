@@ -35,6 +35,7 @@ export interface RunReport {
 export class LearningRunner {
   private readonly owner = randomUUID();
   private readonly running = new Map<string, Promise<RunReport>>();
+  private readonly again = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private loop: Promise<unknown> | null = null;
 
@@ -51,6 +52,20 @@ export class LearningRunner {
       .finally(() => this.running.delete(username));
     this.running.set(username, p);
     return p;
+  }
+
+  /**
+   * Asks for a pass (e.g. IDLE saw a change): now, or right after the one in
+   * progress, since that one may have looked before the change.
+   */
+  request(username: string): void {
+    if (this.running.has(username)) {
+      this.again.add(username);
+      return;
+    }
+    void this.runUser(username).then(() => {
+      if (this.again.delete(username)) this.request(username);
+    });
   }
 
   async runAll(usernames: readonly string[]): Promise<RunReport[]> {

@@ -32,6 +32,8 @@ export interface MailFixture {
   append(client: ImapFlow, folder: string, count: number): Promise<string[]>;
   userClient(user: string): Promise<ImapFlow>;
   magic(user: string): Promise<{ nspam: number; nham: number }>;
+  /** A session as `user` through the master user, as the watcher opens it. */
+  session(user: string, opts?: RunnerFixtureOptions): Promise<ImapFlow>;
   runner(db: Db, opts?: RunnerFixtureOptions): LearningRunner;
   cleanup(): Promise<void>;
 }
@@ -117,10 +119,11 @@ export async function startMail(users: Record<string, string> = { alice: 'alicep
       return c;
     },
     magic: (user) => bayesCounts(join(spamd.vusersDir, user)),
+    session: (u, opts = {}) => openSession({ host: dovecot.host, port: opts.imapPort ?? dovecot.imapPort, tls: 'none' }, { ...dovecot.master, separator: '*' }, u, opts.session),
     runner(db, opts = {}) {
       return new LearningRunner({
         repo: new LearningRepository(db),
-        connect: (u) => openSession({ host: dovecot.host, port: opts.imapPort ?? dovecot.imapPort, tls: 'none' }, { ...dovecot.master, separator: '*' }, u, opts.session),
+        connect: (u) => self.session(u, opts),
         learner: opts.learner ?? spamcLearner({ host: spamd.host, port: spamd.port }),
         scan: { folders: { junk: 'Junk', trash: 'Trash' }, maxMessageBytes: 1024 * 1024 },
         runTimeoutMs: opts.runTimeoutMs ?? 60_000,

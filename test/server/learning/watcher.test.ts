@@ -8,6 +8,7 @@ import { learningHealth, learningLog, weeklyCounts } from '../../../server/learn
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { IdleWatcher } from '../../../server/learning/idle.js';
 import { saLearnLearner } from '../../../server/learning/learner.js';
 import { countingProxy } from './counting-proxy.js';
 import { bayesCounts, flagsIn, moveByMessageId, setFlag, startMail, type MailFixture } from './mail-fixture.js';
@@ -15,7 +16,7 @@ import { bayesCounts, flagsIn, moveByMessageId, setFlag, startMail, type MailFix
 let mail: MailFixture;
 let db: Db;
 
-const USERS = { alice: 'alicepw', bob: 'bobpw', carol: 'carolpw', dave: 'davepw', erin: 'erinpw', fred: 'fredpw', gail: 'gailpw' };
+const USERS = { alice: 'alicepw', bob: 'bobpw', carol: 'carolpw', dave: 'davepw', erin: 'erinpw', fred: 'fredpw', gail: 'gailpw', hank: 'hankpw' };
 
 beforeAll(async () => {
   mail = await startMail(USERS);
@@ -181,4 +182,33 @@ describe('Junk learning with Dovecot and spamd', () => {
       await proxy.close();
     }
   });
+
+  test('with IDLE held on Junk, a move is learned without waiting for a poll', async () => {
+    const runner = mail.runner(db);
+    const idle = new IdleWatcher({ connect: (u) => mail.session(u), junk: 'Junk', onChange: (u) => runner.request(u), debounceMs: 50 });
+    const ran = () => learningHealth(db).find((h) => h.username === 'hank')?.lastRun ?? null;
+    const c = await mail.userClient('hank');
+    try {
+      const ids = await mail.append(c, 'INBOX', 1);
+      idle.start(['hank']);
+      // The watcher looks once when its IDLE connection is up (the baseline).
+      await waitFor(() => ran() !== null, 30_000);
+      await new Promise((r) => setTimeout(r, 500));
+      await moveByMessageId(c, 'INBOX', 'Junk', ids);
+      await waitFor(() => learningLog(db, 'hank').some((e) => e.state === 'done'), 30_000);
+    } finally {
+      await idle.stop();
+      await runner.stop();
+      await c.logout();
+    }
+    expect(learningLog(db, 'hank').map((e) => [e.direction, e.reason, e.state])).toEqual([['spam', 'moved-in', 'done']]);
+  });
 });
+
+async function waitFor(cond: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
