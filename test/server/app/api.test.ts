@@ -315,3 +315,26 @@ describe('health', () => {
     expect(ready.json().checks.map((c: { name: string }) => c.name)).toEqual(['database', 'directory target']);
   });
 });
+
+describe('web UI', () => {
+  test('the built UI is served, client-side routes fall back to index.html, and unknown API paths stay JSON 404s', async () => {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const dir = tempDir();
+    const webRoot = join(dir, 'dist');
+    mkdirSync(join(webRoot, 'assets'), { recursive: true });
+    writeFileSync(join(webRoot, 'index.html'), '<!doctype html><title>sievewright</title>');
+    writeFileSync(join(webRoot, 'assets', 'app.js'), 'console.log(1)');
+    const ui = await buildApp({ config: testConfig(dir, { SIEVEWRIGHT_SERVER__WEB_ROOT: webRoot }), worker: false });
+    try {
+      expect((await ui.inject('/')).body).toContain('<title>sievewright</title>');
+      expect((await ui.inject('/assets/app.js')).body).toBe('console.log(1)');
+      expect((await ui.inject('/rules/3')).body).toContain('<title>sievewright</title>');
+      const api = await ui.inject('/api/nothing-here');
+      expect(api.statusCode).toBe(404);
+      expect(api.json().error.code).toBe('not_found');
+    } finally {
+      await ui.close();
+    }
+  });
+});
