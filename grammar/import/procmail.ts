@@ -139,9 +139,6 @@ class Converter {
     if (r.headerJunk) {
       this.diag(warning('syntax', `unexpected text after the recipe flags: ${r.headerJunk.text}`, r.headerJunk.span.start, r.headerJunk.span.end), scope);
     }
-    if (r.number > 0 && r.conditions.length === 0) {
-      this.diag(warning('old-recipe', `old-style ":${r.number}" recipe: write conditions with a leading '*'`, r.span.start), scope);
-    }
     const conds = conditionLines(r.conditions, { head: flags.head, body: flags.body }, flags.caseSensitive, this.env, this.memo);
     if (conds.pred.ok && r.conditions.some((c) => c.body.kind !== 'size')) this.headerTests = true;
     const { ran, base } = this.ranPredicate(flags, conds.pred, level);

@@ -38,6 +38,14 @@ describe('procmailrc grammar', () => {
     expect([r.number, r.flags, r.lock]).toEqual([number, flags, lock]);
   });
 
+  test('an old-style :N recipe reads the next N lines as conditions, with or without *', () => {
+    expect(one(':2\n^From:.*boss\n^Subject:.*x\nfolder\n').conditions.map((c) => c.body)).toEqual([
+      { kind: 'regex', pattern: '^From:.*boss' },
+      { kind: 'regex', pattern: '^Subject:.*x' },
+    ]);
+    expect(one(':1\n* ^Subject:.*x\nfolder\n').action).toEqual({ kind: 'folder', text: 'folder' });
+  });
+
   test('condition lines distinguish negation, expansion, programs, sizes, variables and weights', () => {
     const r = one(':0\n* ! ^From: x\n*$ ^TO_$ME\n* ? test -f x\n* < 1000\n* > 20\n* MODE ?? ^yes\n* B ?? unsubscribe\n* -100^0 ^Precedence: bulk\n* 9876543210^0 ! ^X-Loop: me\nfolder\n');
     expect(r.conditions.map((c) => [c.weight ?? null, c.body])).toEqual([
