@@ -78,7 +78,7 @@ type Report = (node: object, code: string, message: string, severity?: Severity,
 
 function checkSettings(rs: RuleSet, report: Report): void {
   const s = rs.settings;
-  checkLine(s.junkFolder, 'the junk folder name', (code, msg) => report(s, code, msg, 'error', 'junkFolder'));
+  checkLine(s.junkFolder, 'the junk folder name', 'empty-folder', (code, msg) => report(s, code, msg, 'error', 'junkFolder'));
   if (!Number.isFinite(s.threshold)) report(s, 'bad-threshold', 'the spam threshold must be a finite number', 'error', 'threshold');
   if (s.trustedAuthservId !== undefined && !AUTHSERV_ID.test(s.trustedAuthservId)) {
     report(s, 'bad-authserv-id', `trusted authserv-id ${show(s.trustedAuthservId)} must be one token without spaces, ";", quotes or control characters`, 'error', 'trustedAuthservId');
@@ -86,8 +86,8 @@ function checkSettings(rs: RuleSet, report: Report): void {
 }
 
 /** Single-line names: non-empty, no control characters, valid Unicode. */
-function checkLine(value: string, what: string, fail: (code: string, message: string) => void): void {
-  if (value.trim() === '') fail('empty-name', `${what} is empty`);
+function checkLine(value: string, what: string, emptyCode: string, fail: (code: string, message: string) => void): void {
+  if (value.trim() === '') fail(emptyCode, `${what} is empty`);
   else if (CONTROL.test(value)) fail('control-character', `${what} ${show(value)} contains a control character or line break`);
   else checkText(value, what, fail);
 }
@@ -101,7 +101,7 @@ function checkText(value: string, what: string, fail: (code: string, message: st
 function checkRule(rule: Rule, report: Report): void {
   const where = `rule ${show(rule.name)}`;
   const fail = (code: string, message: string): void => report(rule, code, message);
-  checkLine(rule.name, 'rule name', (code, msg) => report(rule, code === 'empty-name' ? 'empty-rule-name' : code, msg));
+  checkLine(rule.name, 'rule name', 'empty-rule-name', (code, msg) => report(rule, code, msg));
   if (!COMBINES.has(rule.combine)) fail('bad-combine', `${where}: unknown combination ${show(rule.combine)}`);
   if (rule.conditions.length === 0) fail('empty-group', `${where} has no conditions (use "when always" for every message)`);
   if (rule.placement !== undefined && rule.placement !== 'before' && rule.placement !== 'after') {
@@ -193,7 +193,7 @@ function checkAction(a: Action, where: string, report: Report): void {
   const fail = (code: string, message: string): void => report(a, code, `${where}: ${message}`);
   switch (a.kind) {
     case 'fileinto':
-      return checkLine(a.folder, 'folder name', (code, msg) => fail(code === 'empty-name' ? 'empty-folder' : code, msg));
+      return checkLine(a.folder, 'folder name', 'empty-folder', fail);
     case 'redirect':
       return checkAddress(a.address, 'redirect address', fail);
     case 'reject':
@@ -243,7 +243,7 @@ function isDate(value: string): boolean {
 
 function checkRaw(raw: RawBlock, report: Report): void {
   const where = raw.name === undefined ? 'raw block' : `raw block ${show(raw.name)}`;
-  if (raw.name !== undefined) checkLine(raw.name, 'raw block name', (code, msg) => report(raw, code, msg));
+  if (raw.name !== undefined) checkLine(raw.name, 'raw block name', 'empty-name', (code, msg) => report(raw, code, msg));
   checkText(raw.sieve, `${where} content`, (code, msg) => report(raw, code, msg));
   for (const req of raw.requires) {
     if (!CAPABILITY.test(req)) report(raw, 'bad-capability', `${where}: ${show(req)} is not a Sieve capability name`);

@@ -30,7 +30,7 @@ describe('validateRuleSet', () => {
   });
 
   test.each<[string, RuleSet, string]>([
-    ['an empty junk folder', { ...base(), settings: { ...base().settings, junkFolder: ' ' } }, 'error:empty-name'],
+    ['an empty junk folder', { ...base(), settings: { ...base().settings, junkFolder: ' ' } }, 'error:empty-folder'],
     ['a line break in the junk folder', { ...base(), settings: { ...base().settings, junkFolder: 'Ju\nnk' } }, 'error:control-character'],
     ['a threshold that is not a number', { ...base(), settings: { ...base().settings, threshold: Number.NaN } }, 'error:bad-threshold'],
     ['an authserv-id with a semicolon', { ...base(), settings: { ...base().settings, trustedAuthservId: 'mx; dkim=pass' } }, 'error:bad-authserv-id'],
