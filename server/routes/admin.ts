@@ -25,12 +25,13 @@ export async function adminRoutes(app: FastifyInstance, { ctx }: { ctx: AppConte
 
   app.get('/users', async () => {
     const statuses = new Map(ctx.outbox.statusAll().map((s) => [s.username, s]));
+    const versions = ctx.rules.latestVersions();
     return ctx.users.list().map((u) => ({
       username: u.username,
       isAdmin: isAdmin(ctx, u.username),
       createdAt: u.createdAt,
       lastLoginAt: u.lastLoginAt,
-      rulesVersion: ctx.rules.latest(u.username)?.version ?? 0,
+      rulesVersion: versions.get(u.username) ?? 0,
       status: statuses.get(u.username) ?? ctx.outbox.status(u.username),
     }));
   });

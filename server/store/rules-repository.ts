@@ -74,6 +74,12 @@ export class RulesRepository {
     );
   }
 
+  /** Every user's newest version number, in one query (for admin lists). */
+  latestVersions(): Map<string, number> {
+    const rows = this.db.prepare<[], { username: string; v: number }>('SELECT username, MAX(version) AS v FROM rule_versions GROUP BY username').all();
+    return new Map(rows.map((r) => [r.username, r.v]));
+  }
+
   /**
    * Changes whenever anything a user's rules view shows changes: their newest
    * version, the admin defaults, their switched-off defaults, the policy. One

@@ -241,7 +241,7 @@ describe('admin routes', () => {
   test('users lists every user with role and deploy status', async () => {
     const users = (await admin.get('/api/admin/users')).json();
     const a = users.find((u: { username: string }) => u.username === 'alice');
-    expect(a).toMatchObject({ isAdmin: false, status: { username: 'alice', state: expect.any(String) } });
+    expect(a).toMatchObject({ isAdmin: false, rulesVersion: app.ctx.rules.latest('alice')!.version, status: { username: 'alice', state: expect.any(String) } });
     expect(users.find((u: { username: string }) => u.username === ADMIN).isAdmin).toBe(true);
   });
 
