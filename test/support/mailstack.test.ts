@@ -13,7 +13,8 @@ describe('pigeonhole tools', () => {
   afterAll(async () => { await tools.cleanup(); });
 
   test('sievec accepts a valid script and reports the line of an invalid one', async () => {
-    expect((await tools.sievec('require "fileinto";\nfileinto "A";\n')).ok).toBe(true);
+    const good = await tools.sievec('require "fileinto";\nfileinto "A";\n');
+    expect(good).toEqual({ ok: true, errors: '' });
     const bad = await tools.sievec('fileinto "A";\n');
     expect(bad.ok).toBe(false);
     expect(bad.errors).toMatch(/line 1: error: unknown command 'fileinto'/);

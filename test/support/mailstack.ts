@@ -246,7 +246,7 @@ function pigeonholeFor(root: string, conf: string, work: string, sievec: string,
     conf,
     async sievec(script) {
       const file = await writeScript(script);
-      const out = join(work, `${file}.svbin`);
+      const out = file.replace(/\.sieve$/, '.svbin');
       const r = await run(sievec, ['-c', conf, file, out]);
       await rm(file, { force: true });
       await rm(out, { force: true });
