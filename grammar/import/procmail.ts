@@ -93,24 +93,39 @@ class Converter {
     const line = a.span.start.line;
     if (a.value === null) {
       this.env.delete(a.name);
-      if (a.name === 'HOST') this.endHere(line, 'unsetting HOST ends processing of the rcfile', scope);
+      if (a.name === 'HOST') this.endHere(line, 'unsetting HOST ends processing', scope, true);
       return;
     }
     const v = expandParts(a.value, this.env);
     this.env.set(a.name, 'text' in v ? { known: v.text } : { unknown: `$${a.name} ${v.unknown}` });
-    if (a.name === 'HOST') this.endHere(line, 'assigning HOST ends processing of the rcfile', scope);
+    if (a.name === 'HOST') this.endHere(line, 'assigning HOST ends processing', scope, true);
     if (a.name === 'INCLUDERC' || a.name === 'SWITCHRC') this.include(a, 'text' in v ? v.text : null, scope);
   }
 
-  /** HOST changes and SWITCHRC end the current rcfile: mail not yet delivered goes to DEFAULT. */
-  private endHere(line: number, why: string, scope: Scope): void {
+  /**
+   * SWITCHRC ends the current rcfile and falls off the end of the new one
+   * (DEFAULT: keep). Changing HOST ends processing altogether and tells the
+   * mail system the message was delivered, so it is dropped - unless
+   * EXITCODE asks for a failure (75: try again later), which Sieve cannot.
+   */
+  private endHere(line: number, why: string, scope: Scope, drop = false): void {
     if (!scope.ctx.ok) {
       this.record({ line, status: 'not-converted', reason: `${why}, inside a block that could not be converted: ${scope.ctx.reason}` }, scope);
       return;
     }
+    const exit = this.env.get('EXITCODE');
+    const code = exit && 'known' in exit ? exit.known.trim() : '';
+    if (drop && code !== '' && code !== '0') {
+      this.record({ line, status: 'not-converted', reason: `${why} with EXITCODE=${code}: the mail system is told delivery failed (75: try again later); Sieve cannot do that, so the converted rules go on` }, scope);
+      return;
+    }
     const name = `procmail line ${line}: end of rcfile`;
-    this.rules.push({ name, enabled: true, combine: 'all', conditions: ruleConditions(scope.ctx.c), actions: [{ kind: 'stop' }] });
-    this.record({ line, status: 'exact', ruleName: name, reason: `${why}; the rule stops here so the message is kept` }, scope);
+    const actions: Action[] = drop ? [{ kind: 'discard' }, { kind: 'stop' }] : [{ kind: 'stop' }];
+    this.rules.push({ name, enabled: true, combine: 'all', conditions: ruleConditions(scope.ctx.c), actions });
+    const what = drop
+      ? 'procmail stops and reports the message as delivered without storing it; the rule discards it'
+      : 'the rule stops here so the message is kept';
+    this.record({ line, status: 'exact', ruleName: name, reason: `${why}; ${what}` }, scope);
   }
 
   private include(a: Assignment, path: string | null, scope: Scope): void {
