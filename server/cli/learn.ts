@@ -2,9 +2,9 @@
 // (`--once`, for cron or a first test) or a watcher loop until SIGINT/SIGTERM.
 // Settings come from the config file (and SIEVEWRIGHT_* variables); the flags
 // below override single settings and are validated the same way.
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/load.js';
+import { databasePath } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
 import { idleFromConfig, runnerFromConfig } from '../learning/configure.js';
 import type { LearningRunner, RunReport } from '../learning/runner.js';
@@ -131,7 +131,7 @@ export async function run(args: string[]): Promise<number> {
     throw err;
   }
 
-  const db = openDatabase((values.db as string | undefined) ?? join(config.server.dataDir, 'sievewright.db'));
+  const db = openDatabase((values.db as string | undefined) ?? databasePath(config));
   const print = (r: RunReport) => (r.outcome === 'ok' ? process.stdout : process.stderr).write(`${formatReport(r)}\n`);
   try {
     let runner: LearningRunner;

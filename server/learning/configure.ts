@@ -26,7 +26,7 @@ export function imapFromConfig(config: Config): { endpoint: ImapEndpoint; master
   try {
     password = readSecret(masterUser.passwordFile);
   } catch (err) {
-    throw new Error(`cannot read mail.masterUser.passwordFile ${masterUser.passwordFile}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new Error(`cannot read mail.masterUser.passwordFile ${masterUser.passwordFile}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
   }
   return {
     endpoint: {

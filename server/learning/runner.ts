@@ -149,7 +149,7 @@ export class LearningRunner {
         const message = err instanceof LearnerError ? err.message : `${learner.name}: ${(err as Error).message}`;
         repo.markFailed(items[0]!.id, message);
         report.failed++;
-        throw new Error(message);
+        throw new Error(message, { cause: err });
       }
       for (const o of outcomes) {
         if (o.result) {

@@ -37,20 +37,11 @@ export interface LearningEvent {
   learnedAt: string | null;
 }
 
-export interface NewEvent {
-  folder: string;
-  uidValidity: number;
-  uid: number;
-  messageId: string | null;
-  subject: string | null;
-  sender: string | null;
-  direction: Direction;
-  reason: string;
-  sourceFolder: string;
+export type NewEvent = Pick<LearningEvent, 'folder' | 'uidValidity' | 'uid' | 'messageId' | 'subject' | 'sender' | 'direction' | 'reason' | 'sourceFolder'> & {
   /** The message as fetched, kept until it is learned. Null: skipped with `skipReason`. */
   raw: Buffer | null;
   skipReason?: string;
-}
+};
 
 export interface PendingEvent {
   id: number;
