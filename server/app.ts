@@ -33,6 +33,8 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
 }
 
+const SESSION_PURGE_MS = 10 * 60_000;
+
 /** Never log passwords, cookies or CSRF tokens. */
 export const REDACT = ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'req.headers.authorization', 'res.headers["set-cookie"]', '*.password', 'password'];
 
@@ -82,7 +84,11 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await registerWebUi(app, config.server.webRoot);
 
   ctx.worker?.start();
+  // Expired sessions are refused on read anyway; this only keeps the table small.
+  ctx.sessions.purgeExpired(Date.now());
+  const purge = setInterval(() => ctx.sessions.purgeExpired(Date.now()), SESSION_PURGE_MS).unref();
   app.addHook('onClose', async () => {
+    clearInterval(purge);
     await ctx.worker?.stop();
     if (ownsDb) db.close();
   });
