@@ -17,18 +17,6 @@ export class AdminAudit extends LitElement {
   static override styles = [
     base,
     css`
-      table {
-        width: 100%;
-        border-collapse: collapse;
-      }
-      th,
-      td {
-        text-align: left;
-        padding: 0.35rem;
-        border-top: 1px solid #e3e8ef;
-        vertical-align: top;
-        overflow-wrap: anywhere;
-      }
       tr.alert {
         background: #fff1f0;
       }

@@ -1,5 +1,5 @@
 // Every user with their deploy status, and re-deploy all.
-import { LitElement, html, css } from 'lit';
+import { LitElement, html } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { getUsers } from '../api/admin.js';
@@ -9,23 +9,7 @@ import './redeploy-panel.js';
 
 @customElement('sw-admin-users')
 export class AdminUsers extends LitElement {
-  static override styles = [
-    base,
-    css`
-      table {
-        width: 100%;
-        border-collapse: collapse;
-      }
-      th,
-      td {
-        text-align: left;
-        padding: 0.35rem;
-        border-top: 1px solid #e3e8ef;
-        vertical-align: top;
-        overflow-wrap: anywhere;
-      }
-    `,
-  ];
+  static override styles = base;
 
   private users = new Task(this, {
     task: async (_: readonly [], { signal }) => getUsers(signal),

@@ -89,6 +89,13 @@ export class App extends LitElement {
     this.wide.removeEventListener('change', this.onWide);
   }
 
+  override updated(changed: Map<PropertyKey, unknown>): void {
+    // On a narrow screen the nav scrolls sideways: keep the current screen's tab in view.
+    if (changed.has('route') || changed.has('session')) {
+      this.renderRoot.querySelector('nav a[aria-current="page"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    }
+  }
+
   private signedIn(s: Session): void {
     this.session = s;
     this.loadScreen();

@@ -6,7 +6,7 @@ import type { Action } from '../../grammar/model.js';
 import { ACTION_KINDS } from '../lib/words.js';
 import { newAction } from '../lib/factories.js';
 import { insertAt, moveItem, removeAt, replaceAt } from '../lib/list-ops.js';
-import { base } from '../ui/styles.js';
+import { base, cardList } from '../ui/styles.js';
 import { fireValue, type ValueChangedEvent } from './events.js';
 import './actions/folder-action.js';
 import './actions/redirect-action.js';
@@ -16,31 +16,15 @@ import './actions/vacation-action.js';
 export class ActionList extends LitElement {
   static override styles = [
     base,
+    cardList,
     css`
-      ol {
-        list-style: none;
-        margin: 0.5rem 0;
-        padding: 0;
+      ol.cards > li {
         display: flex;
         flex-direction: column;
         gap: 0.5rem;
       }
-      li {
-        border: 1px solid #d5dce6;
-        border-radius: 8px;
-        padding: 0.6rem;
-        background: #fbfcfe;
-        display: flex;
-        flex-direction: column;
-        gap: 0.5rem;
-      }
-      li > label {
+      ol.cards > li > label {
         align-self: flex-start;
-      }
-      .tools {
-        display: flex;
-        gap: 0.35rem;
-        justify-content: flex-end;
       }
     `,
   ];
@@ -92,7 +76,7 @@ export class ActionList extends LitElement {
   override render() {
     const list = this.actions;
     return html`${list.length === 0 ? html`<p class="error">Add at least one action: what should happen to the message?</p>` : null}
-      <ol>
+      <ol class="cards">
         ${list.map(
           (a, i) => html`<li>
             <label

@@ -1,12 +1,12 @@
 // all / any / none of a list of conditions; used by the rule editor and,
 // recursively, by condition groups.
-import { LitElement, html, css } from 'lit';
+import { LitElement, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { Combine, Condition } from '../../grammar/model.js';
 import { COMBINE } from '../lib/words.js';
 import { newCondition } from '../lib/factories.js';
 import { insertAt, moveItem, removeAt, replaceAt } from '../lib/list-ops.js';
-import { base } from '../ui/styles.js';
+import { base, cardList } from '../ui/styles.js';
 import { fireValue, type ValueChangedEvent } from './events.js';
 import './condition-editor.js';
 
@@ -17,31 +17,7 @@ export interface ConditionListValue {
 
 @customElement('sw-condition-list')
 export class ConditionList extends LitElement {
-  static override styles = [
-    base,
-    css`
-      ol {
-        list-style: none;
-        margin: 0.5rem 0;
-        padding: 0;
-        display: flex;
-        flex-direction: column;
-        gap: 0.5rem;
-      }
-      li {
-        border: 1px solid #d5dce6;
-        border-radius: 8px;
-        padding: 0.6rem;
-        background: #fbfcfe;
-      }
-      .tools {
-        display: flex;
-        gap: 0.35rem;
-        justify-content: flex-end;
-        margin-top: 0.4rem;
-      }
-    `,
-  ];
+  static override styles = [base, cardList];
 
   @property() combine: Combine = 'all';
   @property({ attribute: false }) conditions: Condition[] = [];
@@ -59,7 +35,7 @@ export class ConditionList extends LitElement {
         </select></label
       >
       ${list.length === 0 ? html`<p class="muted">No conditions: the rule applies to every message.</p>` : null}
-      <ol>
+      <ol class="cards">
         ${list.map(
           (c, i) => html`<li>
             <sw-condition-editor

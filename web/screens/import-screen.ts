@@ -15,18 +15,6 @@ export class ImportScreen extends LitElement {
   static override styles = [
     base,
     css`
-      table {
-        width: 100%;
-        border-collapse: collapse;
-      }
-      th,
-      td {
-        text-align: left;
-        padding: 0.3rem;
-        border-top: 1px solid #e3e8ef;
-        vertical-align: top;
-        overflow-wrap: anywhere;
-      }
       th,
       td.num {
         white-space: nowrap;

@@ -49,17 +49,6 @@ export class LearningScreen extends LitElement {
         border-radius: 2px;
         vertical-align: -0.1rem;
       }
-      table {
-        width: 100%;
-        border-collapse: collapse;
-      }
-      th,
-      td {
-        text-align: left;
-        padding: 0.3rem;
-        border-top: 1px solid #e3e8ef;
-        overflow-wrap: anywhere;
-      }
     `,
   ];
 

@@ -19,18 +19,39 @@ const BLOCK: Record<BlockAction, string> = { junk: 'move to Junk', discard: 'del
 
 type ListKey = keyof SendersValue;
 
+interface RowSpec<E> {
+  empty: string;
+  noun: string;
+  modes: Record<string, string>;
+  modeOf(e: E): string;
+  withMode(e: E, mode: string): E;
+  label(pattern: string): string;
+}
+
+const WHITELIST_ROWS: RowSpec<WhitelistEntry> = {
+  empty: 'No trusted senders yet. Mail from a trusted sender is never sent to Junk by your spam settings.',
+  noun: 'trusted sender',
+  modes: TRUST,
+  modeOf: (e) => (e.authenticated ? 'auth' : 'any'),
+  withMode: (e, mode) => ({ ...e, authenticated: mode === 'auth' }),
+  label: (pattern) => `Trust ${pattern}`,
+};
+
+const BLOCKLIST_ROWS: RowSpec<BlocklistEntry> = {
+  empty: 'No blocked senders.',
+  noun: 'blocked sender',
+  modes: BLOCK,
+  modeOf: (e) => e.action,
+  withMode: (e, mode) => ({ ...e, action: mode as BlockAction }),
+  label: (pattern) => `What to do with mail from ${pattern}`,
+};
+
 @customElement('sw-senders-screen')
 export class SendersScreen extends LitElement {
   static override styles = [
     base,
     css`
-      table {
-        width: 100%;
-        border-collapse: collapse;
-      }
       td {
-        padding: 0.3rem 0.25rem;
-        border-top: 1px solid #e3e8ef;
         vertical-align: middle;
       }
       td.pattern {
@@ -135,48 +156,23 @@ export class SendersScreen extends LitElement {
       ${err ? html`<p class="error" role="alert">${err}</p>` : nothing}`;
   }
 
-  private whitelistRows() {
-    const list = this.value.whitelist;
+  /** The rows of one list, filtered by the search, each with its mode picker and a remove button. */
+  private rows<K extends ListKey>(key: K, spec: RowSpec<SendersValue[K][number]>) {
+    const list = this.value[key] as SendersValue[K][number][];
     const shown = list.map((e, i) => [e, i] as const).filter(([e]) => matchesSearch(e.pattern, this.query));
-    if (list.length === 0) return html`<p class="empty">No trusted senders yet. Mail from a trusted sender is never sent to Junk by your spam settings.</p>`;
-    if (shown.length === 0) return html`<p class="empty">No trusted sender matches “${this.query}”.</p>`;
+    if (list.length === 0) return html`<p class="empty">${spec.empty}</p>`;
+    if (shown.length === 0) return html`<p class="empty">No ${spec.noun} matches “${this.query}”.</p>`;
+    const set = (next: SendersValue[K][number][]) => this.emit({ [key]: next } as Partial<SendersValue>);
     return html`<table>
       ${shown.map(
         ([e, i]) => html`<tr>
           <td class="pattern">${e.pattern}</td>
           <td>
-            <select
-              aria-label=${`Trust ${e.pattern}`}
-              @change=${(ev: Event) => this.emit({ whitelist: replaceAt(list, i, { ...e, authenticated: (ev.target as HTMLSelectElement).value === 'auth' }) })}
-            >
-              <option value="any" ?selected=${!e.authenticated}>${TRUST.any}</option>
-              <option value="auth" ?selected=${e.authenticated}>${TRUST.auth}</option>
+            <select aria-label=${spec.label(e.pattern)} @change=${(ev: Event) => set(replaceAt(list, i, spec.withMode(e, (ev.target as HTMLSelectElement).value)))}>
+              ${Object.entries(spec.modes).map(([k, t]) => html`<option value=${k} ?selected=${k === spec.modeOf(e)}>${t}</option>`)}
             </select>
           </td>
-          <td><button class="danger" aria-label=${`Remove ${e.pattern}`} @click=${() => this.emit({ whitelist: removeAt(list, i) })}>Remove</button></td>
-        </tr>`,
-      )}
-    </table>`;
-  }
-
-  private blocklistRows() {
-    const list = this.value.blocklist;
-    const shown = list.map((e, i) => [e, i] as const).filter(([e]) => matchesSearch(e.pattern, this.query));
-    if (list.length === 0) return html`<p class="empty">No blocked senders.</p>`;
-    if (shown.length === 0) return html`<p class="empty">No blocked sender matches “${this.query}”.</p>`;
-    return html`<table>
-      ${shown.map(
-        ([e, i]) => html`<tr>
-          <td class="pattern">${e.pattern}</td>
-          <td>
-            <select
-              aria-label=${`What to do with mail from ${e.pattern}`}
-              @change=${(ev: Event) => this.emit({ blocklist: replaceAt(list, i, { ...e, action: (ev.target as HTMLSelectElement).value as BlockAction }) })}
-            >
-              ${Object.entries(BLOCK).map(([k, t]) => html`<option value=${k} ?selected=${k === e.action}>${t}</option>`)}
-            </select>
-          </td>
-          <td><button class="danger" aria-label=${`Remove ${e.pattern}`} @click=${() => this.emit({ blocklist: removeAt(list, i) })}>Remove</button></td>
+          <td><button class="danger" aria-label=${`Remove ${e.pattern}`} @click=${() => set(removeAt(list, i))}>Remove</button></td>
         </tr>`,
       )}
     </table>`;
@@ -194,11 +190,11 @@ export class SendersScreen extends LitElement {
           “Only when authenticated” trusts the sender only when their domain proves the mail is really from them (DKIM or DMARC pass), so
           a forged sender address is not trusted.
         </p>
-        ${this.addForm('whitelist')} ${this.whitelistRows()}
+        ${this.addForm('whitelist')} ${this.rows('whitelist', WHITELIST_ROWS)}
       </section>
       <section class="card">
         <h2>Blocked senders (${this.value.blocklist.length})</h2>
-        ${this.addForm('blocklist')} ${this.blocklistRows()}
+        ${this.addForm('blocklist')} ${this.rows('blocklist', BLOCKLIST_ROWS)}
       </section>`;
   }
 }

@@ -2,6 +2,30 @@
 // visible for keyboard users, and layouts that wrap down to 360 px.
 import { css } from 'lit';
 
+/** Ordered lists of bordered editor cards (conditions, actions). */
+export const cardList = css`
+  ol.cards {
+    list-style: none;
+    margin: 0.5rem 0;
+    padding: 0;
+    display: flex;
+    flex-direction: column;
+    gap: 0.5rem;
+  }
+  ol.cards > li {
+    border: 1px solid #d5dce6;
+    border-radius: 8px;
+    padding: 0.6rem;
+    background: #fbfcfe;
+  }
+  .tools {
+    display: flex;
+    gap: 0.35rem;
+    justify-content: flex-end;
+    margin-top: 0.4rem;
+  }
+`;
+
 export const base = css`
   :host {
     display: block;
@@ -173,6 +197,18 @@ export const base = css`
     margin: 0.25rem 0;
     padding-left: 1.2rem;
     color: #a3192a;
+  }
+  table {
+    width: 100%;
+    border-collapse: collapse;
+  }
+  th,
+  td {
+    text-align: left;
+    padding: 0.3rem;
+    border-top: 1px solid #e3e8ef;
+    vertical-align: top;
+    overflow-wrap: anywhere;
   }
   /* Tables that turn into stacked cards on narrow screens. */
   @media (max-width: 560px) {
