@@ -6,7 +6,7 @@ import tls from 'node:tls';
 import { ManageSieveError } from './errors.js';
 
 export interface TlsOptions {
-  /** PEM of a private CA to trust (in addition to nothing else: Node then trusts only it). */
+  /** PEM of a private CA, trusted in addition to the system's root certificates. */
   ca?: string | Buffer;
   /** Certificate checking is on unless explicitly turned off (tests, lab setups). */
   rejectUnauthorized?: boolean;
@@ -94,7 +94,8 @@ export class Transport {
 
 function tlsSettings(host: string, opts: TlsOptions): tls.ConnectionOptions {
   const settings: tls.ConnectionOptions = { rejectUnauthorized: opts.rejectUnauthorized ?? true };
-  if (opts.ca !== undefined) settings.ca = opts.ca;
+  // Node's `ca` replaces the default roots; keep them so a private CA only adds trust.
+  if (opts.ca !== undefined) settings.ca = [...tls.rootCertificates, opts.ca];
   const servername = opts.servername ?? (net.isIP(host) ? undefined : host);
   if (servername !== undefined) settings.servername = servername;
   return settings;
