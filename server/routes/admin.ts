@@ -13,10 +13,12 @@ import { DefaultsBody, JobParams, LimitQuery, PolicyBody } from './schemas.js';
 const SSE_POLL_MS = 200;
 
 export async function adminRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
+  const logQueueError = (err: unknown) => app.log.error({ err }, 're-deploy: could not queue a user');
+
   app.get('/defaults', async () => defaultsView(ctx));
 
   app.put<{ Body: DefaultsBody }>('/defaults', { schema: { body: DefaultsBody } }, async (request) =>
-    saveDefaults(ctx, request.username, request.body.text),
+    saveDefaults(ctx, request.username, request.body.text, logQueueError),
   );
 
   app.get('/policy', async () => policyView(ctx));
@@ -37,7 +39,7 @@ export async function adminRoutes(app: FastifyInstance, { ctx }: { ctx: AppConte
   });
 
   app.post('/redeploy', async (request, reply) => {
-    const jobId = redeployAll(ctx);
+    const jobId = redeployAll(ctx, logQueueError);
     ctx.audit.append({ actor: request.username, action: 'deploy.redeploy-all', target: 'all', details: { jobId } });
     return reply.code(202).send({ jobId });
   });

@@ -27,14 +27,12 @@ export function parseDefaults(text: string): RuleSet {
   return ruleSet;
 }
 
-/** Queues a deploy for every user; returns the job id to follow. */
-export function redeployAll(ctx: AppContext): string {
-  const usernames = listUsernames(ctx.db);
-  const failed = usernames.filter((u) => !queueDeploy(ctx, u));
-  return ctx.redeploys.create(usernames, failed);
+/** Queues a deploy for every user in the background; returns the job id to follow. */
+export function redeployAll(ctx: AppContext, log: (err: unknown) => void): string {
+  return ctx.redeploys.start(listUsernames(ctx.db), (u) => queueDeploy(ctx, u), log);
 }
 
-export function saveDefaults(ctx: AppContext, actor: string, text: string): DefaultsResponse & { jobId: string } {
+export function saveDefaults(ctx: AppContext, actor: string, text: string, log: (err: unknown) => void): DefaultsResponse & { jobId: string } {
   const ruleSet = parseDefaults(text);
   const compiled = compileRuleSet(ruleSet, compileOptions(ctx.config));
   if (hasErrors(compiled.diagnostics)) {
@@ -55,7 +53,7 @@ export function saveDefaults(ctx: AppContext, actor: string, text: string): Defa
       removed: [...before].filter((n) => !after.includes(n)),
     },
   });
-  const jobId = redeployAll(ctx);
+  const jobId = redeployAll(ctx, log);
   return { version: saved.version, ruleSet, text, jobId };
 }
 
