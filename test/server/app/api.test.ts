@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { printRules } from '../../../grammar/emit/rules-text.js';
@@ -318,8 +319,6 @@ describe('health', () => {
 
 describe('web UI', () => {
   test('the built UI is served, client-side routes fall back to index.html, and unknown API paths stay JSON 404s', async () => {
-    const { mkdirSync, writeFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
     const dir = tempDir();
     const webRoot = join(dir, 'dist');
     mkdirSync(join(webRoot, 'assets'), { recursive: true });

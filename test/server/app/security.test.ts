@@ -1,7 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { emptyRuleSet, type RuleSet } from '../../../grammar/model.js';
-import { ADMIN, addUser, Client, startApp } from './harness.js';
+import { buildApp } from '../../../server/app.js';
+import { requireBinary, run } from '../../support/mailstack.js';
+import { ADMIN, addUser, Client, startApp, tempDir, testConfig } from './harness.js';
 
 type Access = 'public' | 'user' | 'admin';
 interface Route {
@@ -296,7 +301,36 @@ describe('sessions', () => {
   });
 });
 
-describe('cookies behind a TLS proxy', () => {
+describe('Secure cookies', () => {
+  test('served over HTTPS directly (server.tls), the session cookie is Secure', async () => {
+    const d = tempDir();
+    const made = await run(requireBinary('openssl'), ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(d, 'key.pem'), '-out', join(d, 'cert.pem')]);
+    expect(made.code).toBe(0);
+    const { app: tlsApp } = await startApp({ dir: d, worker: false, env: { SIEVEWRIGHT_SERVER__TLS: JSON.stringify({ certFile: join(d, 'cert.pem'), keyFile: join(d, 'key.pem') }) } });
+    try {
+      await addUser(tlsApp, 'frank', 'frank-pw');
+      await tlsApp.listen({ host: '127.0.0.1', port: 0 });
+      const port = (tlsApp.server.address() as { port: number }).port;
+      const setCookie = await new Promise<string>((resolve, reject) => {
+        const req = https.request(
+          { host: '127.0.0.1', port, path: '/api/login', method: 'POST', ca: readFileSync(join(d, 'cert.pem')), headers: { 'content-type': 'application/json' } },
+          (res) => {
+            res.resume();
+            resolve(String(res.headers['set-cookie']));
+          },
+        );
+        req.on('error', reject);
+        req.end(JSON.stringify({ username: 'frank', password: 'frank-pw' }));
+      });
+      expect(setCookie).toMatch(/sievewright\.sid=.*; Secure/);
+      expect(setCookie).toMatch(/HttpOnly/);
+      expect(setCookie).toMatch(/SameSite=Strict/);
+    } finally {
+      await tlsApp.close();
+    }
+  });
+
+
   test('with trustProxy, a login over https (X-Forwarded-Proto) gets a Secure cookie, and plain http does not', async () => {
     const { app: proxied } = await startApp({ worker: false, env: { SIEVEWRIGHT_SERVER__TRUST_PROXY: 'true' } });
     try {
@@ -317,8 +351,6 @@ describe('cookies behind a TLS proxy', () => {
 describe('first start', () => {
   test('embedded mode creates the demo user and the admin with random passwords, logged once, and example rules', async () => {
     const lines: string[] = [];
-    const { buildApp } = await import('../../../server/app.js');
-    const { testConfig, tempDir } = await import('./harness.js');
     const d = tempDir();
     const config = testConfig(d, { SIEVEWRIGHT_SERVER__DEMO: 'true' });
     const a = await buildApp({ config, worker: false, logger: { level: 'info', stream: { write: (s: string) => lines.push(s) } } });
