@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { parseRules } from '../../grammar/parse-rules.js';
 import { startAppServer, type AppServer } from './support/app-server.js';
-import { launchBrowser, screenshots, signIn, PHONE, type Browser } from './support/browser.js';
+import { launchBrowser, screenshots, signIn, unlabelledControls, PHONE, type Browser } from './support/browser.js';
 import { buildWeb } from './support/web-build.js';
 
 const SLOW = { timeout: 120_000 };
@@ -112,7 +112,7 @@ describe('the web UI for an admin, in Chromium against the real server', () => {
     await page.close();
   });
 
-  test('every admin screen fits 360 px without sideways scrolling', SLOW, async () => {
+  test('every admin screen fits 360 px without sideways scrolling and names every control', SLOW, async () => {
     const page = await adminPage();
     await page.setViewportSize(PHONE);
     for (const tab of ['defaults', 'policy', 'users', 'audit']) {
@@ -121,6 +121,7 @@ describe('the web UI for an admin, in Chromium against the real server', () => {
       await page.waitForLoadState('networkidle');
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       expect({ tab, width }).toEqual({ tab, width: PHONE.width });
+      expect({ tab, unlabelled: await unlabelledControls(page) }).toEqual({ tab, unlabelled: [] });
     }
     await page.close();
   });

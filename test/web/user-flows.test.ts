@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { pigeonhole, type PigeonholeTools } from '../support/mailstack.js';
 import { startAppServer, type AppServer } from './support/app-server.js';
-import { launchBrowser, screenshots, signIn, PHONE, type Browser } from './support/browser.js';
+import { launchBrowser, screenshots, signIn, unlabelledControls, PHONE, type Browser } from './support/browser.js';
 import { buildWeb } from './support/web-build.js';
 import { addDmarcRuleAndTrustedSender, fixture, message, saveRules } from './support/flows.js';
 
@@ -99,7 +99,7 @@ describe('the web UI for a user, in Chromium against the real server', () => {
     await page.close();
   });
 
-  test('moving a rule with Alt+ArrowUp and switching one off changes the preview', SLOW, async () => {
+  test('moving a rule with Alt+ArrowUp or by drag-and-drop and switching one off changes the preview', SLOW, async () => {
     const page = await demoPage();
     const names = () => page.locator('sw-rules-screen ol.rules li[data-index] a.name').allInnerTexts();
     await expect.poll(names).toEqual(['Project mailing list', 'Forged mail to Junk']);
@@ -117,6 +117,12 @@ describe('the web UI for a user, in Chromium against the real server', () => {
         return s.indexOf('rule:[Forged mail to Junk]') < s.indexOf('rule:[Project mailing list]');
       })
       .toBe(true);
+
+    // Drag-and-drop does the same with the mouse: drop the first rule on the lower half of the second.
+    const second = page.locator('sw-rules-screen li[data-index="1"]');
+    const box = (await second.boundingBox())!;
+    await page.locator('sw-rules-screen li[data-index="0"]').dragTo(second, { targetPosition: { x: 20, y: box.height - 8 } });
+    await expect.poll(names).toEqual(['Project mailing list', 'Forged mail to Junk']);
 
     await page.getByLabel('Off — Project mailing list').or(page.getByLabel('On — Project mailing list')).uncheck();
     // A rule that is off stays in the script as `if false`, its test kept as a comment.
@@ -185,7 +191,7 @@ describe('the web UI for a user, in Chromium against the real server', () => {
     await page.close();
   });
 
-  test('every user screen fits 360 px without sideways scrolling and is saved as a screenshot', SLOW, async () => {
+  test('every user screen fits 360 px without sideways scrolling, names every control, and is saved as a screenshot', SLOW, async () => {
     const page = await demoPage();
     for (const screen of ['rules', 'rules/0', 'senders', 'spam', 'preview', 'text', 'import', 'learning']) {
       await page.goto(`${server.url}/#/${screen}`);
@@ -194,6 +200,7 @@ describe('the web UI for a user, in Chromium against the real server', () => {
       await page.waitForLoadState('networkidle');
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       expect({ screen, width }).toEqual({ screen, width: PHONE.width });
+      expect({ screen, unlabelled: await unlabelledControls(page) }).toEqual({ screen, unlabelled: [] });
       await screenshots(page, `screen-${screen.replace('/', '-')}`);
     }
     await page.close();

@@ -66,3 +66,11 @@ export async function signIn(page: Page, baseUrl: string, username: string, pass
   await Promise.race([page.getByRole('heading', { name: 'My rules' }).waitFor(), refused.waitFor()]);
   if (await refused.count()) throw new Error(`sign-in as ${username} refused: ${await refused.innerText()}`);
 }
+
+const CONTROL = /^\s*- (textbox|searchbox|combobox|checkbox|radio|button|spinbutton|slider)\b(?! ")/;
+
+/** Form controls on the page without an accessible name (as a screen reader would meet them). */
+export async function unlabelledControls(page: Page): Promise<string[]> {
+  const tree = await page.locator('body').ariaSnapshot();
+  return tree.split('\n').filter((line) => CONTROL.test(line)).map((line) => line.trim());
+}
