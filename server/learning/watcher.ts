@@ -154,7 +154,9 @@ export async function scanJunk(client: ImapFlow, repo: LearningRepository, usern
       for (const m of changed) if (before.messages.has(m.uid)) observations.push({ kind: 'flags', uid: m.uid, flags: flagList(m) });
     }
     let departed: number[];
-    if (qresync) {
+    if (box.exists === 0) {
+      departed = [...before.messages.keys()]; // nothing left to FETCH, so no VANISHED either
+    } else if (qresync) {
       departed = [...new Set(expunged)].filter((uid) => before.messages.has(uid));
     } else if (box.exists !== before.messages.size + arrivals.size) {
       const present = new Set(knownRange && box.exists > 0 ? ((await client.search({ uid: knownRange }, { uid: true })) || []) : []);

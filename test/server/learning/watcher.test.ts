@@ -16,7 +16,7 @@ import { bayesCounts, flagsIn, moveByMessageId, setFlag, startMail, type MailFix
 let mail: MailFixture;
 let db: Db;
 
-const USERS = { alice: 'alicepw', bob: 'bobpw', carol: 'carolpw', dave: 'davepw', erin: 'erinpw', fred: 'fredpw', gail: 'gailpw', hank: 'hankpw' };
+const USERS = { alice: 'alicepw', bob: 'bobpw', carol: 'carolpw', dave: 'davepw', erin: 'erinpw', fred: 'fredpw', gail: 'gailpw', hank: 'hankpw', ivan: 'ivanpw' };
 
 beforeAll(async () => {
   mail = await startMail(USERS);
@@ -115,6 +115,20 @@ describe('Junk learning with Dovecot and spamd', () => {
       await c.logout();
     }
     expect(await mail.magic('carol')).toEqual({ nspam: 3, nham: 0 });
+  });
+
+  test('emptying Junk completely still teaches ham for each message moved out', async () => {
+    const runner = mail.runner(db);
+    const filed = await mail.deliver('ivan', 3, { spammy: true });
+    const c = await mail.userClient('ivan');
+    try {
+      expect(await runner.runUser('ivan')).toMatchObject({ scan: 'baseline' });
+      await moveByMessageId(c, 'Junk', 'INBOX', filed);
+      expect(await runner.runUser('ivan')).toMatchObject({ outcome: 'ok', created: 3, learned: 3 });
+    } finally {
+      await c.logout();
+    }
+    expect(await mail.magic('ivan')).toEqual({ nspam: 0, nham: 3 });
   });
 
   test('batched sa-learn into a per-user Bayes home learns exactly the user moves', async () => {
