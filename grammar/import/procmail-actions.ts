@@ -55,7 +55,8 @@ export function destination(path: string, env: Env, folderMap: Record<string, st
     change = `the path is outside MAILDIR; it became the folder name '${rel}'`;
   } else {
     rel = abs.slice(1);
-    change = `the absolute path ${path} is outside the user's mail; it became the folder name '${rel}'`;
+    const shown = path.replace(HOME, '$HOME').replace('%user%', '$LOGNAME');
+    change = `the absolute path ${shown} is outside the user's mail; it became the folder name '${rel.replace('%user%', '$LOGNAME')}'`;
   }
   // Maildir++ keeps subfolders as `.Name` directories with `.` as hierarchy separator.
   const name = rel.startsWith('.') ? rel.slice(1) : rel;

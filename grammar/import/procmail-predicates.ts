@@ -16,28 +16,27 @@ export function known(c: Condition): Pred {
   return { ok: true, c };
 }
 
-export function and(...conds: Condition[]): Condition {
+/** all-of / any-of with constant folding: `always` and `never` absorb or vanish. */
+function fold(conds: Condition[], combine: 'all' | 'any'): Condition {
+  const absorbing = combine === 'all' ? isNever : isAlways;
+  const neutral = combine === 'all' ? isAlways : isNever;
   const out: Condition[] = [];
   for (const c of conds) {
-    if (isNever(c)) return NEVER;
-    if (isAlways(c)) continue;
-    if (c.kind === 'group' && c.combine === 'all') out.push(...c.conditions);
+    if (absorbing(c)) return c;
+    if (neutral(c)) continue;
+    if (c.kind === 'group' && c.combine === combine) out.push(...c.conditions);
     else out.push(c);
   }
-  if (out.length === 0) return ALWAYS;
-  return out.length === 1 ? out[0]! : { kind: 'group', combine: 'all', conditions: out };
+  if (out.length === 0) return combine === 'all' ? ALWAYS : NEVER;
+  return out.length === 1 ? out[0]! : { kind: 'group', combine, conditions: out };
+}
+
+export function and(...conds: Condition[]): Condition {
+  return fold(conds, 'all');
 }
 
 export function or(...conds: Condition[]): Condition {
-  const out: Condition[] = [];
-  for (const c of conds) {
-    if (isAlways(c)) return ALWAYS;
-    if (isNever(c)) continue;
-    if (c.kind === 'group' && c.combine === 'any') out.push(...c.conditions);
-    else out.push(c);
-  }
-  if (out.length === 0) return NEVER;
-  return out.length === 1 ? out[0]! : { kind: 'group', combine: 'any', conditions: out };
+  return fold(conds, 'any');
 }
 
 export function not(c: Condition): Condition {

@@ -134,9 +134,9 @@ class Converter {
     const includes = this.opts.includes ?? {};
     const key = [raw, path ?? ''].find((k) => k !== '' && includes[k] !== undefined);
     if (key === undefined || this.depth >= MAX_INCLUDE_DEPTH) {
-      const why = this.depth >= MAX_INCLUDE_DEPTH ? 'includes nest too deeply' : `the file ${path ?? raw} was not supplied with the procmailrc`;
+      const why = this.depth >= MAX_INCLUDE_DEPTH ? 'includes nest too deeply' : 'that file was not supplied with the procmailrc';
       this.record({ line, status: 'not-converted', reason: `${a.name}=${raw}: ${why}; its recipes are missing from the converted rules` }, scope);
-      this.diag(warning('include-missing', `${a.name} names ${path ?? raw}, which was not supplied; its recipes are not converted`, a.span.start, a.span.end), scope);
+      this.diag(warning('include-missing', `${a.name} names ${raw}, which was not supplied; its recipes are not converted`, a.span.start, a.span.end), scope);
       return;
     }
     this.depth++;

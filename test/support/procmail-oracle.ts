@@ -128,7 +128,8 @@ export async function procmailOracle(): Promise<ProcmailOracle> {
       const rcfile = join(home, 'procmailrc');
       await writeFile(rcfile, preamble + rc);
       const r = await run(procmail, ['-m', rcfile], { input: message, timeoutMs: 20_000 });
-      await waitForChildren(home);
+      // Only forwards and programs can outlive procmail; skip the /proc scan otherwise.
+      if (/^[ \t]*([!|]|[A-Za-z_]\w*[ \t]*=[ \t]*\|)/m.test(rc + Object.values(includes).join('\n'))) await waitForChildren(home);
       const log = await readFile(join(home, 'procmail.log'), 'utf8').catch(() => '');
       if (r.code !== 0) throw new Error(`procmail exited ${r.code}: ${r.stderr}\n${log}`);
       const folders: string[] = [];
