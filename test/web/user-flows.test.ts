@@ -191,6 +191,19 @@ describe('the web UI for a user, in Chromium against the real server', () => {
     await page.close();
   });
 
+  test('an earlier version is restored from the history and deployed again', SLOW, async () => {
+    const page = await demoPage();
+    await page.goto(`${server.url}/#/preview`);
+    const restore = page.getByRole('button', { name: 'Restore version 1' });
+    await restore.click();
+    await expect.poll(() => page.locator('sw-history-panel tbody tr').first().innerText()).toMatch(/current/);
+    await page.getByRole('link', { name: 'My rules' }).click();
+    await expect.poll(() => page.locator('sw-rules-screen ol.rules li[data-index] a.name').allInnerTexts()).toEqual(['Project mailing list']);
+    await expect.poll(async () => (await activeScript('demo')).includes('Forged mail to Junk'), { timeout: 60_000 }).toBe(false);
+    expect(await activeScript('demo')).toContain('rule:[Project mailing list]');
+    await page.close();
+  });
+
   test('every user screen fits 360 px without sideways scrolling, names every control, and is saved as a screenshot', SLOW, async () => {
     const page = await demoPage();
     for (const screen of ['rules', 'rules/0', 'senders', 'spam', 'preview', 'text', 'import', 'learning']) {

@@ -51,6 +51,13 @@ export class RulesStore implements ReactiveController {
     }
   }
 
+  /** Takes a version the server saved on its own (a restore) as the new saved state. */
+  replaceSaved(rules: RulesResponse): void {
+    this.accept(rules);
+    this.host.requestUpdate();
+    void this.refreshStatus();
+  }
+
   private accept(rules: RulesResponse): void {
     this.saved = rules;
     this.draft = rules.ruleSet;

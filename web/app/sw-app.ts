@@ -6,7 +6,7 @@ import { customElement, state } from 'lit/decorators.js';
 import type { Rule, RuleItem, RuleSet, SpamSettings } from '../../grammar/model.js';
 import { UNAUTHORIZED_EVENT } from '../api/http.js';
 import { currentSession, logout } from '../api/session.js';
-import type { Session } from '../api/types.js';
+import type { RulesResponse, Session } from '../api/types.js';
 import { newRule, uniqueName } from '../lib/factories.js';
 import { insertAt, removeAt, replaceAt } from '../lib/list-ops.js';
 import { base } from '../ui/styles.js';
@@ -203,7 +203,7 @@ export class App extends LitElement {
           @value-changed=${(e: ValueChangedEvent<SpamSettings>) => this.edit({ ...rs, settings: e.detail.value })}
         ></sw-spam-screen>`;
       case 'preview':
-        return this.preview();
+        return this.preview(true);
       case 'text':
         return html`<sw-text-screen
           .ruleSet=${rs}
@@ -221,12 +221,14 @@ export class App extends LitElement {
     }
   }
 
-  private preview() {
+  private preview(withHistory = false) {
     return html`<sw-preview-screen
       .ruleSet=${this.store.draft!}
       .dirty=${this.store.dirty}
       .status=${this.store.status}
+      .version=${withHistory ? this.store.saved!.version : 0}
       @deploy-now=${() => void this.store.deployNow()}
+      @restored=${(e: CustomEvent<RulesResponse>) => this.store.replaceSaved(e.detail)}
     ></sw-preview-screen>`;
   }
 

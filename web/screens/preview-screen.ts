@@ -12,6 +12,7 @@ import { ruleAtLine } from '../ui/deploy-badge.js';
 import { base } from '../ui/styles.js';
 import '../ui/code-view.js';
 import '../ui/deploy-badge.js';
+import './history-panel.js';
 
 @customElement('sw-preview-screen')
 export class PreviewScreen extends LitElement {
@@ -40,6 +41,8 @@ export class PreviewScreen extends LitElement {
   @property({ attribute: false }) ruleSet!: RuleSet;
   @property({ type: Boolean }) dirty = false;
   @property({ attribute: false }) status: DeployStatus | null = null;
+  /** The saved version, for the history panel; 0 hides it (the side panel on the rules screen). */
+  @property({ type: Number }) version = 0;
   @state() private tab: 'sieve' | 'prefs' = 'sieve';
 
   private preview = new Task(this, {
@@ -98,7 +101,10 @@ export class PreviewScreen extends LitElement {
                 : html`<sw-code-view label="user_prefs" filename="user_prefs" .code=${p.prefs} .highlight=${highlightPrefs}></sw-code-view>`}
             </div>`;
         },
-      })}`;
+      })}
+      ${this.version
+        ? html`<sw-history-panel .current=${this.version} .dirty=${this.dirty}></sw-history-panel>`
+        : nothing}`;
   }
 }
 
