@@ -125,13 +125,16 @@ export async function scanJunk(client: ImapFlow, repo: LearningRepository, usern
     const box = client.mailbox;
     if (!box) throw new Error(`could not open ${junk}`);
     const uidValidity = Number(box.uidValidity);
+    // As of the SELECT: imapflow updates `box` from later unsolicited
+    // responses, and a cursor must never claim changes nobody decided on.
     const modseq = condstore ? (box.highestModseq ?? null) : null;
+    const selected = { uidNext: box.uidNext, exists: box.exists };
 
     if (!sameValidity || cursor === null || Number(cursor.uidValidity) !== uidValidity) {
       // First pass, or the folder was recreated: remember what is there, learn nothing.
       const all = box.exists ? await client.fetchAll('1:*', { uid: true, flags: true, envelope: true }, { uid: true }) : [];
-      const state = baseline(all.map((m) => ({ uid: m.uid, messageId: messageIdOf(m), flags: flagList(m) })), box.uidNext);
-      const cursorNow = { uidValidity, uidNext: state.uidNext, highestModseq: modseq, messages: box.exists };
+      const state = baseline(all.map((m) => ({ uid: m.uid, messageId: messageIdOf(m), flags: flagList(m) })), selected.uidNext);
+      const cursorNow = { uidValidity, uidNext: state.uidNext, highestModseq: modseq, messages: selected.exists };
       repo.commitPass({ username, folder: junk, cursor: cursorNow, replaceAll: true, upsert: [...state.messages.values()], remove: [], events: [] });
       return { kind: 'baseline', created: 0 };
     }
@@ -179,7 +182,7 @@ export async function scanJunk(client: ImapFlow, repo: LearningRepository, usern
     const created = repo.commitPass({
       username,
       folder: junk,
-      cursor: { uidValidity, uidNext: Math.max(box.uidNext, out.state.uidNext), highestModseq: modseq, messages: box.exists },
+      cursor: { uidValidity, uidNext: Math.max(selected.uidNext, out.state.uidNext), highestModseq: modseq, messages: selected.exists },
       ...diffTracked(before.messages, out.state.messages),
       events,
     });
