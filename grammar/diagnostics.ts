@@ -54,3 +54,18 @@ export function formatDiagnostic(d: Diagnostic, source: string, file = '<input>'
 export function formatDiagnostics(diags: readonly Diagnostic[], source: string, file?: string): string {
   return diags.map((d) => formatDiagnostic(d, source, file)).join('\n');
 }
+
+/**
+ * Drops later diagnostics that say the same thing as an earlier one (same
+ * code, severity and message): checking a user's own rules and then the
+ * effective set that contains them reports each problem twice otherwise.
+ */
+export function uniqueDiagnostics(diags: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diags.filter((d) => {
+    const key = `${d.severity}\u0000${d.code}\u0000${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

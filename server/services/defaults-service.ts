@@ -5,7 +5,6 @@ import { compileRuleSet } from '../../grammar/compile.js';
 import { printRules } from '../../grammar/emit/rules-text.js';
 import { emptyRuleSet, type RuleSet } from '../../grammar/model.js';
 import { parseRules } from '../../grammar/parse-rules.js';
-import { validateRuleSet } from '../../grammar/validate.js';
 import type { DefaultsResponse } from '../routes/schemas.js';
 import type { Policy } from '../store/defaults-repository.js';
 import type { AppContext } from './context.js';
@@ -22,8 +21,8 @@ export function defaultsView(ctx: AppContext): DefaultsResponse {
 
 export function parseDefaults(text: string): RuleSet {
   const { ruleSet, diagnostics } = parseRules(text);
-  const all = ruleSet ? [...diagnostics, ...validateRuleSet(ruleSet)] : diagnostics;
-  if (!ruleSet || hasErrors(all)) throw new AppError(422, 'invalid_rules', 'the defaults have errors', { diagnostics: all });
+  // parseRules already carries validateRuleSet's findings, with positions.
+  if (!ruleSet || hasErrors(diagnostics)) throw new AppError(422, 'invalid_rules', 'the defaults have errors', { diagnostics });
   return ruleSet;
 }
 

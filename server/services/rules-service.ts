@@ -1,7 +1,7 @@
 // A user's rules: read, check, save as a new version (audited, policy
 // applied, deploy queued), restore, preview. Handlers stay thin; the rules
 // for what may be saved live here.
-import { hasErrors, type Diagnostic } from '../../grammar/diagnostics.js';
+import { hasErrors, uniqueDiagnostics, type Diagnostic } from '../../grammar/diagnostics.js';
 import { printRules } from '../../grammar/emit/rules-text.js';
 import { overridableDefaults } from '../../grammar/effective.js';
 import { emptyRuleSet, type RuleSet } from '../../grammar/model.js';
@@ -98,7 +98,7 @@ export function restoreVersion(ctx: AppContext, username: string, version: numbe
 export function preview(ctx: AppContext, username: string, ruleSet: RuleSet): PreviewResponse {
   const semantic = validateRuleSet(ruleSet);
   const { sieve, prefs, diagnostics, lineMap } = compileEffective(ctx.db, ctx.config, username, ruleSet);
-  return { sieve, prefs, diagnostics: [...semantic, ...diagnostics], lineMap };
+  return { sieve, prefs, diagnostics: uniqueDiagnostics([...semantic, ...diagnostics]), lineMap };
 }
 
 export function setOverrides(ctx: AppContext, username: string, disabled: string[]): string[] {

@@ -172,6 +172,14 @@ describe('rules routes', () => {
     expect((await alice.get('/api/rules')).json().ruleSet.rules.map((r: Rule) => r.name)).not.toContain('Preview me');
   });
 
+  test('preview reports a problem of the user\'s own rules once, not again for the effective set', async () => {
+    const bad = rules('Empty folder');
+    (bad.rules[0] as Rule).actions = [{ kind: 'fileinto', folder: '' }];
+    const body = (await alice.post('/api/rules/preview', { ruleSet: bad })).json();
+    const empty = body.diagnostics.filter((d: { code: string }) => d.code === 'empty-folder');
+    expect(empty).toHaveLength(1);
+  });
+
   test('a user may switch off an overridable default but not a locked one', async () => {
     const ok = await alice.put('/api/defaults/overrides', { disabled: ['Spam to Junk'] });
     expect(ok.statusCode).toBe(200);
