@@ -13,6 +13,7 @@ import { emptyRuleSet, type Action, type RuleItem, type RuleSet } from '../model
 import type { Assignment, ProcmailItem, Recipe } from '../procmail-ast.js';
 import { convertAction } from './procmail-actions.js';
 import { conditionLines } from './procmail-condition-lines.js';
+import { matchFolder } from './procmail-match.js';
 import type { RegexMemo } from './procmail-conditions.js';
 import { deliveryFlagChange, parseFlags, type RecipeFlags } from './procmail-flags.js';
 import { ALWAYS, andPreds, isNever, known, not, or, ruleConditions, type Pred } from './procmail-predicates.js';
@@ -196,6 +197,7 @@ class Converter {
       return;
     }
     const copy = flags.copy || scope.clonedAt !== null;
+    if (this.matchRecipe(r, flags, scope, copy, line)) return;
     const act = convertAction(r.action, this.env, { ...flags, copy }, { folderMap: this.opts.folderMap ?? {}, capabilities: this.opts.capabilities });
     if (act.kind === 'skip') {
       this.record({ line, status: act.status, reason: act.reason }, scope);
@@ -236,6 +238,20 @@ class Converter {
       if (target?.kind === 'fileinto') this.junkFolder = target.folder;
     }
     this.record({ line, status: changes.length > 0 ? 'changed' : 'exact', ruleName: name, ...changed(changes) }, scope);
+  }
+
+  /** `$MATCH` folder recipes in their plain shape become a raw Sieve block; true when done. */
+  private matchRecipe(r: Recipe, flags: RecipeFlags, scope: Scope, copy: boolean, line: number): boolean {
+    const cond = r.conditions[0];
+    if (r.action.kind !== 'folder' || !/\$\{?MATCH\b/.test(r.action.text) || r.conditions.length !== 1 || !cond) return false;
+    if (cond.weight || cond.body.kind !== 'regex' || flags.body || flags.andPrevious || flags.elseIf || flags.onError) return false;
+    if (!scope.ctx.ok || scope.ctx.c.kind !== 'always') return false;
+    const m = matchFolder(cond.body.pattern, r.action.text, this.env, flags.caseSensitive, copy, this.opts.folderMap ?? {});
+    if (m === null) return false;
+    const name = `procmail line ${line}${scope.file ? ` (${scope.file})` : ''}`;
+    this.rules.push({ kind: 'raw', name, sieve: m.sieve, requires: m.requires, enabled: true });
+    this.record({ line, status: 'changed', ruleName: name, reason: m.change }, scope);
+    return true;
   }
 
   /** When the recipe runs (`ran`), and the same without its E-flag part (`base`). */

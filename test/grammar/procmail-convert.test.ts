@@ -186,9 +186,19 @@ describe('actions and folders', () => {
     expect(convertProcmail(':0\n* ^X-Spam-Status: Yes\n.Spam/\n').ruleSet.settings.junkFolder).toBe('Spam');
   });
 
-  test('a folder named from a program output or $MATCH is reported with the reason', () => {
+  test('a $MATCH list folder becomes a regex capture in a Sieve variable', () => {
     const r = convertProcmail(':0\n* ^List-Id:.*<\\/[a-z]+\n.lists.$MATCH/\n');
-    expect(r.report.recipes[0]).toMatchObject({ status: 'not-converted', reason: expect.stringContaining('$MATCH') });
+    expect(r.ruleSet.rules[0]).toMatchObject({
+      kind: 'raw',
+      requires: ['fileinto', 'regex', 'variables'],
+      sieve: 'if header :regex "list-id" "^.*<([a-z]+)" {\n  fileinto "lists.${1}";\n  stop;\n}\n',
+    });
+    expect(r.report.recipes[0]).toMatchObject({ status: 'changed', reason: expect.stringContaining('$MATCH') });
+  });
+
+  test('a folder named by a program\'s output is reported with the reason', () => {
+    const r = convertProcmail('DEST=`hmailfilter`\n:0\n* ^Subject:.*x\n$DEST\n');
+    expect(r.report.recipes[0]).toMatchObject({ status: 'not-converted', reason: expect.stringContaining('`hmailfilter`') });
   });
 });
 
