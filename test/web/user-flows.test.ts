@@ -191,6 +191,32 @@ describe('the web UI for a user, in Chromium against the real server', () => {
     await page.close();
   });
 
+  test('the rule editor explains mistakes in words and holds back the save until they are fixed', SLOW, async () => {
+    const page = await demoPage();
+    await page.goto(`${server.url}/#/rules/0`);
+    const actions = page.locator('sw-action-list');
+    await actions.getByRole('button', { name: '+ Add action' }).click();
+    await actions.getByLabel(/^Action/).last().selectOption('vacation');
+    await page.getByLabel(/^First day/).fill('2026-08-10');
+    await page.getByLabel(/^Last day/).fill('2026-08-01');
+    await page.getByLabel(/^Last day/).blur();
+    await page.getByText('The last day cannot be before the first day.').first().waitFor();
+    // The end picker cannot offer a day before the start.
+    expect(await page.getByLabel(/^Last day/).getAttribute('min')).toBe('2026-08-10');
+    await page.getByRole('region', { name: 'Unsaved changes' }).getByText(/needs attention before saving/).waitFor();
+    expect(await page.getByRole('button', { name: 'Save', exact: true }).isDisabled()).toBe(true);
+    await screenshots(page, 'rule-editor-errors');
+
+    await page.getByLabel(/^Last day/).fill('2026-08-20');
+    await page.getByLabel(/^Last day/).blur();
+    await expect.poll(() => page.getByText('The last day cannot be before the first day.').count()).toBe(0);
+    await actions.getByLabel(/^Action/).last().selectOption('redirect');
+    await actions.getByLabel(/^Forward to/).fill('nobody');
+    await page.getByText('“nobody” is not an email address (it should look like name@example.org).').waitFor();
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+    await page.close();
+  });
+
   test('an earlier version is restored from the history and deployed again', SLOW, async () => {
     const page = await demoPage();
     await page.goto(`${server.url}/#/preview`);

@@ -112,7 +112,9 @@ export const base = css`
   textarea {
     width: 100%;
   }
-  [aria-invalid='true'] {
+  input[aria-invalid='true'],
+  select[aria-invalid='true'],
+  textarea[aria-invalid='true'] {
     border-color: #c0392b;
     background: #fff6f5;
   }
