@@ -90,6 +90,30 @@ describe('the web UI for an admin, in Chromium against the real server', () => {
     await page.close();
   });
 
+  test('a forward a user adds to an outside address shows up as an alert in the audit log', SLOW, async () => {
+    const user = await browser.newPage();
+    await signIn(user, server.url, 'demo', server.passwords.demo!);
+    await user.getByRole('button', { name: '+ New rule' }).click();
+    await user.getByLabel(/^Rule name/).fill('Forward everything');
+    await user.getByLabel(/^Condition type/).selectOption('always');
+    await user.locator('sw-action-list').getByLabel(/^Action/).selectOption('redirect');
+    await user.getByLabel(/^Forward to/).fill('collector@elsewhere.example');
+    await user.getByRole('button', { name: 'Done' }).click();
+    await user.getByRole('button', { name: 'Save', exact: true }).click();
+    await user.getByRole('region', { name: 'Unsaved changes' }).waitFor({ state: 'detached' });
+    await user.close();
+
+    const page = await adminPage();
+    await page.goto(`${server.url}/#/admin/audit`);
+    await page.getByRole('checkbox', { name: /Show only alerts/ }).check();
+    const alerts = page.locator('sw-admin-audit tbody tr.alert');
+    await alerts.first().waitFor();
+    expect(await page.locator('sw-admin-audit tbody tr:not(.alert)').count()).toBe(0);
+    expect((await alerts.allInnerTexts()).join('\n')).toContain('collector@elsewhere.example');
+    await screenshots(page, 'admin-audit-alerts');
+    await page.close();
+  });
+
   test('the users page shows each user with deploy status, and the audit log lists the change', SLOW, async () => {
     const page = await adminPage();
     await page.goto(`${server.url}/#/admin/users`);
