@@ -4,6 +4,8 @@
 import { parseArgs } from 'node:util';
 import { buildApp } from '../app.js';
 import { configForCommand } from '../config/cli.js';
+import { runnerFromConfig } from '../learning/configure.js';
+import { listUsernames } from '../services/deploy-source.js';
 import { EXIT_INPUT, EXIT_OK, EXIT_USAGE } from './command.js';
 
 const USAGE = 'usage: sievewright serve [--config FILE]   (or SIEVEWRIGHT_CONFIG=FILE; settings also as SIEVEWRIGHT_SERVER__PORT=... etc.)\n';
@@ -24,13 +26,21 @@ export async function run(args: string[]): Promise<number> {
   const config = configForCommand('serve', flag);
   if (!config) return EXIT_INPUT;
   const app = await buildApp({ config, logger: { level: process.env.SIEVEWRIGHT_LOG_LEVEL ?? 'info' } });
+  // Junk learning runs beside the web server when enabled; the CLI
+  // `sievewright learn` runs the same passes on its own.
+  const learning = config.learning.enabled ? runnerFromConfig(config, app.ctx.db) : null;
   const stop = async (): Promise<void> => {
+    await learning?.stop();
     await app.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
   await app.listen({ host: config.server.host, port: config.server.port });
+  if (learning) {
+    learning.start(() => listUsernames(app.ctx.db), config.learning.intervalSeconds * 1000);
+    app.log.info(`junk learning: every ${config.learning.intervalSeconds} s via ${config.learning.via}`);
+  }
   // Keep running until a signal closes the app.
   await new Promise<void>((resolve) => app.server.once('close', () => resolve()));
   return EXIT_OK;
