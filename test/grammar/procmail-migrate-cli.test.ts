@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { run } from '../../server/cli/migrate.js';
+import { Outbox } from '../../server/deploy/outbox.js';
+import { RulesRepository } from '../../server/store/rules-repository.js';
+import { openDatabase } from '../../server/store/db.js';
 
 const BIN = fileURLToPath(new URL('../../server/cli/bin.js', import.meta.url));
 const CASES = fileURLToPath(new URL('../fixtures/procmail/cases/', import.meta.url));
@@ -89,5 +92,32 @@ describe('sievewright migrate procmail', () => {
     const r = await inProcess(['procmail', join(a, 'alice.procmailrc'), join(b, 'alice.procmailrc'), '--out', join(dir, 'o3')]);
     expect(r.code).toBe(0);
     expect((await readdir(join(dir, 'o3'))).sort()).toEqual(['alice-2.rules', 'alice-2.sieve', 'alice.rules', 'alice.sieve']);
+  });
+
+  test('--deploy saves each file as its user\'s rules and queues a deploy in the outbox', async () => {
+    const src = join(dir, 'users');
+    await mkdir(src, { recursive: true });
+    await writeFile(join(src, 'erin.procmailrc'), ':0\n* ^Subject:.*invoice\n.Invoices/\n');
+    const dataDir = join(dir, 'data');
+    process.env.SIEVEWRIGHT_SERVER__DATA_DIR = dataDir;
+    try {
+      const r = await inProcess(['procmail', join(src, 'erin.procmailrc'), '--out', join(dir, 'o4'), '--deploy']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('erin.procmailrc -> erin: 1 exact');
+      expect(r.stdout).toContain('deploy queued');
+    } finally {
+      delete process.env.SIEVEWRIGHT_SERVER__DATA_DIR;
+    }
+    const db = openDatabase(join(dataDir, 'sievewright.db'));
+    try {
+      const saved = new RulesRepository(db).latest('erin');
+      expect(saved?.ruleSet.rules).toHaveLength(1);
+      const status = new Outbox(db).status('erin');
+      expect(status.state).toBe('pending');
+      expect(status.pendingVersion).toBe(saved?.version);
+    } finally {
+      db.close();
+    }
   });
 });
