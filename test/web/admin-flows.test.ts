@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { parseRules } from '../../grammar/parse-rules.js';
+import { LearningRepository } from '../../server/store/learning-repository.js';
 import { startAppServer, type AppServer } from './support/app-server.js';
 import { launchBrowser, screenshots, signIn, unlabelledControls, PHONE, type Browser } from './support/browser.js';
 import { buildWeb } from './support/web-build.js';
@@ -136,10 +137,41 @@ describe('the web UI for an admin, in Chromium against the real server', () => {
     await page.close();
   });
 
+  test('learning health says in words that nothing was learned yet, then lists last run, last error and backlog per user', SLOW, async () => {
+    const page = await adminPage();
+    await page.goto(`${server.url}/#/admin/learning`);
+    await page.locator('sw-admin-learning .empty').filter({ hasText: 'Nothing has been learned yet' }).waitFor();
+    expect(await page.locator('sw-admin-learning table').count()).toBe(0);
+    await screenshots(page, 'admin-learning-empty');
+
+    // Two learner passes as the learning service records them: demo's went
+    // well and left two moves to learn, admin's failed.
+    const repo = new LearningRepository(server.app.ctx.db);
+    const moved = (uid: number) => ({
+      folder: 'Junk', uidValidity: 7, uid, messageId: `<m${uid}@example.org>`, subject: `Offer ${uid}`, sender: 'x@spam.example',
+      direction: 'spam' as const, reason: 'moved to Junk', sourceFolder: 'INBOX', raw: Buffer.from(`Subject: Offer ${uid}\r\n\r\nbody\r\n`),
+    });
+    repo.finishRun(repo.startRun('demo'), 'ok', 0, null);
+    repo.commitPass({ username: 'demo', folder: 'Junk', cursor: { uidValidity: 7, uidNext: 3, highestModseq: null, messages: 2 }, upsert: [], remove: [], events: [moved(1), moved(2)] });
+    repo.finishRun(repo.startRun('admin'), 'error', 0, 'spamd refused the connection');
+
+    await page.reload();
+    const rows = page.locator('sw-admin-learning tbody tr');
+    await rows.first().waitFor();
+    const cells = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')));
+    expect(cells.map((c) => [c[0], c[2], c[3]])).toEqual([
+      ['admin', 'spamd refused the connection', 'Nothing waiting'],
+      ['demo', 'No errors', '2 messages waiting'],
+    ]);
+    expect(cells.map((c) => c[1])).toEqual([expect.stringMatching(/^Ran \S/), expect.stringMatching(/^Ran \S/)]);
+    await screenshots(page, 'admin-learning');
+    await page.close();
+  });
+
   test('every admin screen fits 360 px without sideways scrolling and names every control', SLOW, async () => {
     const page = await adminPage();
     await page.setViewportSize(PHONE);
-    for (const tab of ['defaults', 'policy', 'users', 'audit']) {
+    for (const tab of ['defaults', 'policy', 'users', 'audit', 'learning']) {
       await page.goto(`${server.url}/#/admin/${tab}`);
       await page.locator('sw-admin-screen').waitFor();
       await page.waitForLoadState('networkidle');

@@ -3,15 +3,17 @@
 // authenticated" whitelist entry, saves; the server deploys over ManageSieve;
 // the script read back over ManageSieve is the one the UI showed, and
 // Dovecot's own delivery (dovecot-lda running that active script) files the
-// forged mail into Junk and the genuine partner mail into INBOX.
+// forged mail into Junk and the genuine partner mail into INBOX. A user
+// whose server already runs a script written elsewhere is offered to import
+// it, and the server keeps that script active until the user saves.
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ManageSieveClient } from '../../server/managesieve/client.js';
 import { startDovecot, type Dovecot } from '../support/mailstack.js';
 import { startAppServer, type AppServer } from './support/app-server.js';
-import { launchBrowser, signIn, type Browser } from './support/browser.js';
-import { addDmarcRuleAndTrustedSender, message, saveRules } from './support/flows.js';
+import { launchBrowser, screenshots, signIn, type Browser } from './support/browser.js';
+import { addDmarcRuleAndTrustedSender, fixture, message, saveRules } from './support/flows.js';
 import { buildWeb } from './support/web-build.js';
 
 let dovecot: Dovecot;
@@ -30,7 +32,9 @@ beforeAll(async () => {
       managesieve: endpoint(dovecot.sievePort),
       masterUser: { username: dovecot.master.username, passwordFile: masterFile },
     },
-    deploy: { target: 'managesieve' },
+    // An admin who lets sievewright replace a script written elsewhere, once
+    // the user saves (the script is kept, only deactivated).
+    deploy: { target: 'managesieve', takeOver: true },
   });
   browser = await launchBrowser();
 }, 180_000);
@@ -41,16 +45,21 @@ afterAll(async () => {
   await dovecot?.cleanup();
 });
 
-async function readBack(user: string): Promise<{ active: string | null; script: string }> {
+async function asUser<T>(user: string, fn: (client: ManageSieveClient) => Promise<T>): Promise<T> {
   const client = await ManageSieveClient.connect({ host: '127.0.0.1', port: dovecot.sievePort, tls: 'none', timeoutMs: 10_000 });
   try {
     await client.authenticate(user, dovecot.users[user]!);
-    const scripts = await client.listScripts();
-    const active = scripts.find((s) => s.active)?.name ?? null;
-    return { active, script: active ? await client.getScript(active) : '' };
+    return await fn(client);
   } finally {
     await client.logout();
   }
+}
+
+async function readBack(user: string): Promise<{ active: string | null; script: string }> {
+  return asUser(user, async (client) => {
+    const active = (await client.listScripts()).find((s) => s.active)?.name ?? null;
+    return { active, script: active ? await client.getScript(active) : '' };
+  });
 }
 
 /** Messages in a Maildir folder; delivered with keywords they land in cur/, without in new/. */
@@ -88,5 +97,72 @@ describe('the web UI against a real Dovecot', () => {
     }
     expect({ inbox: await messagesIn('alice', 'INBOX'), junk: await messagesIn('alice', 'Junk') }).toEqual({ inbox: 1, junk: 2 });
     await page.close();
+  });
+
+  test('a user whose server runs a Roundcube script is offered to import it; "Not now" hides it for the session, accepting fills the draft, and the server keeps that script until save', { timeout: 150_000 }, async () => {
+    const foreign = await fixture('roundcube-active.sieve');
+    await asUser('bob', async (client) => {
+      await client.putScript('roundcube', foreign);
+      await client.setActive('roundcube');
+    });
+
+    const page = await browser.newPage();
+    page.setDefaultTimeout(30_000);
+    await signIn(page, server.url, 'bob', dovecot.users.bob!);
+    const offer = page.locator('sw-import-offer');
+    await offer.waitFor();
+    expect(await offer.locator('section').innerText()).toContain('“roundcube”');
+    await offer.getByRole('button', { name: 'Not now' }).click();
+    await offer.waitFor({ state: 'detached' });
+    await page.reload();
+    await page.getByRole('heading', { name: 'My rules' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(await offer.count()).toBe(0);
+    await page.close();
+
+    // A new session offers it again.
+    const second = await browser.newPage();
+    second.setDefaultTimeout(30_000);
+    await signIn(second, server.url, 'bob', dovecot.users.bob!);
+    const banner = second.locator('sw-import-offer');
+    await banner.waitFor();
+    const report = await banner.locator('tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => ({ status: tr.getAttribute('data-status'), cells: [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '') })),
+    );
+    expect(report).toEqual([
+      { status: 'rule', cells: ['3–6', 'Became a rule', 'Newsletters', ''] },
+      { status: 'raw', cells: ['8–12', 'Kept as Sieve text', 'Drop duplicates', "test 'duplicate'"] },
+    ]);
+    expect(await banner.locator('section').innerText()).toMatch(/1 part becomes a rule you can edit, and 1 part stays as Sieve text/);
+    await screenshots(second, 'import-offer');
+
+    await banner.getByRole('button', { name: 'Add to my rules' }).click();
+    await banner.waitFor({ state: 'detached' });
+    const names = second.locator('sw-rules-screen ol.rules li[data-index] .name');
+    expect(await names.allInnerTexts()).toEqual(['Newsletters', 'Drop duplicates']);
+    expect(await second.locator('sw-rules-screen li[data-index="1"]').getByText('Imported Sieve, kept as is').count()).toBe(1);
+    await second.getByRole('region', { name: 'Unsaved changes' }).waitFor();
+    await screenshots(second, 'import-offer-accepted');
+    expect(await readBack('bob')).toEqual({ active: 'roundcube', script: foreign });
+
+    await saveRules(second);
+    await second.locator('header sw-deploy-status .badge[data-state="deployed"]').waitFor({ timeout: 60_000 });
+    const deployed = await readBack('bob');
+    expect(deployed.active).toMatch(/^sievewright/);
+    expect(deployed.script).toContain('rule:[Newsletters]');
+    expect(deployed.script).toContain('if duplicate');
+    expect(await asUser('bob', async (c) => ({ scripts: await c.listScripts(), kept: await c.getScript('roundcube') }))).toMatchObject({
+      scripts: expect.arrayContaining([{ name: 'roundcube', active: false }]),
+      kept: foreign,
+    });
+    await second.close();
+
+    // Once sievewright's own script is active there is nothing left to offer.
+    const third = await browser.newPage();
+    await signIn(third, server.url, 'bob', dovecot.users.bob!);
+    await third.waitForLoadState('networkidle');
+    expect(await third.evaluate(() => fetch('/api/import/server-script').then((r) => r.json()))).toEqual({ found: false });
+    expect(await third.locator('sw-import-offer').count()).toBe(0);
+    await third.close();
   });
 });

@@ -1,4 +1,5 @@
-// Admin area: defaults, policy, users (deploy status, re-deploy), audit.
+// Admin area: defaults, policy, users (deploy status, re-deploy), audit,
+// learning health.
 // Loaded on demand; users who are not admins never download it.
 import { LitElement, html, css } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
@@ -7,12 +8,14 @@ import './admin-defaults.js';
 import './admin-policy.js';
 import './admin-users.js';
 import './admin-audit.js';
+import './admin-learning.js';
 
 const TABS: Array<[string, string]> = [
   ['defaults', 'Default rules'],
   ['policy', 'Policy'],
   ['users', 'Users'],
   ['audit', 'Audit log'],
+  ['learning', 'Learning'],
 ];
 
 @customElement('sw-admin-screen')
@@ -52,6 +55,8 @@ export class AdminScreen extends LitElement {
         return html`<sw-admin-users></sw-admin-users>`;
       case 'audit':
         return html`<sw-admin-audit></sw-admin-audit>`;
+      case 'learning':
+        return html`<sw-admin-learning></sw-admin-learning>`;
       default:
         return html`<sw-admin-defaults></sw-admin-defaults>`;
     }

@@ -1,5 +1,5 @@
 import { get, post, put } from './http.js';
-import type { AdminUser, AuditEntry, DefaultsResponse, Policy, RedeployProgress } from './types.js';
+import type { AdminUser, AuditEntry, DefaultsResponse, LearningHealth, Policy, RedeployProgress } from './types.js';
 
 export const getDefaults = (signal?: AbortSignal) => get<DefaultsResponse>('/api/admin/defaults', signal);
 export const saveDefaults = (text: string) => put<DefaultsResponse>('/api/admin/defaults', { text });
@@ -43,3 +43,5 @@ export function followRedeploy(jobId: string, onProgress: (p: RedeployProgress) 
     };
   });
 }
+
+export const getLearningHealth = (signal?: AbortSignal) => get<LearningHealth[]>('/api/admin/learning', signal);

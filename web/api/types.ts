@@ -14,9 +14,10 @@ import type {
 } from '../../server/routes/schemas.js';
 import type { DeployStatus } from '../../server/deploy/outbox.js';
 import type { LearningEvent } from '../../server/learning/service.js';
+import type { ServerScript as ServerScriptResponse } from '../../server/services/server-script.js';
 import type { JobProgress } from '../../server/services/redeploy-jobs.js';
 import type { AuditEntry as ServerAuditEntry } from '../../server/store/audit-repository.js';
-import type { weeklyCounts } from '../../server/learning/service.js';
+import type { learningHealth, weeklyCounts } from '../../server/learning/service.js';
 import type { ProcmailReport, RecipeStatus } from '../../grammar/import/procmail-report.js';
 import type { ImportReportEntry } from '../../grammar/import/sieve.js';
 import type { RuleSet } from '../../grammar/model.js';
@@ -60,3 +61,9 @@ export interface AdminUser {
 }
 
 export type AuditEntry = Omit<ServerAuditEntry, 'id'>;
+
+export type ServerScript = ServerScriptResponse;
+/** The server found a script to offer. */
+export type FoundServerScript = Extract<ServerScript, { found: true }>;
+
+export type LearningHealth = ReturnType<typeof learningHealth>[number];

@@ -6,7 +6,9 @@ import { customElement, state } from 'lit/decorators.js';
 import type { Rule, RuleItem, RuleSet, SpamSettings } from '../../grammar/model.js';
 import { UNAUTHORIZED_EVENT } from '../api/http.js';
 import { currentSession, logout } from '../api/session.js';
-import type { RulesResponse, Session } from '../api/types.js';
+import { getServerScript } from '../api/imports.js';
+import type { FoundServerScript, RulesResponse, Session } from '../api/types.js';
+import { appendImported } from '../lib/import-report.js';
 import { newRule, uniqueName } from '../lib/factories.js';
 import { insertAt, removeAt, replaceAt } from '../lib/list-ops.js';
 import { base } from '../ui/styles.js';
@@ -51,6 +53,7 @@ export class App extends LitElement {
   @state() private route: Route = parseRoute(location.hash);
   @state() private undo: { item: RuleItem; index: number } | null = null;
   @state() private textValid = true;
+  @state() private offer: FoundServerScript | null = null;
   private store = new RulesStore(this);
   private undoTimer: number | undefined;
   private wide = window.matchMedia('(min-width: 1100px)');
@@ -100,6 +103,32 @@ export class App extends LitElement {
     this.session = s;
     this.loadScreen();
     void this.store.load();
+    void this.lookForServerScript(s.user.username);
+  }
+
+  private offerKey(): string {
+    return `sw-import-offer-dismissed:${this.session?.user.username ?? ''}`;
+  }
+
+  /** The first-login offer: a script on the mail server that sievewright did not write. */
+  private async lookForServerScript(username: string): Promise<void> {
+    if (sessionStorage.getItem(this.offerKey())) return;
+    // No offer is no loss: a mail server that cannot be asked just means none is shown.
+    const found = await getServerScript().catch(() => null);
+    if (!found?.found || this.session?.user.username !== username) return;
+    await import('../screens/import-offer.js');
+    this.offer = found;
+  }
+
+  private closeOffer(): void {
+    sessionStorage.setItem(this.offerKey(), '1');
+    this.offer = null;
+  }
+
+  private acceptOffer(): void {
+    if (!this.offer || !this.store.draft) return;
+    this.edit(appendImported(this.store.draft, this.offer.ruleSet));
+    this.closeOffer();
   }
 
   private loadScreen(): void {
@@ -110,6 +139,8 @@ export class App extends LitElement {
   private async signOut(): Promise<void> {
     if (this.store.dirty && !window.confirm('You have unsaved changes. Sign out and lose them?')) return;
     await logout().catch(() => undefined);
+    sessionStorage.removeItem(this.offerKey());
+    this.offer = null;
     this.session = null;
     this.store.discard();
   }
@@ -159,7 +190,10 @@ export class App extends LitElement {
     const r = this.route;
     switch (r.screen) {
       case 'rules':
-        return html`<sw-rules-screen
+        return html`${this.offer
+            ? html`<sw-import-offer .offer=${this.offer} @accept-offer=${this.acceptOffer} @dismiss-offer=${this.closeOffer}></sw-import-offer>`
+            : nothing}
+          <sw-rules-screen
           .rules=${rs.rules}
           .adminRules=${saved.defaults.rules}
           .disabledDefaults=${saved.defaults.disabled}

@@ -1,33 +1,19 @@
 // Import: paste or upload a procmailrc or a Sieve script, read the
 // conversion report line by line, then add the result to the rules (nothing
 // is saved until the user saves).
-import { LitElement, html, css, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { RuleSet } from '../../grammar/model.js';
 import type { ImportResponse } from '../api/types.js';
 import { importProcmail, importSieve } from '../api/imports.js';
-import { STATUS_WORDS, appendImported, guessFormat, normalizeReport, reportNotes, type ImportFormat } from '../lib/import-report.js';
+import { appendImported, guessFormat, reportNotes, type ImportFormat } from '../lib/import-report.js';
 import { describeRule } from '../lib/words.js';
 import { base } from '../ui/styles.js';
+import '../ui/import-report-table.js';
 
 @customElement('sw-import-screen')
 export class ImportScreen extends LitElement {
-  static override styles = [
-    base,
-    css`
-      th,
-      td.num {
-        white-space: nowrap;
-        font-variant-numeric: tabular-nums;
-      }
-      @media (max-width: 520px) {
-        th.reason,
-        td.reason {
-          display: none;
-        }
-      }
-    `,
-  ];
+  static override styles = base;
 
   @property({ attribute: false }) ruleSet!: RuleSet;
   @state() private text = '';
@@ -71,7 +57,6 @@ export class ImportScreen extends LitElement {
   }
 
   private report(r: ImportResponse) {
-    const lines = normalizeReport(r.report);
     const rules = r.ruleSet.rules;
     return html`<section class="card" aria-labelledby="report-h">
       <h2 id="report-h">Conversion report</h2>
@@ -84,24 +69,7 @@ export class ImportScreen extends LitElement {
             ${r.diagnostics.map((d) => html`<li>${d.start ? `Line ${d.start.line}: ` : ''}${d.message}</li>`)}
           </ul>`
         : nothing}
-      ${lines.length
-        ? html`<table class="stack">
-            <thead>
-              <tr><th>Line</th><th>Result</th><th>Rule</th><th class="reason">Why</th></tr>
-            </thead>
-            <tbody>
-              ${lines.map((l) => {
-                const w = STATUS_WORDS[l.status];
-                return html`<tr data-status=${l.status}>
-                  <td class="num">${l.line}${l.endLine && l.endLine !== l.line ? `–${l.endLine}` : ''}</td>
-                  <td><span class="badge ${w.cls}">${w.text}</span></td>
-                  <td>${l.ruleName ?? ''}</td>
-                  <td class="reason">${l.reason ?? ''}</td>
-                </tr>`;
-              })}
-            </tbody>
-          </table>`
-        : html`<p class="empty">The importer found nothing to report.</p>`}
+      <sw-import-report .report=${r.report}></sw-import-report>
       ${reportNotes(r.report).length
         ? html`<h3>Good to know</h3>
             <ul>

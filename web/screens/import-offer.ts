@@ -1,0 +1,67 @@
+// The offer shown once per session to a user whose mail server already runs
+// a Sieve script sievewright did not write: what would become rules, what
+// stays as Sieve text, and the choice to take it into the draft or not.
+// Loaded only when there is something to offer.
+import { LitElement, html, css, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { isRawBlock } from '../../grammar/model.js';
+import type { FoundServerScript } from '../api/types.js';
+import { base } from '../ui/styles.js';
+import '../ui/import-report-table.js';
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+@customElement('sw-import-offer')
+export class ImportOffer extends LitElement {
+  static override styles = [
+    base,
+    css`
+      section {
+        border-color: #1f5fbf;
+        background: #f3f7fd;
+      }
+      h2 {
+        margin-top: 0;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) offer!: FoundServerScript;
+
+  private fire(name: 'accept-offer' | 'dismiss-offer'): void {
+    this.dispatchEvent(new CustomEvent(name));
+  }
+
+  override render() {
+    const { name, ruleSet, report, diagnostics } = this.offer;
+    const raw = ruleSet.rules.filter(isRawBlock).length;
+    const rules = ruleSet.rules.length - raw;
+    const senders = ruleSet.whitelist.length + ruleSet.blocklist.length;
+    return html`<section class="card" role="region" aria-labelledby="offer-h">
+      <h2 id="offer-h">Your mail server already has a filter</h2>
+      <p>
+        The filter “${name}” is active on your mail server and was not made here. You can bring it over:
+        ${plural(rules, 'part becomes a rule', 'parts become rules')} you can edit${raw
+          ? html`, and ${plural(raw, 'part stays', 'parts stay')} as Sieve text, kept exactly as written`
+          : nothing}${senders ? html`; ${plural(senders, 'sender list entry', 'sender list entries')} as well` : nothing}.
+      </p>
+      ${diagnostics.length
+        ? html`<ul class="errors">
+            ${diagnostics.map((d) => html`<li>${d.start ? `Line ${d.start.line}: ` : ''}${d.message}</li>`)}
+          </ul>`
+        : nothing}
+      <sw-import-report .report=${report}></sw-import-report>
+      <div class="row">
+        <button class="primary" @click=${() => this.fire('accept-offer')}>Add to my rules</button>
+        <button @click=${() => this.fire('dismiss-offer')}>Not now</button>
+      </div>
+      <p class="muted">Your current filter stays active until you save. “Not now” hides this until you sign in again; the Import screen takes a script at any time.</p>
+    </section>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sw-import-offer': ImportOffer;
+  }
+}
