@@ -8,7 +8,6 @@ import { UNAUTHORIZED_EVENT } from '../api/http.js';
 import { currentSession, logout } from '../api/session.js';
 import { getServerScript } from '../api/imports.js';
 import type { FoundServerScript, RulesResponse, Session } from '../api/types.js';
-import { appendImported } from '../lib/import-report.js';
 import { newRule, uniqueName } from '../lib/factories.js';
 import { insertAt, removeAt, replaceAt } from '../lib/list-ops.js';
 import { base } from '../ui/styles.js';
@@ -125,10 +124,9 @@ export class App extends LitElement {
     this.offer = null;
   }
 
-  private acceptOffer(): void {
-    if (!this.offer || !this.store.draft) return;
-    this.edit(appendImported(this.store.draft, this.offer.ruleSet));
+  private acceptOffer(e: CustomEvent<{ ruleSet: RuleSet }>): void {
     this.closeOffer();
+    this.acceptImport(e);
   }
 
   private loadScreen(): void {
@@ -191,7 +189,7 @@ export class App extends LitElement {
     switch (r.screen) {
       case 'rules':
         return html`${this.offer
-            ? html`<sw-import-offer .offer=${this.offer} @accept-offer=${this.acceptOffer} @dismiss-offer=${this.closeOffer}></sw-import-offer>`
+            ? html`<sw-import-offer .offer=${this.offer} .ruleSet=${rs} @accept-import=${this.acceptOffer} @dismiss-offer=${this.closeOffer}></sw-import-offer>`
             : nothing}
           <sw-rules-screen
           .rules=${rs.rules}

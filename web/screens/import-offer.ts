@@ -4,8 +4,9 @@
 // Loaded only when there is something to offer.
 import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { isRawBlock } from '../../grammar/model.js';
+import { isRawBlock, type RuleSet } from '../../grammar/model.js';
 import type { FoundServerScript } from '../api/types.js';
+import { appendImported } from '../lib/import-report.js';
 import { base } from '../ui/styles.js';
 import '../ui/import-report-table.js';
 
@@ -16,7 +17,7 @@ export class ImportOffer extends LitElement {
   static override styles = [
     base,
     css`
-      section {
+      section.card {
         border-color: #1f5fbf;
         background: #f3f7fd;
       }
@@ -27,9 +28,12 @@ export class ImportOffer extends LitElement {
   ];
 
   @property({ attribute: false }) offer!: FoundServerScript;
+  /** The draft the imported rules are added to. */
+  @property({ attribute: false }) ruleSet!: RuleSet;
 
-  private fire(name: 'accept-offer' | 'dismiss-offer'): void {
-    this.dispatchEvent(new CustomEvent(name));
+  private accept(): void {
+    const ruleSet = appendImported(this.ruleSet, this.offer.ruleSet);
+    this.dispatchEvent(new CustomEvent('accept-import', { detail: { ruleSet, count: this.offer.ruleSet.rules.length } }));
   }
 
   override render() {
@@ -52,8 +56,8 @@ export class ImportOffer extends LitElement {
         : nothing}
       <sw-import-report .report=${report}></sw-import-report>
       <div class="row">
-        <button class="primary" @click=${() => this.fire('accept-offer')}>Add to my rules</button>
-        <button @click=${() => this.fire('dismiss-offer')}>Not now</button>
+        <button class="primary" @click=${this.accept}>Add to my rules</button>
+        <button @click=${() => this.dispatchEvent(new CustomEvent('dismiss-offer'))}>Not now</button>
       </div>
       <p class="muted">Your current filter stays active until you save. “Not now” hides this until you sign in again; the Import screen takes a script at any time.</p>
     </section>`;
