@@ -1,30 +1,45 @@
 // The body of GET /api/rules (and of the answers to saves and restores),
 // cached per user as serialized JSON. The view is rebuilt only when its
-// stamp changes (see RulesRepository.viewStamp), so the hot path is one
-// small query and a string send instead of parse + print + stringify of a
-// whole rule set.
+// stamp changes (see RulesRepository.viewStamp), and the stamp is only
+// queried again after something was written to the database (DbGeneration),
+// so the hot path is a string send with no query at all.
+import { DbGeneration } from '../store/db-generation.js';
 import type { AppContext } from './context.js';
 import { rulesView } from './rules-service.js';
 
-export class RulesViewCache {
-  private readonly entries = new Map<string, { stamp: string; body: string }>();
+interface Entry {
+  stamp: string;
+  body: string;
+  /** DbGeneration.current() when the stamp was last confirmed. */
+  generation: string;
+}
 
-  /** `max` bounds memory: a 50-rule view is some 30 kB. */
+export class RulesViewCache {
+  private readonly entries = new Map<string, Entry>();
+  private generation?: { db: AppContext['db']; token: DbGeneration };
+
+  /** `max` bounds memory: a 50-rule view is some 25 kB. */
   constructor(private readonly max = 500) {}
 
   body(ctx: AppContext, username: string): string {
-    const stamp = ctx.rules.viewStamp(username);
+    const generation = this.generationOf(ctx).current();
     const hit = this.entries.get(username);
-    if (hit && hit.stamp === stamp) {
-      // Move to the end: the map's order is the eviction order.
-      this.entries.delete(username);
-      this.entries.set(username, hit);
-      return hit.body;
-    }
-    const body = JSON.stringify(rulesView(ctx, username));
+    // Delete and re-insert: the map's order is the eviction order.
     this.entries.delete(username);
-    this.entries.set(username, { stamp, body });
+    if (hit && hit.generation === generation) return this.keep(username, hit).body;
+    const stamp = ctx.rules.viewStamp(username);
+    if (hit && hit.stamp === stamp) return this.keep(username, { ...hit, generation }).body;
+    return this.keep(username, { stamp, body: JSON.stringify(rulesView(ctx, username)), generation }).body;
+  }
+
+  private keep(username: string, entry: Entry): Entry {
+    this.entries.set(username, entry);
     if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
-    return body;
+    return entry;
+  }
+
+  private generationOf(ctx: AppContext): DbGeneration {
+    if (this.generation?.db !== ctx.db) this.generation = { db: ctx.db, token: new DbGeneration(ctx.db) };
+    return this.generation.token;
   }
 }
