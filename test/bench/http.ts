@@ -72,7 +72,9 @@ function benchConfig(dir: string) {
 async function cannon(url: string, opts: Record<string, unknown> = {}): Promise<CannonResult> {
   // Loaded here, not at the top: the memory child must not carry it.
   const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
-  return autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, ...opts });
+  // In a worker thread: on the servers' own event loop the client's parsing of
+  // each response would be charged to the server, the more so the larger the body.
+  return autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, workers: 1, ...opts });
 }
 
 function row(name: string, r: CannonResult, base?: CannonResult): string {
