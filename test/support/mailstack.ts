@@ -6,7 +6,7 @@
 // A missing program is an error, never a skip: CI installs them all.
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, chown, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readdir, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -555,16 +555,26 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<Dovecot> 
   }
   await writeFile(conf, dovecotConf(root, ports, opts));
 
+  let passwdStamp = 0;
   const writePasswd = async () => {
-    const usersFile = join(root, 'users');
-    const masterFile = join(root, 'master-users');
-    await writeFile(usersFile, Object.entries(users).map(([u, p]) => `${u}:{PLAIN}${p}::::::\n`).join(''));
-    await writeFile(masterFile, `${master.username}:{PLAIN}${master.password}::::::\n`);
     // auth runs as 'dovecot': it must read both files.
     const dovecotGid = Number((await run('getent', ['group', 'dovecot'])).stdout.split(':')[2]);
-    for (const f of [usersFile, masterFile]) {
-      await chown(f, 0, dovecotGid);
-      await chmod(f, 0o640);
+    // Dovecot's passwd-file reloads when the file's mtime (whole seconds)
+    // changes: write a new file and rename it over the old one, never
+    // truncate in place, and move the mtime on by at least a second so a
+    // user added right after start is seen.
+    passwdStamp = Math.max(Math.floor(Date.now() / 1000), passwdStamp + 1);
+    const files: Array<[string, string]> = [
+      [join(root, 'users'), Object.entries(users).map(([u, p]) => `${u}:{PLAIN}${p}::::::\n`).join('')],
+      [join(root, 'master-users'), `${master.username}:{PLAIN}${master.password}::::::\n`],
+    ];
+    for (const [file, text] of files) {
+      const tmp = `${file}.tmp`;
+      await writeFile(tmp, text);
+      await chown(tmp, 0, dovecotGid);
+      await chmod(tmp, 0o640);
+      await utimes(tmp, passwdStamp, passwdStamp);
+      await rename(tmp, file);
     }
   };
   await writePasswd();
@@ -596,6 +606,18 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<Dovecot> 
     async addUser(name, password) {
       users[name] = password;
       await writePasswd();
+      // passwd-file re-reads its file at most once a second: wait until
+      // Dovecot's auth process knows the new user, so the next login works.
+      if (!self.isRunning()) return;
+      const doveadm = requireBinary('doveadm');
+      const deadline = Date.now() + 10_000;
+      const known = async () =>
+        (await run(doveadm, ['-c', conf, 'auth', 'test', name, password])).code === 0 &&
+        (await run(doveadm, ['-c', conf, 'user', name])).code === 0;
+      while (!(await known())) {
+        if (Date.now() > deadline) throw new Error(`Dovecot did not pick up the new user ${name}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
     },
     async start() {
       // Stale sockets and pid files from a killed instance confuse a new master.
