@@ -1,10 +1,9 @@
 // Feeds messages to SpamAssassin: through spamd (`spamc -L`, one cheap
-// process per message, two at a time, Bayes kept by spamd per virtual user) or through
+// process per message, Bayes kept by spamd per virtual user) or through
 // `sa-learn` with many messages per process (its ~0.7 s start-up is paid once
 // per batch, not per message). Every child is killed when the run's signal
 // aborts, so a hung learner cannot pile up behind the next run.
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,92 +85,32 @@ export function parseSpamcTell(stdout: string): LearnResult | null {
   return null;
 }
 
-/**
- * Through spamd, `concurrency` spamc processes at a time (default 2, spamd's
- * usual --max-children): most of a TELL's cost is spamd tokenizing and
- * writing Bayes, and SpamAssassin serialises the writes with its Bayes lock,
- * so the counts stay exact. Only items of one direction run side by side
- * (learning a message as spam and then as ham must happen in that order), and
- * never two copies of one message: both would pass the "already learned?"
- * check before either records it, and Bayes would count it twice.
- */
-export function spamcLearner(opts: { host: string; port: number; spamc?: string; maxSizeBytes?: number; concurrency?: number }): Learner {
+export function spamcLearner(opts: { host: string; port: number; spamc?: string; maxSizeBytes?: number }): Learner {
   const spamc = opts.spamc ?? 'spamc';
   const maxSize = String(opts.maxSizeBytes ?? 1024 * 1024);
-  const concurrency = Math.max(1, opts.concurrency ?? 2);
-  const tell = async (username: string, item: LearnItem, signal: AbortSignal): Promise<LearnOutcome> => {
-    const args = ['-d', opts.host, '-p', String(opts.port), '-u', username, '-s', maxSize, '-L', item.direction];
-    const r = await runProgram(spamc, args, { input: item.raw, signal });
-    if (r.code === EX_NOPERM) {
-      throw new LearnerError(`spamd at ${opts.host}:${opts.port} does not accept learning: start spamd with --allow-tell (spamc exit 74)`, 'tell-disabled');
-    }
-    if (r.code === EX_UNAVAILABLE || r.code === EX_SOFTWARE) {
-      throw new LearnerError(`spamd at ${opts.host}:${opts.port} is not reachable (spamc exit ${r.code}): ${r.stderr.trim()}`, 'unavailable');
-    }
-    const result = r.code === 0 ? parseSpamcTell(r.stdout) : null;
-    return result ? { id: item.id, result } : { id: item.id, error: `spamc exit ${r.code}: ${(r.stdout + r.stderr).trim().slice(0, 300) || 'no output'}` };
-  };
   return {
     name: 'spamc',
     async learn(username, items, signal) {
       const outcomes: LearnOutcome[] = [];
-      for (const run of directionRuns(items, Infinity)) {
-        const done = await pooled(run, concurrency, sameMessageKey, (item) => tell(username, item, signal));
-        outcomes.push(...done);
-        if (done.length < run.length || done.some((o) => o.error)) break;
+      for (const item of items) {
+        const args = ['-d', opts.host, '-p', String(opts.port), '-u', username, '-s', maxSize, '-L', item.direction];
+        const r = await runProgram(spamc, args, { input: item.raw, signal });
+        if (r.code === EX_NOPERM) {
+          throw new LearnerError(`spamd at ${opts.host}:${opts.port} does not accept learning: start spamd with --allow-tell (spamc exit 74)`, 'tell-disabled');
+        }
+        if (r.code === EX_UNAVAILABLE || r.code === EX_SOFTWARE) {
+          throw new LearnerError(`spamd at ${opts.host}:${opts.port} is not reachable (spamc exit ${r.code}): ${r.stderr.trim()}`, 'unavailable');
+        }
+        const result = r.code === 0 ? parseSpamcTell(r.stdout) : null;
+        if (!result) {
+          outcomes.push({ id: item.id, error: `spamc exit ${r.code}: ${(r.stdout + r.stderr).trim().slice(0, 300) || 'no output'}` });
+          break;
+        }
+        outcomes.push({ id: item.id, result });
       }
       return outcomes;
     },
   };
-}
-
-/** SpamAssassin knows a message by its Message-ID, or by a digest of its headers when it has none. */
-export function sameMessageKey(item: LearnItem): string {
-  const text = item.raw.toString('latin1');
-  const end = text.search(/\r?\n\r?\n/);
-  const head = end < 0 ? text : text.slice(0, end);
-  const id = /^message-id:[ \t]*(.*(?:\r?\n[ \t].*)*)/im.exec(head)?.[1]?.replace(/\s+/g, '');
-  return id ? `id:${id}` : `raw:${createHash('sha256').update(item.raw).digest('hex')}`;
-}
-
-/**
- * Runs `work` over `items` with at most `width` in flight, never two items of
- * one key at once (a later one waits for the earlier). After the first failed
- * outcome no further item starts; every started item is waited for (no child
- * outlives the call) and reported, in item order. A throw is re-thrown once
- * the items in flight have settled.
- */
-async function pooled<T>(items: readonly T[], width: number, keyOf: (item: T) => string, work: (item: T) => Promise<LearnOutcome>): Promise<LearnOutcome[]> {
-  const results: Array<LearnOutcome | undefined> = new Array(items.length);
-  const inFlight = new Map<string, Promise<unknown>>();
-  let next = 0;
-  let stop = false;
-  let thrown: { err: unknown } | null = null;
-  const one = async (item: T, i: number) => {
-    try {
-      const o = await work(item);
-      results[i] = o;
-      if (o.error) stop = true;
-    } catch (err) {
-      stop = true;
-      thrown ??= { err };
-    }
-  };
-  const worker = async () => {
-    while (!stop && next < items.length) {
-      const i = next++;
-      const key = keyOf(items[i]!);
-      for (let busy = inFlight.get(key); busy; busy = inFlight.get(key)) await busy;
-      if (stop) return;
-      const p = one(items[i]!, i);
-      inFlight.set(key, p);
-      await p;
-      inFlight.delete(key);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
-  if (thrown) throw (thrown as { err: unknown }).err;
-  return results.filter((o): o is LearnOutcome => o !== undefined);
 }
 
 /** "Learned tokens from 7 message(s) (9 message(s) examined)" -> { learned: 7, examined: 9 }. */

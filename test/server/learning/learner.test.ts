@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { directionRuns, LearnerError, parseSaLearn, parseSpamcTell, saLearnLearner, sameMessageKey, spamcLearner } from '../../../server/learning/learner.js';
+import { directionRuns, LearnerError, parseSaLearn, parseSpamcTell, saLearnLearner, spamcLearner } from '../../../server/learning/learner.js';
 import { freePort, mailOwner, requireBinary, run, startSpamd, type Spamd } from '../../support/mailstack.js';
 import { bayesCounts, message } from './mail-fixture.js';
 
@@ -22,14 +22,6 @@ describe('parsers', () => {
   test('sa-learn summary line gives learned and examined counts', () => {
     expect(parseSaLearn('Learned tokens from 7 message(s) (9 message(s) examined)\n')).toEqual({ learned: 7, examined: 9 });
     expect(parseSaLearn('ERROR: the Bayes learn function returned an error')).toBeNull();
-  });
-
-  test('copies of one message share a key: by Message-ID (header only, folded or not), else by content', () => {
-    const raw = (text: string) => item(1, 'spam', Buffer.from(text));
-    expect(sameMessageKey(raw('Message-ID: <a@x>\r\nSubject: 1\r\n\r\nbody'))).toBe(sameMessageKey(raw('Subject: 2\nmessage-id:\n <a@x>\n\nother body')));
-    expect(sameMessageKey(raw('Message-ID: <a@x>\n\nx'))).not.toBe(sameMessageKey(raw('Message-ID: <b@x>\n\nx')));
-    expect(sameMessageKey(raw('Subject: s\n\nMessage-ID: <a@x>'))).not.toBe(sameMessageKey(raw('Message-ID: <a@x>\n\nx')));
-    expect(sameMessageKey(raw('Subject: s\n\nx'))).toBe(sameMessageKey(raw('Subject: s\n\nx')));
   });
 
   test('batches keep the order and never mix spam and ham', () => {
@@ -56,17 +48,6 @@ describe('spamc learner with a real spamd', () => {
       { id: 3, result: 'learned' },
     ]);
     expect(await bayesCounts(join(spamd.vusersDir, 'erin'))).toEqual({ nspam: 1, nham: 1 });
-  });
-
-  test('two spamc at a time keep Bayes exact and the spam-then-ham order of one message', async () => {
-    const learner = spamcLearner({ host: spamd.host, port: spamd.port, concurrency: 2 });
-    const spam = Array.from({ length: 12 }, (_, i) => item(i + 1, 'spam'));
-    // Four of the spam come back as ham (moved out of Junk): relearned, so nspam drops by four.
-    const ham = [...spam.slice(0, 4).map((s, i) => item(20 + i, 'ham', s.raw)), ...Array.from({ length: 3 }, (_, i) => item(30 + i, 'ham'))];
-    const outcomes = await learner.learn('frank', [...spam, ...ham], never);
-    expect(outcomes.map((o) => o.id)).toEqual([...spam, ...ham].map((x) => x.id));
-    expect(outcomes.every((o) => o.result === 'learned')).toBe(true);
-    expect(await bayesCounts(join(spamd.vusersDir, 'frank'))).toEqual({ nspam: 8, nham: 7 });
   });
 
   test('a closed port is reported as spamd not reachable', async () => {
