@@ -110,7 +110,8 @@ export const ConfigSchema = Type.Object(
     learning: Type.Object(
       {
         enabled: Type.Boolean({ default: false }),
-        via: Type.Union([Type.Literal('spamc'), Type.Literal('sa-learn')], { default: 'spamc' }),
+        /** spamd: the TELL request `spamc -L` sends, spoken directly to spamd (started with --allow-tell). */
+        via: Type.Union([Type.Literal('spamd'), Type.Literal('sa-learn')], { default: 'spamd' }),
         spamd: Type.Object(
           {
             host: Type.String({ default: '127.0.0.1' }),

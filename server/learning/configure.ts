@@ -6,7 +6,7 @@ import type { Config } from '../config/schema.js';
 import type { Db } from '../store/db.js';
 import { LearningRepository } from '../store/learning-repository.js';
 import { IdleWatcher } from './idle.js';
-import { saLearnLearner, spamcLearner, type Learner } from './learner.js';
+import { saLearnLearner, spamdLearner, type Learner } from './learner.js';
 import { LearningRunner, type RunnerOptions } from './runner.js';
 import { openSession, type ImapEndpoint, type MasterLogin } from './watcher.js';
 
@@ -14,7 +14,7 @@ export const MAX_MESSAGE_BYTES = 1024 * 1024;
 
 export function learnerFromConfig(config: Config): Learner {
   const l = config.learning;
-  if (l.via === 'spamc') return spamcLearner({ host: l.spamd.host, port: l.spamd.port, maxSizeBytes: MAX_MESSAGE_BYTES });
+  if (l.via === 'spamd') return spamdLearner(l.spamd);
   return saLearnLearner({ homeFor: (u) => l.saLearnHome.replaceAll('%u', u) });
 }
 

@@ -1,13 +1,14 @@
-// Feeds messages to SpamAssassin: through spamd (`spamc -L`, one cheap
-// process per message, Bayes kept by spamd per virtual user) or through
+// Feeds messages to SpamAssassin: through spamd (the TELL request `spamc -L`
+// sends, spoken directly; Bayes kept by spamd per virtual user) or through
 // `sa-learn` with many messages per process (its ~0.7 s start-up is paid once
-// per batch, not per message). Every child is killed when the run's signal
-// aborts, so a hung learner cannot pile up behind the next run.
+// per batch, not per message). The run's signal aborts a connection or kills
+// a child, so a hung learner cannot pile up behind the next run.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Direction } from './decide.js';
+import { isSafeSpamdUser, SpamdConnectionError, SpamdStatusError, tell, type SpamdAddress } from './spamd-tell.js';
 
 export interface LearnItem {
   id: number;
@@ -49,64 +50,60 @@ interface ProgramResult {
   stderr: string;
 }
 
-function runProgram(cmd: string, args: readonly string[], opts: { input?: Buffer; env?: NodeJS.ProcessEnv; signal: AbortSignal }): Promise<ProgramResult> {
+function runProgram(cmd: string, args: readonly string[], opts: { env: NodeJS.ProcessEnv; signal: AbortSignal }): Promise<ProgramResult> {
   return new Promise((resolve, reject) => {
     if (opts.signal.aborted) {
       reject(new LearnerError(`${cmd} not started: the run timed out`, 'timeout'));
       return;
     }
-    const child = spawn(cmd, args, { env: opts.env ?? process.env, signal: opts.signal, killSignal: 'SIGKILL', stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { env: opts.env, signal: opts.signal, killSignal: 'SIGKILL', stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.stdin.on('error', () => {}); // EPIPE when the child exits early: its exit code tells
     child.on('error', (err: NodeJS.ErrnoException) => {
       if (err.name === 'AbortError') reject(new LearnerError(`${cmd} killed: the run timed out`, 'timeout'));
-      else if (err.code === 'ENOENT') reject(new LearnerError(`${cmd} is not installed (on Debian: apt-get install spamc spamassassin)`, 'unavailable'));
+      else if (err.code === 'ENOENT') reject(new LearnerError(`${cmd} is not installed (on Debian: apt-get install spamassassin)`, 'unavailable'));
       else reject(err);
     });
     child.on('close', (code) => {
       if (!opts.signal.aborted) resolve({ code: code ?? -1, stdout, stderr });
     });
-    child.stdin.end(opts.input ?? Buffer.alloc(0));
   });
 }
 
-// sysexits(3) as spamc reports them.
-const EX_UNAVAILABLE = 69;
-const EX_SOFTWARE = 70;
-const EX_NOPERM = 74; // spamc's code for "TELL not allowed" (spamd without --allow-tell)
-
-/** Reads spamc -L's answer; both "learned" and "already learned" exit 0. */
-export function parseSpamcTell(stdout: string): LearnResult | null {
-  if (/successfully un\/learned/i.test(stdout)) return 'learned';
-  if (/already un\/learned/i.test(stdout)) return 'already-learned';
+function learnerErrorFromTell(err: unknown, where: string): LearnerError | null {
+  if ((err as Error).name === 'AbortError') return new LearnerError(`learning through spamd at ${where} stopped: the run timed out`, 'timeout');
+  if (err instanceof SpamdStatusError) {
+    // spamd without --allow-tell refuses every TELL this way.
+    if (/TELL commands are not enabled|allow-tell/i.test(err.text)) {
+      return new LearnerError(`spamd at ${where} does not accept learning: start spamd with --allow-tell (${err.message})`, 'tell-disabled');
+    }
+    return null;
+  }
+  if (err instanceof SpamdConnectionError || (err as NodeJS.ErrnoException).code !== undefined) {
+    return new LearnerError(`spamd at ${where} is not reachable: ${(err as Error).message}`, 'unavailable');
+  }
   return null;
 }
 
-export function spamcLearner(opts: { host: string; port: number; spamc?: string; maxSizeBytes?: number }): Learner {
-  const spamc = opts.spamc ?? 'spamc';
-  const maxSize = String(opts.maxSizeBytes ?? 1024 * 1024);
+/** Learns through spamd's TELL request, one message at a time, in order. */
+export function spamdLearner(address: SpamdAddress): Learner {
+  const where = `${address.host}:${address.port}`;
   return {
-    name: 'spamc',
+    name: 'spamd',
     async learn(username, items, signal) {
+      if (!isSafeSpamdUser(username)) throw new LearnerError(`user name ${JSON.stringify(username)} cannot be sent to spamd`, 'failed');
       const outcomes: LearnOutcome[] = [];
       for (const item of items) {
-        const args = ['-d', opts.host, '-p', String(opts.port), '-u', username, '-s', maxSize, '-L', item.direction];
-        const r = await runProgram(spamc, args, { input: item.raw, signal });
-        if (r.code === EX_NOPERM) {
-          throw new LearnerError(`spamd at ${opts.host}:${opts.port} does not accept learning: start spamd with --allow-tell (spamc exit 74)`, 'tell-disabled');
-        }
-        if (r.code === EX_UNAVAILABLE || r.code === EX_SOFTWARE) {
-          throw new LearnerError(`spamd at ${opts.host}:${opts.port} is not reachable (spamc exit ${r.code}): ${r.stderr.trim()}`, 'unavailable');
-        }
-        const result = r.code === 0 ? parseSpamcTell(r.stdout) : null;
-        if (!result) {
-          outcomes.push({ id: item.id, error: `spamc exit ${r.code}: ${(r.stdout + r.stderr).trim().slice(0, 300) || 'no output'}` });
+        try {
+          outcomes.push({ id: item.id, result: await tell(address, username, item.direction, item.raw, signal) });
+        } catch (err) {
+          const fatal = learnerErrorFromTell(err, where);
+          if (fatal) throw fatal;
+          outcomes.push({ id: item.id, error: (err as Error).message.slice(0, 300) });
           break;
         }
-        outcomes.push({ id: item.id, result });
       }
       return outcomes;
     },

@@ -60,7 +60,7 @@ async function until(cond: () => boolean, ms: number): Promise<void> {
  * has learned a random number of messages (in the middle of learning).
  */
 async function life(rand: () => number, repo: LearningRepository, willLearn: number, during: () => Promise<void>): Promise<string> {
-  // Own process group: the kill also takes the spamc it may be running.
+  // Own process group: the kill also takes any child it may be running.
   const child = spawn(process.execPath, learnArgs([]), { detached: true, stdio: 'ignore', env: { ...process.env, SIEVEWRIGHT_CONFIG: '' } });
   const exited = new Promise((r) => child.once('exit', r));
   const base = doneCount(repo);

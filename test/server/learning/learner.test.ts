@@ -1,11 +1,14 @@
-// The learners against the real programs: spamc/spamd (with and without
-// --allow-tell) and sa-learn, plus the parsers of their answers.
+// The learners against the real programs: spamd's TELL (with and without
+// --allow-tell, checked against spamc's own view) and sa-learn, plus the
+// parsers of their answers.
 import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { directionRuns, LearnerError, parseSaLearn, parseSpamcTell, saLearnLearner, spamcLearner } from '../../../server/learning/learner.js';
+import { directionRuns, LearnerError, parseSaLearn, saLearnLearner, spamdLearner } from '../../../server/learning/learner.js';
+import { encodeTell, parseTellAnswer, SpamdStatusError } from '../../../server/learning/spamd-tell.js';
 import { freePort, mailOwner, requireBinary, run, startSpamd, type Spamd } from '../../support/mailstack.js';
 import { bayesCounts, message } from './mail-fixture.js';
 
@@ -13,10 +16,31 @@ const item = (id: number, direction: 'spam' | 'ham', raw = Buffer.from(message()
 const never = new AbortController().signal;
 
 describe('parsers', () => {
-  test('spamc -L answers: learned, already learned, anything else is not understood', () => {
-    expect(parseSpamcTell('Message successfully un/learned\n')).toBe('learned');
-    expect(parseSpamcTell('Message was already un/learned\n')).toBe('already-learned');
-    expect(parseSpamcTell('')).toBeNull();
+  test('spamd TELL answers: DidSet means learned, none means already learned, a partial answer is not yet one', () => {
+    expect(parseTellAnswer('SPAMD/1.1 0 EX_OK\r\nDidSet: local\r\n\r\n')).toBe('learned');
+    expect(parseTellAnswer('SPAMD/1.1 0 EX_OK\r\n\r\n')).toBe('already-learned');
+    expect(parseTellAnswer('SPAMD/1.1 0 EX_OK\r\nDidSet: local\r\n')).toBeNull();
+    expect(parseTellAnswer('SPAMD/1.1 0 EX')).toBeNull();
+  });
+
+  test('a non-zero spamd status is an error carrying its code and text; a foreign answer is refused', () => {
+    const err = (() => {
+      try {
+        parseTellAnswer('SPAMD/1.0 76 Bad header line: x\r\n');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(SpamdStatusError);
+    expect(err).toMatchObject({ code: 76, text: 'Bad header line: x' });
+    expect(() => parseTellAnswer('HTTP/1.1 200 OK\r\n\r\n')).toThrow(/not a spamd answer/);
+  });
+
+  test('a TELL request counts bytes, not characters, and refuses user names that could add header lines', () => {
+    const body = Buffer.from('Subject: café\r\n\r\nbody\r\n');
+    const req = encodeTell('erin', 'ham', body).toString('utf8');
+    expect(req).toBe(`TELL SPAMC/1.5\r\nMessage-class: ham\r\nSet: local\r\nUser: erin\r\nContent-length: ${body.length}\r\n\r\n${body.toString('utf8')}`);
+    for (const bad of ['erin\r\nRemove: local', 'a b', '', 'x\u0000y']) expect(() => encodeTell(bad, 'spam', body)).toThrow(RangeError);
   });
 
   test('sa-learn summary line gives learned and examined counts', () => {
@@ -30,7 +54,7 @@ describe('parsers', () => {
   });
 });
 
-describe('spamc learner with a real spamd', () => {
+describe('spamd learner with a real spamd', () => {
   let spamd: Spamd;
   beforeAll(async () => {
     spamd = await startSpamd();
@@ -40,7 +64,7 @@ describe('spamc learner with a real spamd', () => {
   });
 
   test('learns, then reports the same message as already learned; Bayes counts it once', async () => {
-    const learner = spamcLearner({ host: spamd.host, port: spamd.port });
+    const learner = spamdLearner({ host: spamd.host, port: spamd.port });
     const one = item(1, 'spam');
     expect(await learner.learn('erin', [one, item(2, 'spam', one.raw), item(3, 'ham')], never)).toEqual([
       { id: 1, result: 'learned' },
@@ -50,15 +74,66 @@ describe('spamc learner with a real spamd', () => {
     expect(await bayesCounts(join(spamd.vusersDir, 'erin'))).toEqual({ nspam: 1, nham: 1 });
   });
 
+  test('speaks what spamc -L speaks: each sees what the other learned, and spam then ham relearns', async () => {
+    const spamc = (direction: string, raw: Buffer) =>
+      run(requireBinary('spamc'), ['-d', spamd.host, '-p', String(spamd.port), '-u', 'fay', '-L', direction], { input: raw });
+    const learner = spamdLearner({ host: spamd.host, port: spamd.port });
+    const a = Buffer.from(message({ tag: 'here-first' }).text);
+    const b = Buffer.from(message({ tag: 'spamc-first' }).text);
+    expect(await learner.learn('fay', [item(1, 'spam', a)], never)).toEqual([{ id: 1, result: 'learned' }]);
+    expect((await spamc('spam', a)).stdout).toMatch(/already un\/learned/);
+    expect((await spamc('spam', b)).stdout).toMatch(/successfully un\/learned/);
+    expect(await learner.learn('fay', [item(2, 'spam', b), item(3, 'ham', a)], never)).toEqual([
+      { id: 2, result: 'already-learned' },
+      { id: 3, result: 'learned' },
+    ]);
+    expect(await bayesCounts(join(spamd.vusersDir, 'fay'))).toEqual({ nspam: 1, nham: 1 });
+  });
+
   test('a closed port is reported as spamd not reachable', async () => {
-    const learner = spamcLearner({ host: '127.0.0.1', port: await freePort() });
+    const learner = spamdLearner({ host: '127.0.0.1', port: await freePort() });
     const err = await learner.learn('erin', [item(1, 'spam')], never).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LearnerError);
     expect((err as LearnerError).code).toBe('unavailable');
   });
 });
 
-describe('spamc learner with a spamd started without --allow-tell', () => {
+describe('spamd learner against a peer that misbehaves', () => {
+  const servers: Server[] = [];
+  const listen = async (onConnection: (socket: import('node:net').Socket) => void) => {
+    const server = createServer(onConnection);
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return (server.address() as { port: number }).port;
+  };
+  afterAll(() => {
+    for (const s of servers) s.close();
+  });
+
+  test('a peer that never answers is cut off when the run times out', async () => {
+    const port = await listen(() => {});
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 100);
+    const err = await spamdLearner({ host: '127.0.0.1', port }).learn('erin', [item(1, 'spam')], ac.signal).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LearnerError);
+    expect((err as LearnerError).code).toBe('timeout');
+  });
+
+  test('a peer that hangs up without an answer is reported as not reachable', async () => {
+    const port = await listen((socket) => socket.end());
+    const err = await spamdLearner({ host: '127.0.0.1', port }).learn('erin', [item(1, 'spam')], never).catch((e: unknown) => e);
+    expect((err as LearnerError).code).toBe('unavailable');
+    expect((err as Error).message).toMatch(/closed the connection before answering/);
+  });
+
+  test('a refused message is that message\'s error, and the ones after it wait for the next run', async () => {
+    const port = await listen((socket) => socket.end('SPAMD/1.0 76 Bad header line: (Content-Length mismatch)\r\n'));
+    const out = await spamdLearner({ host: '127.0.0.1', port }).learn('erin', [item(1, 'spam'), item(2, 'spam')], never);
+    expect(out).toEqual([{ id: 1, error: 'spamd answered 76 Bad header line: (Content-Length mismatch)' }]);
+  });
+});
+
+describe('spamd learner with a spamd started without --allow-tell', () => {
   let root: string;
   let pid = 0;
   let port = 0;
@@ -86,11 +161,11 @@ describe('spamc learner with a spamd started without --allow-tell', () => {
     if (root) await rm(root, { recursive: true, force: true });
   });
 
-  test('learning fails with a clear error naming --allow-tell (spamc exit 74)', async () => {
-    const err = await spamcLearner({ host: '127.0.0.1', port }).learn('erin', [item(1, 'spam')], never).catch((e: unknown) => e);
+  test('learning fails with a clear error naming --allow-tell', async () => {
+    const err = await spamdLearner({ host: '127.0.0.1', port }).learn('erin', [item(1, 'spam')], never).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LearnerError);
     expect((err as LearnerError).code).toBe('tell-disabled');
-    expect((err as Error).message).toMatch(/--allow-tell/);
+    expect((err as Error).message).toMatch(/start spamd with --allow-tell \(spamd answered 69 .*TELL commands are not enabled/);
   });
 });
 

@@ -10,7 +10,7 @@ import { emitSieve } from '../../../grammar/emit/sieve.js';
 import type { RuleSet } from '../../../grammar/model.js';
 import type { Db } from '../../../server/store/db.js';
 import { LearningRepository } from '../../../server/store/learning-repository.js';
-import { spamcLearner, type Learner } from '../../../server/learning/learner.js';
+import { spamdLearner, type Learner } from '../../../server/learning/learner.js';
 import { LearningRunner } from '../../../server/learning/runner.js';
 import { openSession } from '../../../server/learning/watcher.js';
 import { mailOwner, requireBinary, run, startDovecot, startSpamd, type Dovecot, type Spamd } from '../../support/mailstack.js';
@@ -124,7 +124,7 @@ export async function startMail(users: Record<string, string> = { alice: 'alicep
       return new LearningRunner({
         repo: new LearningRepository(db),
         connect: (u) => self.session(u, opts),
-        learner: opts.learner ?? spamcLearner({ host: spamd.host, port: spamd.port }),
+        learner: opts.learner ?? spamdLearner({ host: spamd.host, port: spamd.port }),
         scan: { folders: { junk: 'Junk', trash: 'Trash' }, maxMessageBytes: 1024 * 1024 },
         runTimeoutMs: opts.runTimeoutMs ?? 60_000,
         concurrency: 2,
