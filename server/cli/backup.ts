@@ -1,27 +1,23 @@
 // `sievewright backup FILE [--config FILE]`: a consistent copy of the live
 // database through SQLite's online backup API (safe while the server runs).
-import { parseArgs } from 'node:util';
 import { configForCommand } from '../config/cli.js';
 import { databasePath } from '../config/paths.js';
 import { backupDatabase } from '../store/backup.js';
 import { openDatabase } from '../store/db.js';
-import { EXIT_INPUT, EXIT_OK, EXIT_USAGE } from './command.js';
+import { EXIT_INPUT, EXIT_OK, UsageError } from './command.js';
+import { runCommandLine, type ParsedCommandLine } from './options.js';
 
 const USAGE = 'usage: sievewright backup FILE [--config CONFIG]\n';
+const OPTIONS = { config: { type: 'string', short: 'c' } } as const;
 
-export async function run(args: string[]): Promise<number> {
-  let target: string;
-  let flag: string | undefined;
-  try {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { config: { type: 'string', short: 'c' } } });
-    if (positionals.length !== 1) throw new Error('give exactly one backup file name');
-    target = positionals[0]!;
-    flag = values.config;
-  } catch (err) {
-    process.stderr.write(`sievewright backup: ${(err as Error).message}\n${USAGE}`);
-    return EXIT_USAGE;
-  }
-  const config = configForCommand('backup', flag);
+export function run(args: string[]): Promise<number> {
+  return runCommandLine({ name: 'backup', usage: USAGE, options: OPTIONS, positionals: true }, args, backup);
+}
+
+async function backup({ values, positionals }: ParsedCommandLine<typeof OPTIONS>): Promise<number> {
+  if (positionals.length !== 1) throw new UsageError('give exactly one backup file name');
+  const target = positionals[0]!;
+  const config = configForCommand('backup', values.config);
   if (!config) return EXIT_INPUT;
   const db = openDatabase(databasePath(config));
   try {

@@ -3,25 +3,22 @@
 // and a caret, exactly as the compiler would find them. Exit 0 when the file
 // compiles (warnings allowed), 1 when it has errors, 2 on wrong usage.
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { compileRuleSet, type CompileOptions } from '../../grammar/compile.js';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../../grammar/diagnostics.js';
 import type { RuleSet } from '../../grammar/model.js';
 import { parseRules } from '../../grammar/parse-rules.js';
-import { EXIT_INPUT, EXIT_OK, EXIT_USAGE } from './command.js';
+import { EXIT_INPUT, EXIT_OK, UsageError } from './command.js';
+import { runCommandLine } from './options.js';
 
 const USAGE = 'usage: sievewright check RULES   (RULES may be - for standard input)\n';
 
-export async function run(args: string[]): Promise<number> {
-  let file: string;
-  try {
-    const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
-    if (positionals.length !== 1) throw new Error('give exactly one rules file');
-    file = positionals[0] as string;
-  } catch (err) {
-    process.stderr.write(`sievewright check: ${(err as Error).message}\n${USAGE}`);
-    return EXIT_USAGE;
-  }
+export function run(args: string[]): Promise<number> {
+  return runCommandLine({ name: 'check', usage: USAGE, options: {}, positionals: true }, args, check);
+}
+
+async function check({ positionals }: { positionals: string[] }): Promise<number> {
+  if (positionals.length !== 1) throw new UsageError('give exactly one rules file');
+  const file = positionals[0]!;
   const checked = checkRulesFile(file, {}, 'check');
   if (!checked.ruleSet) return EXIT_INPUT;
   const rs = checked.ruleSet;

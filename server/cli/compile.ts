@@ -3,10 +3,10 @@
 // script and a SpamAssassin user_prefs file (`-` for stdout). Nothing is
 // written unless the whole rule set compiles.
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { CompileOptions } from '../../grammar/compile.js';
 import { checkRulesFile } from './check.js';
-import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, UsageError } from './command.js';
+import { EXIT_INPUT, EXIT_OK, UsageError } from './command.js';
+import { runCommandLine, stringOptions, type ParsedCommandLine } from './options.js';
 
 const USAGE =
   'usage: sievewright compile RULES [--sieve OUT] [--prefs OUT] [--capabilities "ext ext ..."] [--sa-version 3|4]\n' +
@@ -19,17 +19,9 @@ interface Request {
   opts: CompileOptions;
 }
 
-function parseRequest(args: string[]): Request {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      sieve: { type: 'string' },
-      prefs: { type: 'string' },
-      capabilities: { type: 'string' },
-      'sa-version': { type: 'string' },
-    },
-  });
+const OPTIONS = stringOptions('sieve', 'prefs', 'capabilities', 'sa-version');
+
+function toRequest({ values, positionals }: ParsedCommandLine<typeof OPTIONS>): Request {
   if (positionals.length !== 1) throw new UsageError('give exactly one rules file');
   if (values.sieve === undefined && values.prefs === undefined) throw new UsageError('say where to write the output: --sieve OUT and/or --prefs OUT');
   if (values.sieve === '-' && values.prefs === '-') throw new UsageError('only one of --sieve and --prefs can go to standard output');
@@ -47,14 +39,11 @@ function parseRequest(args: string[]): Request {
   return { file: positionals[0] as string, ...(values.sieve ? { sieve: values.sieve } : {}), ...(values.prefs ? { prefs: values.prefs } : {}), opts };
 }
 
-export async function run(args: string[]): Promise<number> {
-  let request: Request;
-  try {
-    request = parseRequest(args);
-  } catch (err) {
-    process.stderr.write(`sievewright compile: ${(err as Error).message}\n${USAGE}`);
-    return EXIT_USAGE;
-  }
+export function run(args: string[]): Promise<number> {
+  return runCommandLine({ name: 'compile', usage: USAGE, options: OPTIONS, positionals: true }, args, async (parsed) => compile(toRequest(parsed)));
+}
+
+function compile(request: Request): number {
   const { compiled } = checkRulesFile(request.file, request.opts, 'compile');
   if (!compiled) return EXIT_INPUT;
   try {

@@ -2,9 +2,9 @@
 // learns spam/ham inside Dovecot (config fragment, report scripts, pipe
 // helper, install commands), for Dovecot 2.3 or 2.4, and when to prefer it
 // over `sievewright learn`.
-import { parseArgs } from 'node:util';
-import { imapsieveConfig, WHEN_TO_CHOOSE, type DovecotVersion } from '../learning/dovecot-config.js';
-import { EXIT_INPUT, EXIT_OK, EXIT_USAGE } from './command.js';
+import { imapsieveConfig, WHEN_TO_CHOOSE } from '../learning/dovecot-config.js';
+import { EXIT_INPUT, EXIT_OK, UsageError } from './command.js';
+import { runCommandLine, type ParsedCommandLine } from './options.js';
 
 const USAGE = `usage: sievewright dovecot-config learning [options]
 
@@ -16,55 +16,34 @@ const USAGE = `usage: sievewright dovecot-config learning [options]
   --spamc PATH          spamc binary (default /usr/bin/spamc)
 `;
 
-export async function run(args: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args,
-      options: {
-        dovecot: { type: 'string', default: '2.3' },
-        junk: { type: 'string', default: 'Junk' },
-        trash: { type: 'string', default: 'Trash' },
-        spamd: { type: 'string', default: '127.0.0.1:783' },
-        dir: { type: 'string', default: '/etc/dovecot/sievewright' },
-        spamc: { type: 'string', default: '/usr/bin/spamc' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-      strict: true,
-    }));
-  } catch (err) {
-    process.stderr.write(`sievewright dovecot-config: ${(err as Error).message}\n\n${USAGE}`);
-    return EXIT_USAGE;
-  }
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return EXIT_OK;
-  }
-  if (positionals.length !== 1 || positionals[0] !== 'learning') {
-    process.stderr.write(`sievewright dovecot-config: say what to configure ('learning')\n\n${USAGE}`);
-    return EXIT_USAGE;
-  }
-  const version = values.dovecot as string;
-  if (version !== '2.3' && version !== '2.4') {
-    process.stderr.write(`sievewright dovecot-config: --dovecot must be 2.3 or 2.4 (got ${JSON.stringify(version)})\n`);
-    return EXIT_USAGE;
-  }
-  const m = /^(.+):(\d{1,5})$/.exec(values.spamd as string);
-  if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) {
-    process.stderr.write(`sievewright dovecot-config: --spamd expects HOST:PORT (got ${JSON.stringify(values.spamd)})\n`);
-    return EXIT_USAGE;
-  }
+const OPTIONS = {
+  dovecot: { type: 'string', default: '2.3' },
+  junk: { type: 'string', default: 'Junk' },
+  trash: { type: 'string', default: 'Trash' },
+  spamd: { type: 'string', default: '127.0.0.1:783' },
+  dir: { type: 'string', default: '/etc/dovecot/sievewright' },
+  spamc: { type: 'string', default: '/usr/bin/spamc' },
+} as const;
+
+export function run(args: string[]): Promise<number> {
+  return runCommandLine({ name: 'dovecot-config', usage: USAGE, options: OPTIONS, positionals: true }, args, dovecotConfig);
+}
+
+async function dovecotConfig({ values, positionals }: ParsedCommandLine<typeof OPTIONS>): Promise<number> {
+  if (positionals.length !== 1 || positionals[0] !== 'learning') throw new UsageError("say what to configure ('learning')");
+  const version = values.dovecot;
+  if (version !== '2.3' && version !== '2.4') throw new UsageError(`--dovecot must be 2.3 or 2.4 (got ${JSON.stringify(version)})`);
+  const m = /^(.+):(\d{1,5})$/.exec(values.spamd);
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) throw new UsageError(`--spamd expects HOST:PORT (got ${JSON.stringify(values.spamd)})`);
   let cfg;
   try {
     cfg = imapsieveConfig({
-      version: version as DovecotVersion,
-      junk: values.junk as string,
-      trash: values.trash as string,
+      version,
+      junk: values.junk,
+      trash: values.trash,
       spamd: { host: m[1]!, port: Number(m[2]) },
-      dir: (values.dir as string).replace(/\/+$/, ''),
-      spamc: values.spamc as string,
+      dir: values.dir.replace(/\/+$/, ''),
+      spamc: values.spamc,
     });
   } catch (err) {
     process.stderr.write(`sievewright dovecot-config: ${(err as Error).message}\n`);

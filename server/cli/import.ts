@@ -3,21 +3,24 @@
 // raw (with lines), and optionally writes the rules as DSL text and the
 // script sievewright would emit for them. Nothing is written on a syntax error.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { compileRuleSet } from '../../grammar/compile.js';
 import { formatDiagnostics, hasErrors } from '../../grammar/diagnostics.js';
 import { printRules } from '../../grammar/emit/rules-text.js';
 import { importSieve, type ImportReportEntry } from '../../grammar/import/sieve.js';
-import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, UsageError } from './command.js';
+import { EXIT_INPUT, EXIT_OK, UsageError } from './command.js';
+import { runCommandLine, stringOptions, type ParsedCommandLine } from './options.js';
 
 const USAGE = 'usage: sievewright import sieve FILE [--rules OUT.rules] [--sieve OUT.sieve]\n';
 
-function parseRequest(args: string[]): { file: string; rules?: string; sieve?: string } {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { rules: { type: 'string' }, sieve: { type: 'string' } },
-  });
+const OPTIONS = stringOptions('rules', 'sieve');
+
+interface Request {
+  file: string;
+  rules?: string;
+  sieve?: string;
+}
+
+function toRequest({ values, positionals }: ParsedCommandLine<typeof OPTIONS>): Request {
   const [format, file, ...extra] = positionals;
   if (format !== 'sieve') throw new UsageError(format === undefined ? 'say what to import: sieve' : `cannot import "${format}"; only "sieve"`);
   if (file === undefined || extra.length > 0) throw new UsageError('give exactly one Sieve file');
@@ -30,14 +33,11 @@ function reportLine(e: ImportReportEntry): string {
   return e.kind === 'rule' ? `  rule${name} (${lines})` : `  kept raw${name} (${lines}): ${e.reason ?? ''}`;
 }
 
-export async function run(args: string[]): Promise<number> {
-  let req: ReturnType<typeof parseRequest>;
-  try {
-    req = parseRequest(args);
-  } catch (err) {
-    process.stderr.write(`sievewright import: ${(err as Error).message}\n${USAGE}`);
-    return EXIT_USAGE;
-  }
+export function run(args: string[]): Promise<number> {
+  return runCommandLine({ name: 'import', usage: USAGE, options: OPTIONS, positionals: true }, args, async (parsed) => importFile(toRequest(parsed)));
+}
+
+function importFile(req: Request): number {
   let text: string;
   try {
     text = readFileSync(req.file, 'utf8');

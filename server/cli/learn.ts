@@ -2,14 +2,14 @@
 // (`--once`, for cron or a first test) or a watcher loop until SIGINT/SIGTERM.
 // Settings come from the config file (and SIEVEWRIGHT_* variables); the flags
 // below override single settings and are validated the same way.
-import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { databasePath } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
 import { idleFromConfig, runnerFromConfig } from '../learning/configure.js';
 import type { LearningRunner, RunReport } from '../learning/runner.js';
 import { openDatabase } from '../store/db.js';
-import { EXIT_INPUT, EXIT_OK, EXIT_USAGE } from './command.js';
+import { EXIT_INPUT, EXIT_OK, UsageError } from './command.js';
+import { runCommandLine, stringOptions, type ParsedCommandLine } from './options.js';
 
 const USAGE = `usage: sievewright learn --user NAME [--user NAME ...] [--once] [options]
 
@@ -35,15 +35,21 @@ out to a folder other than Trash, each exactly once.
   --timeout SECONDS           limit of one pass for one user
 `;
 
+const OPTIONS = {
+  user: { type: 'string', multiple: true },
+  once: { type: 'boolean' },
+  idle: { type: 'boolean' },
+  ...stringOptions('config', 'db', 'imap', 'imap-tls', 'master', 'master-password-file', 'master-separator'),
+  ...stringOptions('via', 'spamd', 'sa-home', 'junk', 'trash', 'interval', 'timeout'),
+} as const;
+
+type Values = ParsedCommandLine<typeof OPTIONS>['values'];
+
 function hostPort(flag: string, v: string): { host: string; port: number } {
   const m = /^(.+):(\d{1,5})$/.exec(v);
-  if (!m) throw new UsageProblem(`${flag} expects HOST:PORT (got ${JSON.stringify(v)})`);
+  if (!m) throw new UsageError(`${flag} expects HOST:PORT (got ${JSON.stringify(v)})`);
   return { host: m[1]!, port: Number(m[2]) };
 }
-
-class UsageProblem extends Error {}
-
-type Values = Record<string, string | boolean | string[] | undefined>;
 
 /** Flags as SIEVEWRIGHT_* overrides, so the config loader validates them like any setting. */
 function flagEnv(v: Values): Record<string, string> {
@@ -51,19 +57,19 @@ function flagEnv(v: Values): Record<string, string> {
   const set = (name: string, value: unknown) => {
     env[`SIEVEWRIGHT_${name}`] = typeof value === 'string' ? value : JSON.stringify(value);
   };
-  if (typeof v.imap === 'string') set('MAIL__IMAP', { ...hostPort('--imap', v.imap), tls: (v['imap-tls'] as string | undefined) ?? 'none' });
-  if (typeof v.master === 'string' || typeof v['master-password-file'] === 'string') {
-    if (typeof v.master !== 'string' || typeof v['master-password-file'] !== 'string') throw new UsageProblem('--master and --master-password-file go together');
+  if (v.imap !== undefined) set('MAIL__IMAP', { ...hostPort('--imap', v.imap), tls: v['imap-tls'] ?? 'none' });
+  if (v.master !== undefined || v['master-password-file'] !== undefined) {
+    if (v.master === undefined || v['master-password-file'] === undefined) throw new UsageError('--master and --master-password-file go together');
     set('MAIL__MASTER_USER', { username: v.master, passwordFile: v['master-password-file'] });
   }
-  if (typeof v['master-separator'] === 'string') set('MAIL__MASTER_SEPARATOR', v['master-separator']);
-  if (typeof v.via === 'string') set('LEARNING__VIA', v.via);
-  if (typeof v.spamd === 'string') set('LEARNING__SPAMD', hostPort('--spamd', v.spamd));
-  if (typeof v['sa-home'] === 'string') set('LEARNING__SA_LEARN_HOME', v['sa-home']);
-  if (typeof v.junk === 'string') set('LEARNING__JUNK_FOLDER', v.junk);
-  if (typeof v.trash === 'string') set('LEARNING__TRASH_FOLDER', v.trash);
-  if (typeof v.interval === 'string') set('LEARNING__INTERVAL_SECONDS', v.interval);
-  if (typeof v.timeout === 'string') set('LEARNING__RUN_TIMEOUT_SECONDS', v.timeout);
+  if (v['master-separator'] !== undefined) set('MAIL__MASTER_SEPARATOR', v['master-separator']);
+  if (v.via !== undefined) set('LEARNING__VIA', v.via);
+  if (v.spamd !== undefined) set('LEARNING__SPAMD', hostPort('--spamd', v.spamd));
+  if (v['sa-home'] !== undefined) set('LEARNING__SA_LEARN_HOME', v['sa-home']);
+  if (v.junk !== undefined) set('LEARNING__JUNK_FOLDER', v.junk);
+  if (v.trash !== undefined) set('LEARNING__TRASH_FOLDER', v.trash);
+  if (v.interval !== undefined) set('LEARNING__INTERVAL_SECONDS', v.interval);
+  if (v.timeout !== undefined) set('LEARNING__RUN_TIMEOUT_SECONDS', v.timeout);
   return env;
 }
 
@@ -73,65 +79,25 @@ function formatReport(r: RunReport): string {
   return `${r.username}: ${r.outcome}${what}, ${r.created} new, ${r.learned} learned, ${r.failed} failed${err}`;
 }
 
-export async function run(args: string[]): Promise<number> {
-  let values: Values;
-  try {
-    values = parseArgs({
-      args,
-      options: {
-        user: { type: 'string', multiple: true },
-        once: { type: 'boolean' },
-        idle: { type: 'boolean' },
-        config: { type: 'string' },
-        db: { type: 'string' },
-        imap: { type: 'string' },
-        'imap-tls': { type: 'string' },
-        master: { type: 'string' },
-        'master-password-file': { type: 'string' },
-        'master-separator': { type: 'string' },
-        via: { type: 'string' },
-        spamd: { type: 'string' },
-        'sa-home': { type: 'string' },
-        junk: { type: 'string' },
-        trash: { type: 'string' },
-        interval: { type: 'string' },
-        timeout: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (err) {
-    process.stderr.write(`sievewright learn: ${(err as Error).message}\n\n${USAGE}`);
-    return EXIT_USAGE;
-  }
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return EXIT_OK;
-  }
-  const users = (values.user as string[] | undefined) ?? [];
-  if (!users.length) {
-    process.stderr.write(`sievewright learn: --user is required\n\n${USAGE}`);
-    return EXIT_USAGE;
-  }
+export function run(args: string[]): Promise<number> {
+  return runCommandLine({ name: 'learn', usage: USAGE, options: OPTIONS }, args, learn);
+}
+
+async function learn({ values }: ParsedCommandLine<typeof OPTIONS>): Promise<number> {
+  const users = values.user ?? [];
+  if (!users.length) throw new UsageError('--user is required');
 
   let config: Config;
   try {
-    const file = (values.config as string | undefined) ?? process.env.SIEVEWRIGHT_CONFIG;
+    const file = values.config ?? process.env.SIEVEWRIGHT_CONFIG;
     config = loadConfig({ ...(file ? { file } : {}), env: { ...process.env, ...flagEnv(values) } });
   } catch (err) {
-    if (err instanceof UsageProblem) {
-      process.stderr.write(`sievewright learn: ${err.message}\n\n${USAGE}`);
-      return EXIT_USAGE;
-    }
-    if (err instanceof ConfigError) {
-      process.stderr.write(`sievewright learn: ${err.message}\n`);
-      return EXIT_INPUT;
-    }
-    throw err;
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`sievewright learn: ${err.message}\n`);
+    return EXIT_INPUT;
   }
 
-  const db = openDatabase((values.db as string | undefined) ?? databasePath(config));
+  const db = openDatabase(values.db ?? databasePath(config));
   const print = (r: RunReport) => (r.outcome === 'ok' ? process.stdout : process.stderr).write(`${formatReport(r)}\n`);
   try {
     let runner: LearningRunner;

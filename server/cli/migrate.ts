@@ -8,7 +8,6 @@
 // the outbox (delivered by `sievewright push` or the server's worker).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { compileRuleSet } from '../../grammar/compile.js';
 import { formatDiagnostics, hasErrors, type Diagnostic } from '../../grammar/diagnostics.js';
 import { printRules } from '../../grammar/emit/rules-text.js';
@@ -20,7 +19,8 @@ import { createContext } from '../services/context.js';
 import { saveRules } from '../services/rules-service.js';
 import { openDatabase } from '../store/db.js';
 import type { RuleSet } from '../../grammar/model.js';
-import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, UsageError } from './command.js';
+import { EXIT_INPUT, EXIT_OK, UsageError } from './command.js';
+import { runCommandLine, stringOptions, type ParsedCommandLine } from './options.js';
 
 const USAGE = 'usage: sievewright migrate procmail FILE... --out DIR [--report report.json] [--folder-map map.json] [--deploy [--config FILE]]\n';
 
@@ -46,18 +46,9 @@ function readFolderMap(path: string): Record<string, string> {
   return data as Record<string, string>;
 }
 
-function parseRequest(args: string[]): Request {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      out: { type: 'string' },
-      report: { type: 'string' },
-      'folder-map': { type: 'string' },
-      deploy: { type: 'boolean' },
-      config: { type: 'string' },
-    },
-  });
+const OPTIONS = { ...stringOptions('out', 'report', 'folder-map', 'config'), deploy: { type: 'boolean' } } as const;
+
+function toRequest({ values, positionals }: ParsedCommandLine<typeof OPTIONS>): Request {
   const [format, ...files] = positionals;
   if (format !== 'procmail') throw new UsageError(format === undefined ? 'say what to migrate: procmail' : `cannot migrate "${format}"; only "procmail"`);
   if (files.length === 0) throw new UsageError('give at least one procmailrc file');
@@ -155,15 +146,11 @@ function deployAll(results: FileResult[], configFlag: string | undefined): boole
   return true;
 }
 
-export async function run(args: string[]): Promise<number> {
-  let req: Request;
-  try {
-    req = parseRequest(args);
-  } catch (err) {
-    if (!(err instanceof UsageError) && !(err instanceof TypeError)) throw err;
-    process.stderr.write(`sievewright migrate: ${err.message}\n${USAGE}`);
-    return EXIT_USAGE;
-  }
+export function run(args: string[]): Promise<number> {
+  return runCommandLine({ name: 'migrate', usage: USAGE, options: OPTIONS, positionals: true }, args, async (parsed) => migrate(toRequest(parsed)));
+}
+
+function migrate(req: Request): number {
   mkdirSync(req.out, { recursive: true });
   const names = outputNames(req.files);
   const results: FileResult[] = [];

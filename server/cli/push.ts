@@ -2,7 +2,6 @@
 // with a progress bar and a summary. Settings come from the config file
 // (and SIEVEWRIGHT_* variables); flags override single settings and are
 // validated by the same loader.
-import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { databasePath } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
@@ -11,7 +10,8 @@ import { createTarget } from '../deploy/targets.js';
 import { DeployWorker, type DeployFailure, type DeployProgress } from '../deploy/worker.js';
 import { compileForUser, listUsernames } from '../services/deploy-source.js';
 import { openDatabase } from '../store/db.js';
-import { EXIT_INPUT, EXIT_OK, EXIT_USAGE } from './command.js';
+import { EXIT_INPUT, EXIT_OK, UsageError } from './command.js';
+import { runCommandLine, stringOptions, type ParsedCommandLine } from './options.js';
 
 const USAGE = `usage: sievewright push (--user NAME [--user NAME ...] | --all) [options]
 
@@ -31,11 +31,14 @@ script and user_prefs. A user whose script is rejected keeps the old one.
   --take-over               replace another active script (deploy.takeOver)
 `;
 
-class UsageProblem extends Error {}
+const OPTIONS = {
+  user: { type: 'string', multiple: true },
+  all: { type: 'boolean' },
+  ...stringOptions('config', 'db', 'host', 'port', 'tls', 'ca-file', 'auth-user', 'password-file', 'concurrency', 'attempts'),
+  'take-over': { type: 'boolean' },
+} as const;
 
-type Values = Record<string, string | boolean | string[] | undefined>;
-
-const str = (v: Values, k: string): string | undefined => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+type Values = ParsedCommandLine<typeof OPTIONS>['values'];
 
 /** Flags as SIEVEWRIGHT_* overrides, so the config loader validates them like any setting. */
 function flagEnv(v: Values): Record<string, string> {
@@ -43,22 +46,21 @@ function flagEnv(v: Values): Record<string, string> {
   const set = (name: string, value: unknown) => {
     env[`SIEVEWRIGHT_${name}`] = typeof value === 'string' ? value : JSON.stringify(value);
   };
-  const host = str(v, 'host');
-  if (host !== undefined || str(v, 'port') !== undefined) {
-    const port = Number(str(v, 'port') ?? 4190);
-    if (!host || !Number.isInteger(port)) throw new UsageProblem('--host HOST and --port PORT describe one ManageSieve server');
-    const endpoint: Record<string, unknown> = { host, port, tls: str(v, 'tls') ?? 'starttls' };
-    if (str(v, 'ca-file')) endpoint.caFile = str(v, 'ca-file');
+  if (v.host !== undefined || v.port !== undefined) {
+    const port = Number(v.port ?? 4190);
+    if (!v.host || !Number.isInteger(port)) throw new UsageError('--host HOST and --port PORT describe one ManageSieve server');
+    const endpoint: Record<string, unknown> = { host: v.host, port, tls: v.tls ?? 'starttls' };
+    if (v['ca-file']) endpoint.caFile = v['ca-file'];
     set('MAIL__MANAGESIEVE', endpoint);
     set('DEPLOY__TARGET', 'managesieve');
   }
-  const user = str(v, 'auth-user');
-  const file = str(v, 'password-file');
+  const user = v['auth-user'];
+  const file = v['password-file'];
   if (user !== undefined || file !== undefined) {
-    if (!user || !file) throw new UsageProblem('--auth-user and --password-file go together');
+    if (!user || !file) throw new UsageError('--auth-user and --password-file go together');
     set('MAIL__MASTER_USER', { username: user, passwordFile: file });
   }
-  if (str(v, 'concurrency')) set('DEPLOY__CONCURRENCY', str(v, 'concurrency'));
+  if (v.concurrency) set('DEPLOY__CONCURRENCY', v.concurrency);
   if (v['take-over']) set('DEPLOY__TAKE_OVER', 'true');
   return env;
 }
@@ -94,67 +96,37 @@ function progressPrinter(stream: NodeJS.WriteStream): { update(p: DeployProgress
   };
 }
 
-function parse(args: string[]): Values {
-  return parseArgs({
-    args,
-    options: {
-      user: { type: 'string', multiple: true },
-      all: { type: 'boolean' },
-      config: { type: 'string' },
-      db: { type: 'string' },
-      host: { type: 'string' },
-      port: { type: 'string' },
-      tls: { type: 'string' },
-      'ca-file': { type: 'string' },
-      'auth-user': { type: 'string' },
-      'password-file': { type: 'string' },
-      concurrency: { type: 'string' },
-      attempts: { type: 'string' },
-      'take-over': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-    allowPositionals: false,
-  }).values;
+export function run(args: string[]): Promise<number> {
+  return runCommandLine({ name: 'push', usage: USAGE, options: OPTIONS }, args, push);
 }
 
-export async function run(args: string[]): Promise<number> {
-  let values: Values;
+async function push({ values }: ParsedCommandLine<typeof OPTIONS>): Promise<number> {
+  const named = values.user ?? [];
+  if (!values.all && named.length === 0) throw new UsageError('name users with --user, or use --all');
+  if (values.all && named.length > 0) throw new UsageError('--all and --user exclude each other');
+  const attempts = Number(values.attempts ?? 3);
+  if (!Number.isInteger(attempts) || attempts < 1) throw new UsageError('--attempts expects a positive integer');
   let config: Config;
-  let attempts: number;
   try {
-    values = parse(args);
-    if (values.help) {
-      process.stdout.write(USAGE);
-      return EXIT_OK;
-    }
-    const named = (values.user as string[] | undefined) ?? [];
-    if (!values.all && named.length === 0) throw new UsageProblem('name users with --user, or use --all');
-    if (values.all && named.length > 0) throw new UsageProblem('--all and --user exclude each other');
-    attempts = Number(str(values, 'attempts') ?? 3);
-    if (!Number.isInteger(attempts) || attempts < 1) throw new UsageProblem('--attempts expects a positive integer');
-    const file = str(values, 'config') ?? process.env.SIEVEWRIGHT_CONFIG;
+    const file = values.config ?? process.env.SIEVEWRIGHT_CONFIG;
     config = loadConfig({ ...(file ? { file } : {}), env: { ...process.env, ...flagEnv(values) } });
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`sievewright push: ${err.message}\n`);
-      return EXIT_INPUT;
-    }
-    process.stderr.write(`sievewright push: ${(err as Error).message}\n\n${USAGE}`);
-    return EXIT_USAGE;
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`sievewright push: ${err.message}\n`);
+    return EXIT_INPUT;
   }
 
-  const db = openDatabase(str(values, 'db') ?? databasePath(config));
+  const db = openDatabase(values.db ?? databasePath(config));
   try {
-    return await push(db, config, values, attempts);
+    return await deploy(db, config, values, attempts);
   } finally {
     db.close();
   }
 }
 
-async function push(db: ReturnType<typeof openDatabase>, config: Config, values: Values, attempts: number): Promise<number> {
+async function deploy(db: ReturnType<typeof openDatabase>, config: Config, values: Values, attempts: number): Promise<number> {
   const known = listUsernames(db);
-  const users = values.all ? known : ((values.user as string[]) ?? []);
+  const users = values.all ? known : (values.user ?? []);
   const problems: string[] = [];
   const target = createTarget(config);
   const outbox = new Outbox(db, { target: target.label });

@@ -1,29 +1,23 @@
 // `sievewright serve [--config FILE]`: loads and validates the config (file
 // and SIEVEWRIGHT_* variables), opens the database and listens. With no
 // config at all: the embedded default on 127.0.0.1:8080.
-import { parseArgs } from 'node:util';
 import { buildApp } from '../app.js';
 import { configForCommand } from '../config/cli.js';
 import { runnerFromConfig } from '../learning/configure.js';
 import { listUsernames } from '../services/deploy-source.js';
-import { EXIT_INPUT, EXIT_OK, EXIT_USAGE } from './command.js';
+import { EXIT_INPUT, EXIT_OK } from './command.js';
+import { runCommandLine, type ParsedCommandLine } from './options.js';
 
 const USAGE = 'usage: sievewright serve [--config FILE]   (or SIEVEWRIGHT_CONFIG=FILE; settings also as SIEVEWRIGHT_SERVER__PORT=... etc.)\n';
 
-export async function run(args: string[]): Promise<number> {
-  let flag: string | undefined;
-  try {
-    const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } } });
-    if (values.help) {
-      process.stdout.write(USAGE);
-      return EXIT_OK;
-    }
-    flag = values.config;
-  } catch (err) {
-    process.stderr.write(`sievewright serve: ${(err as Error).message}\n${USAGE}`);
-    return EXIT_USAGE;
-  }
-  const config = configForCommand('serve', flag);
+const OPTIONS = { config: { type: 'string', short: 'c' } } as const;
+
+export function run(args: string[]): Promise<number> {
+  return runCommandLine({ name: 'serve', usage: USAGE, options: OPTIONS }, args, serve);
+}
+
+async function serve({ values }: ParsedCommandLine<typeof OPTIONS>): Promise<number> {
+  const config = configForCommand('serve', values.config);
   if (!config) return EXIT_INPUT;
   const app = await buildApp({ config, logger: { level: process.env.SIEVEWRIGHT_LOG_LEVEL ?? 'info' } });
   // Junk learning runs beside the web server when enabled; the CLI

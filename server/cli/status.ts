@@ -1,12 +1,12 @@
 // `sievewright status [--user NAME]`: what is deployed per user, what is
 // still pending, and why a deploy failed (with the script line when the
 // server named one).
-import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config/load.js';
+import { configForCommand } from '../config/cli.js';
 import { databasePath } from '../config/paths.js';
 import { Outbox, type DeployStatus } from '../deploy/outbox.js';
 import { openDatabase } from '../store/db.js';
-import { EXIT_INPUT, EXIT_OK, EXIT_USAGE } from './command.js';
+import { EXIT_INPUT, EXIT_OK } from './command.js';
+import { runCommandLine, stringOptions, type ParsedCommandLine } from './options.js';
 
 const USAGE = `usage: sievewright status [--user NAME] [--json] [--config FILE] [--db FILE]
 `;
@@ -24,33 +24,18 @@ export function formatStatusTable(rows: readonly DeployStatus[]): string {
   return [header, ...cells].map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n') + '\n';
 }
 
-export async function run(args: string[]): Promise<number> {
-  let values: { user?: string; json?: boolean; config?: string; db?: string; help?: boolean };
-  try {
-    values = parseArgs({
-      args,
-      options: { user: { type: 'string' }, json: { type: 'boolean' }, config: { type: 'string' }, db: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (err) {
-    process.stderr.write(`sievewright status: ${(err as Error).message}\n\n${USAGE}`);
-    return EXIT_USAGE;
-  }
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return EXIT_OK;
-  }
+const OPTIONS = { ...stringOptions('user', 'config', 'db'), json: { type: 'boolean' } } as const;
+
+export function run(args: string[]): Promise<number> {
+  return runCommandLine({ name: 'status', usage: USAGE, options: OPTIONS }, args, status);
+}
+
+async function status({ values }: ParsedCommandLine<typeof OPTIONS>): Promise<number> {
   let dbPath = values.db;
   if (dbPath === undefined) {
-    try {
-      const file = values.config ?? process.env.SIEVEWRIGHT_CONFIG;
-      dbPath = databasePath(loadConfig({ ...(file ? { file } : {}), env: process.env }));
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      process.stderr.write(`sievewright status: ${err.message}\n`);
-      return EXIT_INPUT;
-    }
+    const config = configForCommand('status', values.config);
+    if (!config) return EXIT_INPUT;
+    dbPath = databasePath(config);
   }
   const db = openDatabase(dbPath);
   try {
