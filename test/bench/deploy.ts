@@ -10,10 +10,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManageSieveTarget } from '../../server/deploy/managesieve-target.js';
 import { Outbox } from '../../server/deploy/outbox.js';
 import { DeployWorker } from '../../server/deploy/worker.js';
 import { openDatabase } from '../../server/store/db.js';
+import { dovecotSieveTarget } from '../support/dovecot-target.js';
 import { requireBinary, startDovecot, type Dovecot } from '../support/mailstack.js';
 
 const USERS = Array.from({ length: Number(process.env.BENCH_DEPLOY_USERS ?? 2000) }, (_, i) => `u${String(i).padStart(4, '0')}`);
@@ -35,14 +35,8 @@ if size :over 5M { fileinto "Large"; }
 async function sievewright(dc: Dovecot, dir: string, users: readonly string[], concurrency: number, round: number): Promise<number> {
   const db = openDatabase(join(dir, `bench-${round}.db`));
   const outbox = new Outbox(db);
-  const target = new ManageSieveTarget({
-    endpoint: { host: dc.host, port: dc.sievePort, tls: 'none', timeoutMs: 15_000 },
-    master: dc.master,
-    scriptName: 'sievewright',
-    // The raw client and sieve-connect runs leave their own script active.
-    takeOver: true,
-    prefs: null,
-  });
+  // The raw client and sieve-connect runs leave their own script active.
+  const target = dovecotSieveTarget(dc, { timeoutMs: 15_000, takeOver: true });
   const worker = new DeployWorker(outbox, target, { concurrency });
   const sieve = script(round);
   for (const u of users) outbox.enqueue({ username: u, version: round, sieve, prefs: '' });

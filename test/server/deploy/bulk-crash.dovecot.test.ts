@@ -6,11 +6,11 @@ import { mkdtemp, readFile, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { ManageSieveTarget } from '../../../server/deploy/managesieve-target.js';
 import { Outbox } from '../../../server/deploy/outbox.js';
 import { DeployWorker } from '../../../server/deploy/worker.js';
 import { ManageSieveClient } from '../../../server/managesieve/client.js';
 import { openDatabase } from '../../../server/store/db.js';
+import { dovecotSieveTarget } from '../../support/dovecot-target.js';
 import { startDovecot, type Dovecot } from '../../support/mailstack.js';
 
 const USERS = Array.from({ length: 100 }, (_, i) => `user${String(i).padStart(3, '0')}`);
@@ -52,13 +52,7 @@ async function restart(): Promise<void> {
 function newWorker(dbPath: string) {
   const db = openDatabase(dbPath);
   const outbox = new Outbox(db);
-  const target = new ManageSieveTarget({
-    endpoint: { host: dc.host, port: dc.sievePort, tls: 'none', timeoutMs: 3000 },
-    master: dc.master,
-    scriptName: 'sievewright',
-    takeOver: false,
-    prefs: null,
-  });
+  const target = dovecotSieveTarget(dc, { timeoutMs: 3000, takeOver: false });
   const worker = new DeployWorker(outbox, target, { concurrency: 4, maxAttempts: 100, backoff: { baseMs: 50, maxMs: 400 }, pollMs: 50 });
   return { db, outbox, worker };
 }
