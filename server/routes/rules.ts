@@ -3,7 +3,7 @@
 // request.username only: there is no way to name another user here.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../services/context.js';
-import { preview, restoreVersion, ruleSetFromInput, saveRules, setOverrides } from '../services/rules-service.js';
+import { preview, restoreVersion, rulesText, ruleSetFromInput, saveRules, setOverrides } from '../services/rules-service.js';
 import { RulesViewCache } from '../services/rules-view.js';
 import { OverridesBody, RulesInput, VersionParams } from './schemas.js';
 
@@ -12,6 +12,9 @@ export async function rulesRoutes(app: FastifyInstance, { ctx }: { ctx: AppConte
   const sendView = (reply: FastifyReply, username: string) => reply.type('application/json; charset=utf-8').send(views.body(ctx, username));
 
   app.get('/rules', async (request, reply) => sendView(reply, request.username));
+
+  // The DSL form, for scripts and `curl`; the web UI prints it from the model itself.
+  app.get('/rules/text', async (request, reply) => reply.type('text/plain; charset=utf-8').send(rulesText(ctx, request.username)));
 
   app.put<{ Body: RulesInput }>('/rules', { schema: { body: RulesInput } }, async (request, reply) => {
     const ruleSet = ruleSetFromInput(request.body);

@@ -133,7 +133,6 @@ export interface SessionResponse {
 export interface RulesResponse {
   version: number;
   ruleSet: RuleSet;
-  text: string;
   defaults: { rules: RuleSet['rules']; disabled: string[] };
   updatedAt: string | null;
   policy: { allowedRedirectDomains: string[] };

@@ -34,12 +34,15 @@ export function rulesView(ctx: AppContext, username: string): RulesResponse {
   return {
     version: current?.version ?? 0,
     ruleSet,
-    text: printRules(ruleSet),
     defaults: { rules: defaults.rules, disabled: ctx.users.get(username)?.disabledDefaults ?? [] },
     updatedAt: current?.createdAt ?? null,
     // So the editor can warn before a save is refused or raised as an alert.
     policy: { allowedRedirectDomains: ctx.defaults.policy(DEFAULT_POLICY).allowedRedirectDomains },
   };
+}
+
+export function rulesText(ctx: AppContext, username: string): string {
+  return printRules(ctx.rules.latest(username)?.ruleSet ?? emptyRuleSet());
 }
 
 /** Semantic check of the user's own set, then a compile of the effective set. */

@@ -1,5 +1,5 @@
 // The body of GET /api/rules (and of the answers to saves and restores),
-// cached per user as serialized JSON. The view is rebuilt only when its
+// cached per user as encoded JSON. The view is rebuilt only when its
 // stamp changes (see RulesRepository.viewStamp), and the stamp is only
 // queried again after something was written to the database (DbGeneration),
 // so the hot path is a string send with no query at all.
@@ -9,7 +9,8 @@ import { rulesView } from './rules-service.js';
 
 interface Entry {
   stamp: string;
-  body: string;
+  /** Encoded once: every hit sends the same bytes. */
+  body: Buffer;
   /** DbGeneration.current() when the stamp was last confirmed. */
   generation: string;
 }
@@ -21,7 +22,7 @@ export class RulesViewCache {
   /** `max` bounds memory: a 50-rule view is some 25 kB. */
   constructor(private readonly max = 500) {}
 
-  body(ctx: AppContext, username: string): string {
+  body(ctx: AppContext, username: string): Buffer {
     const generation = this.generationOf(ctx).current();
     const hit = this.entries.get(username);
     // Delete and re-insert: the map's order is the eviction order.
@@ -29,7 +30,7 @@ export class RulesViewCache {
     if (hit && hit.generation === generation) return this.keep(username, hit).body;
     const stamp = ctx.rules.viewStamp(username);
     if (hit && hit.stamp === stamp) return this.keep(username, { ...hit, generation }).body;
-    return this.keep(username, { stamp, body: JSON.stringify(rulesView(ctx, username)), generation }).body;
+    return this.keep(username, { stamp, body: Buffer.from(JSON.stringify(rulesView(ctx, username))), generation }).body;
   }
 
   private keep(username: string, entry: Entry): Entry {

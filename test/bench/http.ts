@@ -1,15 +1,15 @@
 // HTTP benchmark: autocannon at 50 connections against GET /api/rules and
 // POST /api/rules/preview (a realistic 50-rule set, admin defaults merged),
 // beside a bare Fastify hello-world measured in the same run. Then, in a
-// fresh server process, the RSS while loading and compiling 10,000 users'
-// rule sets.
+// fresh server process (bundled for plain node, and through tsx), the RSS
+// while loading and compiling 10,000 users' rule sets.
 // Targets (issue 4): GET rules >= 40% of hello-world req/s, p99 < 25 ms;
 // RSS < 150 MB.
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import { printRules } from '../../grammar/emit/rules-text.js';
@@ -85,6 +85,10 @@ function row(name: string, r: CannonResult, base?: CannonResult): string {
 async function throughput(): Promise<void> {
   const hello = Fastify();
   hello.get('/', async () => ({ hello: 'world' }));
+  // The same bytes GET /api/rules answers, from a bare route: what the load
+  // generator's own parsing of a body this size costs, apart from the server.
+  let sameBody = Buffer.alloc(0);
+  hello.get('/same-body', async (_request, reply) => reply.type('application/json; charset=utf-8').send(sameBody));
   await hello.listen({ host: '127.0.0.1', port: 0 });
   const helloUrl = `http://127.0.0.1:${(hello.server.address() as { port: number }).port}/`;
 
@@ -101,7 +105,9 @@ async function throughput(): Promise<void> {
   const save = await fetch(`${base}/api/rules`, { method: 'PUT', headers, body: JSON.stringify({ ruleSet }) });
   if (!save.ok) throw new Error(`saving the bench rules failed: ${save.status} ${await save.text()}`);
 
+  sameBody = Buffer.from(await (await fetch(`${base}/api/rules`, { headers })).arrayBuffer());
   const h = await cannon(helloUrl);
+  const same = await cannon(`${helloUrl}same-body`);
   const g = await cannon(`${base}/api/rules`, { headers });
   const p = await cannon(`${base}/api/rules/preview`, { method: 'POST', headers, body: JSON.stringify({ ruleSet }) });
   const t = await cannon(`${base}/api/rules/preview`, { method: 'POST', headers, body: JSON.stringify({ text: printRules(ruleSet) }) });
@@ -109,6 +115,7 @@ async function throughput(): Promise<void> {
   console.log('| endpoint                           |   req/s | vs bare | p50 ms | p99 ms | errors |');
   console.log('|------------------------------------|---------|---------|--------|--------|--------|');
   console.log(row('bare Fastify hello-world', h));
+  console.log(row(`bare Fastify, same ${(sameBody.length / 1024).toFixed(0)} kB body`, same, h));
   console.log(row('GET /api/rules', g, h));
   console.log(row('POST /api/rules/preview (model)', p, h));
   console.log(row('POST /api/rules/preview (DSL text)', t, h));
@@ -162,16 +169,45 @@ async function memoryChild(dir: string): Promise<void> {
   process.send?.({ compiled, bytes, baseline, peak, after });
 }
 
-async function memory(): Promise<void> {
-  const { dir, ms } = await storeUsers();
-  const child = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, SW_BENCH_HTTP_CHILD: dir }, execArgv: [...process.execArgv, '--expose-gc'] });
-  const r = await new Promise<{ compiled: number; bytes: number; baseline: number; peak: number; after: number }>((resolve, reject) => {
-    child.once('message', (m) => resolve(m as never));
+interface MemoryFigures {
+  compiled: number;
+  bytes: number;
+  baseline: number;
+  peak: number;
+  after: number;
+}
+
+function forkMemoryChild(script: string, execArgv: string[], dir: string): Promise<MemoryFigures> {
+  const child = fork(script, [], { env: { ...process.env, SW_BENCH_HTTP_CHILD: dir }, execArgv: [...execArgv, '--expose-gc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve(m as MemoryFigures));
     child.once('exit', (code) => (code ? reject(new Error(`memory child exited ${code}`)) : undefined));
   });
+}
+
+/**
+ * The same child twice: bundled and run by plain node, as `npm start` runs
+ * the server, and through tsx, as `npx sievewright` runs it in development.
+ */
+async function memory(): Promise<void> {
+  const { dir, ms } = await storeUsers();
+  const self = fileURLToPath(import.meta.url);
+  const root = join(dirname(self), '..', '..');
+  // Beside the server's own bundle, so the npm packages resolve from node_modules.
+  const bundled = join(root, 'server', 'dist', 'bench-http.js');
+  execFileSync(process.execPath, [join(root, 'server', 'build', 'bundle.js'), self, bundled], { stdio: 'inherit' });
+  const runs: Array<[string, MemoryFigures]> = [
+    ['bundled, plain node (npm start)', await forkMemoryChild(bundled, [], dir)],
+    ['through tsx (npx sievewright)', await forkMemoryChild(self, process.execArgv, dir)],
+  ];
   const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
-  console.log(`\n${USERS} users' rule sets (5-50 rules each) stored in ${(ms / 1000).toFixed(1)} s; a fresh server loaded, merged and compiled them all in ${(r.compiled / 1000).toFixed(1)} s (${mb(r.bytes)} of Sieve)`);
-  console.log(`server RSS: started ${mb(r.baseline)}, peak ${mb(r.peak)}, after ${mb(r.after)}; target < 150 MB: ${r.peak < 150 * 1024 * 1024 ? 'OK' : 'MISSED'}`);
+  const first = runs[0]![1];
+  console.log(`\n${USERS} users' rule sets (5-50 rules each) stored in ${(ms / 1000).toFixed(1)} s; a fresh server loaded, merged and compiled them all in ${(first.compiled / 1000).toFixed(1)} s (${mb(first.bytes)} of Sieve)\n`);
+  console.log('| server process                  | RSS started | RSS peak | RSS after | peak < 150 MB |');
+  console.log('|---------------------------------|-------------|----------|-----------|---------------|');
+  for (const [name, r] of runs) {
+    console.log(`| ${name.padEnd(31)} | ${mb(r.baseline).padStart(11)} | ${mb(r.peak).padStart(8)} | ${mb(r.after).padStart(9)} | ${(r.peak < 150 * 1024 * 1024 ? 'OK' : 'MISSED').padStart(13)} |`);
+  }
 }
 
 export async function run(): Promise<void> {

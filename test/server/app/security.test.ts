@@ -30,6 +30,7 @@ const ROUTES: Route[] = [
   { method: 'GET', url: '/api/session', access: 'user' },
   { method: 'POST', url: '/api/logout', access: 'user' },
   { method: 'GET', url: '/api/rules', access: 'user' },
+  { method: 'GET', url: '/api/rules/text', access: 'user' },
   { method: 'PUT', url: '/api/rules', access: 'user', body: { ruleSet: marked('matrix') } },
   { method: 'GET', url: '/api/rules/history', access: 'user' },
   { method: 'POST', url: '/api/rules/history/1/restore', access: 'user' },
