@@ -2,13 +2,12 @@
 // (`--once`, for cron or a first test) or a watcher loop until SIGINT/SIGTERM.
 // Settings come from the config file (and SIEVEWRIGHT_* variables); the flags
 // below override single settings and are validated the same way.
-import { ConfigError, loadConfig } from '../config/load.js';
 import { databasePath } from '../config/paths.js';
-import type { Config } from '../config/schema.js';
 import { idleFromConfig, runnerFromConfig } from '../learning/configure.js';
 import type { LearningRunner, RunReport } from '../learning/runner.js';
 import { openDatabase } from '../store/db.js';
 import { EXIT_INPUT, EXIT_OK, UsageError } from './command.js';
+import { configWithFlags } from './flag-config.js';
 import { runCommandLine, stringOptions, type ParsedCommandLine } from './options.js';
 
 const USAGE = `usage: sievewright learn --user NAME [--user NAME ...] [--once] [options]
@@ -87,15 +86,8 @@ async function learn({ values }: ParsedCommandLine<typeof OPTIONS>): Promise<num
   const users = values.user ?? [];
   if (!users.length) throw new UsageError('--user is required');
 
-  let config: Config;
-  try {
-    const file = values.config ?? process.env.SIEVEWRIGHT_CONFIG;
-    config = loadConfig({ ...(file ? { file } : {}), env: { ...process.env, ...flagEnv(values) } });
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`sievewright learn: ${err.message}\n`);
-    return EXIT_INPUT;
-  }
+  const config = configWithFlags('learn', values.config, flagEnv(values));
+  if (!config) return EXIT_INPUT;
 
   const db = openDatabase(values.db ?? databasePath(config));
   const print = (r: RunReport) => (r.outcome === 'ok' ? process.stdout : process.stderr).write(`${formatReport(r)}\n`);

@@ -2,7 +2,6 @@
 // with a progress bar and a summary. Settings come from the config file
 // (and SIEVEWRIGHT_* variables); flags override single settings and are
 // validated by the same loader.
-import { ConfigError, loadConfig } from '../config/load.js';
 import { databasePath } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
 import { Outbox } from '../deploy/outbox.js';
@@ -11,6 +10,7 @@ import { DeployWorker, type DeployFailure, type DeployProgress } from '../deploy
 import { compileForUser, listUsernames } from '../services/deploy-source.js';
 import { openDatabase } from '../store/db.js';
 import { EXIT_INPUT, EXIT_OK, UsageError } from './command.js';
+import { configWithFlags } from './flag-config.js';
 import { runCommandLine, stringOptions, type ParsedCommandLine } from './options.js';
 
 const USAGE = `usage: sievewright push (--user NAME [--user NAME ...] | --all) [options]
@@ -106,15 +106,8 @@ async function push({ values }: ParsedCommandLine<typeof OPTIONS>): Promise<numb
   if (values.all && named.length > 0) throw new UsageError('--all and --user exclude each other');
   const attempts = Number(values.attempts ?? 3);
   if (!Number.isInteger(attempts) || attempts < 1) throw new UsageError('--attempts expects a positive integer');
-  let config: Config;
-  try {
-    const file = values.config ?? process.env.SIEVEWRIGHT_CONFIG;
-    config = loadConfig({ ...(file ? { file } : {}), env: { ...process.env, ...flagEnv(values) } });
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`sievewright push: ${err.message}\n`);
-    return EXIT_INPUT;
-  }
+  const config = configWithFlags('push', values.config, flagEnv(values));
+  if (!config) return EXIT_INPUT;
 
   const db = openDatabase(values.db ?? databasePath(config));
   try {

@@ -1,23 +1,11 @@
 // The command line every subcommand shares (server/cli/options.ts): --help,
 // wrong options and usage mistakes answered one way, with exit codes 0 and 2;
 // then each subcommand, through main, shown to answer that way.
-import { describe, expect, test, vi } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { UsageError } from '../../server/cli/command.js';
 import { main } from '../../server/cli/main.js';
 import { runCommandLine, stringOptions } from '../../server/cli/options.js';
-
-async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  try {
-    return { code: await fn(), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+import { capture } from '../support/capture.js';
 
 const USAGE = 'usage: sievewright demo FILE --out DIR [--verbose]\n';
 const OPTIONS = { ...stringOptions('out'), verbose: { type: 'boolean' } } as const;
