@@ -1,14 +1,15 @@
 // The IMAPSieve alternative, as printed by `sievewright dovecot-config
-// learning`: the 2.3 output is installed into a real Dovecot and a real
-// spamd must learn from the user's moves; the 2.4 output is checked for the
-// documented 2.4 syntax (this machine runs Dovecot 2.3).
-import { appendFile, chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+// learning`: the 2.3 output is installed into a real Dovecot 2.3 and a real
+// spamd must learn from the user's moves (the 2.4 output likewise, in
+// dovecot24-config.test.ts).
+import { appendFile, chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { imapsieveConfig } from '../../../server/learning/dovecot-config.js';
+import { installImapsieveFiles, JUNK_MOVES_TEACH, junkMoves } from '../../support/imapsieve-learning.js';
 import { requireBinary, run } from '../../support/mailstack.js';
-import { moveByMessageId, startMail, type MailFixture } from './mail-fixture.js';
+import { startMail, type MailFixture } from './mail-fixture.js';
 
 const base = { junk: 'Junk', trash: 'Trash', spamd: { host: '127.0.0.1', port: 783 }, dir: '/etc/dovecot/sievewright', spamc: '/usr/bin/spamc' };
 
@@ -40,16 +41,8 @@ describe('dovecot-config learning (installed into Dovecot 2.3)', () => {
     dir = await mkdtemp(join(tmpdir(), 'sw-imapsieve-'));
     await chmod(dir, 0o755);
     const cfg = imapsieveConfig({ ...base, version: '2.3', dir, spamd: { host: mail.spamd.host, port: mail.spamd.port }, spamc: requireBinary('spamc') });
-    for (const f of cfg.files) {
-      await mkdir(dirname(f.path), { recursive: true, mode: 0o755 });
-      await writeFile(f.path, f.text);
-      await chmod(f.path, parseInt(f.mode, 8));
-    }
     await appendFile(mail.dovecot.conf, `\n${cfg.conf}`);
-    for (const f of cfg.files.filter((x) => x.path.endsWith('.sieve'))) {
-      const r = await run(requireBinary('sievec'), ['-c', mail.dovecot.conf, f.path]);
-      expect(r.code, r.stderr).toBe(0);
-    }
+    await installImapsieveFiles(cfg, (path) => run(requireBinary('sievec'), ['-c', mail.dovecot.conf, path]));
     await mail.dovecot.stop();
     await mail.dovecot.start();
   });
@@ -58,17 +51,13 @@ describe('dovecot-config learning (installed into Dovecot 2.3)', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  test('moves into Junk teach spam, out of Junk ham, and to Trash nothing', async () => {
+  test('moves and APPENDs into Junk teach spam, moves out of Junk ham, and moves to Trash nothing', async () => {
     const c = await mail.userClient('alice');
     try {
-      const ids = await mail.append(c, 'INBOX', 3);
-      await moveByMessageId(c, 'INBOX', 'Junk', ids);
-      await moveByMessageId(c, 'Junk', 'Trash', [ids[0]!]);
-      await moveByMessageId(c, 'Junk', 'INBOX', [ids[1]!]);
+      await junkMoves(c);
     } finally {
       await c.logout();
     }
-    // 3 spam, one relearned as ham; the one sent to Trash stays spam.
-    expect(await mail.magic('alice'), mail.dovecot.log().slice(-2000)).toEqual({ nspam: 2, nham: 1 });
+    expect(await mail.magic('alice'), mail.dovecot.log().slice(-2000)).toEqual(JUNK_MOVES_TEACH);
   });
 });
