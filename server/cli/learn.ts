@@ -7,7 +7,7 @@ import { idleFromConfig, runnerFromConfig } from '../learning/configure.js';
 import type { LearningRunner, RunReport } from '../learning/runner.js';
 import { openDatabase } from '../store/db.js';
 import { EXIT_INPUT, EXIT_OK, UsageError } from './command.js';
-import { configWithFlags } from './flag-config.js';
+import { configForCommand } from '../config/cli.js';
 import { runCommandLine, stringOptions, type ParsedCommandLine } from './options.js';
 
 const USAGE = `usage: sievewright learn --user NAME [--user NAME ...] [--once] [options]
@@ -26,7 +26,7 @@ out to a folder other than Trash, each exactly once.
   --master USER               master user (mail.masterUser.username)
   --master-password-file F    its password file
   --master-separator SEP      login as USER<SEP>MASTER; '' = SASL PLAIN authzid
-  --via spamc|sa-learn        learner (learning.via)
+  --via spamd|sa-learn        learner (learning.via)
   --spamd HOST:PORT           spamd with --allow-tell (learning.spamd)
   --sa-home PATTERN           sa-learn Bayes home per user, %u = user
   --junk NAME  --trash NAME   folder names
@@ -86,7 +86,7 @@ async function learn({ values }: ParsedCommandLine<typeof OPTIONS>): Promise<num
   const users = values.user ?? [];
   if (!users.length) throw new UsageError('--user is required');
 
-  const config = configWithFlags('learn', values.config, flagEnv(values));
+  const config = configForCommand('learn', values.config, flagEnv(values));
   if (!config) return EXIT_INPUT;
 
   const db = openDatabase(values.db ?? databasePath(config));

@@ -10,7 +10,7 @@ import { DeployWorker, type DeployFailure, type DeployProgress } from '../deploy
 import { compileForUser, listUsernames } from '../services/deploy-source.js';
 import { openDatabase } from '../store/db.js';
 import { EXIT_INPUT, EXIT_OK, UsageError } from './command.js';
-import { configWithFlags } from './flag-config.js';
+import { configForCommand } from '../config/cli.js';
 import { runCommandLine, stringOptions, type ParsedCommandLine } from './options.js';
 
 const USAGE = `usage: sievewright push (--user NAME [--user NAME ...] | --all) [options]
@@ -106,7 +106,7 @@ async function push({ values }: ParsedCommandLine<typeof OPTIONS>): Promise<numb
   if (values.all && named.length > 0) throw new UsageError('--all and --user exclude each other');
   const attempts = Number(values.attempts ?? 3);
   if (!Number.isInteger(attempts) || attempts < 1) throw new UsageError('--attempts expects a positive integer');
-  const config = configWithFlags('push', values.config, flagEnv(values));
+  const config = configForCommand('push', values.config, flagEnv(values));
   if (!config) return EXIT_INPUT;
 
   const db = openDatabase(values.db ?? databasePath(config));
