@@ -62,10 +62,14 @@ done
 
 tmp=$(mktemp -d "$parent/.$(basename "$CACHE").build.XXXXXX")
 trap 'discard "$tmp"' EXIT
-trap 'exit 1' INT TERM HUP
 echo "build-trixie-dovecot: debootstrap $SUITE into $tmp (a few minutes, once)" >&2
-debootstrap --variant=minbase --include="$PACKAGES" "$SUITE" "$tmp/root" "$MIRROR" >"$tmp/debootstrap.log" 2>&1 ||
-  fail "debootstrap failed: $(tail -n 20 "$tmp/debootstrap.log")"
+# In the background so a signal is handled now, not after debootstrap ends:
+# it is passed on, and the tree discarded once debootstrap has unmounted.
+debootstrap --variant=minbase --include="$PACKAGES" "$SUITE" "$tmp/root" "$MIRROR" >"$tmp/debootstrap.log" 2>&1 &
+child=$!
+trap 'kill "$child" 2>/dev/null; wait "$child"; exit 1' INT TERM HUP
+wait "$child" || fail "debootstrap failed: $(tail -n 20 "$tmp/debootstrap.log")"
+trap 'exit 1' INT TERM HUP
 
 version=$(chroot "$tmp/root" /usr/sbin/dovecot --version) || fail "the built Dovecot does not run"
 case "$version" in 2.4.*) ;; *) fail "expected Dovecot 2.4.x in $SUITE, got $version" ;; esac
