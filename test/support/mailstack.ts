@@ -386,18 +386,7 @@ userdb {
 mail_uid = vmail
 mail_gid = vmail
 mail_location = maildir:~/Maildir
-namespace inbox {
-  inbox = yes
-  separator = /
-  mailbox Junk {
-    special_use = \\Junk
-    auto = subscribe
-  }
-  mailbox Trash {
-    special_use = \\Trash
-    auto = subscribe
-  }
-}
+${INBOX_NAMESPACE}
 service imap-login {
   inet_listener imap {
     address = 127.0.0.1
@@ -530,6 +519,20 @@ function portAcceptsConnections(port: number): Promise<boolean> {
     s.on('error', () => resolve(false));
   });
 }
+
+/** The test users' namespace, the same in Dovecot 2.3 and 2.4 syntax. */
+export const INBOX_NAMESPACE = `namespace inbox {
+  inbox = yes
+  separator = /
+  mailbox Junk {
+    special_use = \\Junk
+    auto = subscribe
+  }
+  mailbox Trash {
+    special_use = \\Trash
+    auto = subscribe
+  }
+}`;
 
 export async function startDovecot(opts: DovecotOptions = {}): Promise<Dovecot> {
   const dovecotBin = requireBinary('dovecot');

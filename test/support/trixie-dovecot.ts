@@ -10,7 +10,7 @@ import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, requireBinary, run, type RunResult } from './mailstack.js';
+import { freePort, INBOX_NAMESPACE, requireBinary, run, type RunResult } from './mailstack.js';
 
 const BUILD_SCRIPT = fileURLToPath(new URL('./build-trixie-dovecot.sh', import.meta.url));
 /** Owner of the mail inside the root (no name needed: the userdb gives numbers). */
@@ -84,18 +84,7 @@ userdb static {
 }
 mail_driver = maildir
 mail_path = ~/Maildir
-namespace inbox {
-  inbox = yes
-  separator = /
-  mailbox Junk {
-    special_use = \\Junk
-    auto = subscribe
-  }
-  mailbox Trash {
-    special_use = \\Trash
-    auto = subscribe
-  }
-}
+${INBOX_NAMESPACE}
 service imap-login {
   inet_listener imap {
     listen = 127.0.0.1
