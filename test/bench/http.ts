@@ -6,12 +6,16 @@
 // Targets (issue 4): GET rules >= 40% of hello-world req/s, p99 < 25 ms;
 // RSS < 150 MB.
 import { execFileSync, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifySession from '@fastify/session';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { printRules } from '../../grammar/emit/rules-text.js';
 import type { Rule, RuleSet } from '../../grammar/model.js';
 import { buildApp } from '../../server/app.js';
@@ -82,6 +86,30 @@ function row(name: string, r: CannonResult, base?: CannonResult): string {
   return `| ${name.padEnd(34)} | ${r.requests.average.toFixed(0).padStart(7)} | ${share.padStart(6)} | ${String(r.latency.p50).padStart(5)} | ${String(r.latency.p99).padStart(5)} | ${String(r.non2xx + r.errors).padStart(6)} |`;
 }
 
+/**
+ * Bare Fastify with only the cookie, session (in-memory store) and CSRF
+ * plugins the app uses, answering the same body to a logged-in session: the
+ * ceiling for any server built on these plugins, apart from our own code.
+ */
+async function pluginsOnly(body: () => Buffer): Promise<{ app: FastifyInstance; url: string; cookie: string }> {
+  const app = Fastify();
+  await app.register(fastifyCookie);
+  await app.register(fastifySession, { secret: randomBytes(32).toString('hex'), saveUninitialized: false, rolling: false, cookie: { secure: false } });
+  await app.register(fastifyCsrf, { sessionPlugin: '@fastify/session' });
+  app.post('/login', async (request) => {
+    request.session.user = { username: 'bench' };
+    return { ok: true };
+  });
+  app.get('/same-body', async (request, reply) => {
+    if (!request.session.user) return reply.code(401).send();
+    return reply.type('application/json; charset=utf-8').send(body());
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  const login = await fetch(`${base}/login`, { method: 'POST' });
+  return { app, url: `${base}/same-body`, cookie: login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') };
+}
+
 async function throughput(): Promise<void> {
   const hello = Fastify();
   hello.get('/', async () => ({ hello: 'world' }));
@@ -91,6 +119,7 @@ async function throughput(): Promise<void> {
   hello.get('/same-body', async (_request, reply) => reply.type('application/json; charset=utf-8').send(sameBody));
   await hello.listen({ host: '127.0.0.1', port: 0 });
   const helloUrl = `http://127.0.0.1:${(hello.server.address() as { port: number }).port}/`;
+  const plugins = await pluginsOnly(() => sameBody);
 
   const dir = mkdtempSync(join(tmpdir(), 'sw-bench-http-'));
   const app = await buildApp({ config: benchConfig(dir), worker: false });
@@ -108,6 +137,7 @@ async function throughput(): Promise<void> {
   sameBody = Buffer.from(await (await fetch(`${base}/api/rules`, { headers })).arrayBuffer());
   const h = await cannon(helloUrl);
   const same = await cannon(`${helloUrl}same-body`);
+  const withPlugins = await cannon(plugins.url, { headers: { cookie: plugins.cookie } });
   const g = await cannon(`${base}/api/rules`, { headers });
   const p = await cannon(`${base}/api/rules/preview`, { method: 'POST', headers, body: JSON.stringify({ ruleSet }) });
   const t = await cannon(`${base}/api/rules/preview`, { method: 'POST', headers, body: JSON.stringify({ text: printRules(ruleSet) }) });
@@ -116,6 +146,7 @@ async function throughput(): Promise<void> {
   console.log('|------------------------------------|---------|---------|--------|--------|--------|');
   console.log(row('bare Fastify hello-world', h));
   console.log(row(`bare Fastify, same ${(sameBody.length / 1024).toFixed(0)} kB body`, same, h));
+  console.log(row('  + cookie, session, CSRF plugins', withPlugins, h));
   console.log(row('GET /api/rules', g, h));
   console.log(row('POST /api/rules/preview (model)', p, h));
   console.log(row('POST /api/rules/preview (DSL text)', t, h));
@@ -123,6 +154,7 @@ async function throughput(): Promise<void> {
   console.log(`\nGET rules: ${(100 * share).toFixed(0)}% of hello-world (target >= 40%) ${share >= 0.4 ? 'OK' : 'MISSED'}; p99 ${g.latency.p99} ms (target < 25 ms) ${g.latency.p99 < 25 ? 'OK' : 'MISSED'}`);
   await app.close();
   await hello.close();
+  await plugins.app.close();
 }
 
 /** Stores USERS users' rule sets (5-50 rules each) in a fresh data directory; returns it. */
