@@ -20,7 +20,7 @@ export type ActivationPlan =
       clearFirst: boolean;
       /** Our other scripts, removed once the new one is active. */
       removeAfter: string[];
-      /** A foreign active script being replaced by config (`takeOver`); it is kept, only deactivated. */
+      /** A foreign active script being replaced (`takeOver`, or the user's consent); it is kept, only deactivated. */
       replacesForeign: string | null;
     }
   | { kind: 'foreign-active'; activeScript: string };
@@ -34,10 +34,20 @@ export function isOwnScript(scriptName: string, name: string): boolean {
   return name === scriptName || slotNames(scriptName).includes(name);
 }
 
-export function planActivation(scripts: readonly ScriptInfo[], scriptName: string, takeOver: boolean): ActivationPlan {
+/**
+ * Whether the foreign active script `active` may be deactivated: the admin
+ * allowed it for everyone (`deploy.takeOver`), or the user agreed to replace
+ * exactly this script. A consent names one script, so a different one
+ * (activated later, by the user or an admin) is still left alone.
+ */
+export function mayReplaceForeign(active: string, takeOver: boolean, consented: string | undefined): boolean {
+  return takeOver || consented === active;
+}
+
+export function planActivation(scripts: readonly ScriptInfo[], scriptName: string, takeOver: boolean, consented?: string): ActivationPlan {
   const [a, b] = slotNames(scriptName);
   const active = scripts.find((s) => s.active);
-  if (active && !isOwnScript(scriptName, active.name) && !takeOver) {
+  if (active && !isOwnScript(scriptName, active.name) && !mayReplaceForeign(active.name, takeOver, consented)) {
     return { kind: 'foreign-active', activeScript: active.name };
   }
   const newName = active?.name === a ? b : a;

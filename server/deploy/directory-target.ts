@@ -2,10 +2,12 @@
 // into the mail home tree Dovecot reads (`sieve = file:~/sieve;active=~/.dovecot.sieve`).
 // The script is `<sieveDir>/<scriptName>.sieve`, activated through the
 // active-script symlink; every write is atomic. A foreign active script (a
-// link elsewhere, or a plain file) is reported unless config says take over;
-// a plain file is then kept beside it, never deleted.
+// link elsewhere, or a plain file) is reported unless config says take over
+// or the user agreed to replace that script; a plain file is then kept
+// beside it, never deleted.
 import { promises as fs } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { mayReplaceForeign } from './activation.js';
 import { ensureDir, replaceSymlink, writeFileAtomic } from './atomic-file.js';
 import { userPaths, type MailHomeLayout, type UserPaths } from './mail-home.js';
 import { DeployError, type DeployJob, type DeployOutcome, type DeployTarget } from './outcome.js';
@@ -16,7 +18,24 @@ export interface DirectoryTargetOptions {
   takeOver: boolean;
 }
 
-type ActiveState = { kind: 'none' } | { kind: 'ours' } | { kind: 'foreign'; name: string; plainFile: boolean };
+/**
+ * The active script of one mail home. A foreign one is named as a Sieve
+ * script (`sieve/roundcube.sieve` is `roundcube`, the name the import offer
+ * shows and a consent names); a plain file by its path in the home.
+ */
+export type ActiveState = { kind: 'none' } | { kind: 'ours' } | { kind: 'foreign'; name: string; path: string; plainFile: boolean };
+
+export async function activeScriptIn(paths: UserPaths, ownScriptPath: string): Promise<ActiveState> {
+  const st = await fs.lstat(paths.activeLink).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return null;
+    throw e;
+  });
+  if (!st) return { kind: 'none' };
+  if (!st.isSymbolicLink()) return { kind: 'foreign', name: relative(paths.home, paths.activeLink), path: paths.activeLink, plainFile: true };
+  const target = resolve(dirname(paths.activeLink), await fs.readlink(paths.activeLink));
+  if (target === ownScriptPath) return { kind: 'ours' };
+  return { kind: 'foreign', name: basename(target).replace(/\.sieve$/, ''), path: target, plainFile: false };
+}
 
 export class DirectoryTarget implements DeployTarget {
   readonly label: string;
@@ -29,8 +48,10 @@ export class DirectoryTarget implements DeployTarget {
     const paths = userPaths(this.opts.layout, job.username);
     const scriptPath = join(paths.sieveDir, `${this.opts.scriptName}.sieve`);
     try {
-      const active = await this.activeState(paths, scriptPath);
-      if (active.kind === 'foreign' && !this.opts.takeOver) return { status: 'foreign-active', activeScript: active.name };
+      const active = await activeScriptIn(paths, scriptPath);
+      if (active.kind === 'foreign' && !mayReplaceForeign(active.name, this.opts.takeOver, job.replaceConsent)) {
+        return { status: 'foreign-active', activeScript: active.name };
+      }
       const owner = await ensureDir(paths.sieveDir);
       await writeFileAtomic(scriptPath, job.sieve, owner);
       if (active.kind === 'foreign' && active.plainFile) {
@@ -54,18 +75,6 @@ export class DirectoryTarget implements DeployTarget {
     } catch (e) {
       throw asDeployError(e);
     }
-  }
-
-  private async activeState(paths: UserPaths, scriptPath: string): Promise<ActiveState> {
-    const st = await fs.lstat(paths.activeLink).catch((e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT') return null;
-      throw e;
-    });
-    if (!st) return { kind: 'none' };
-    if (!st.isSymbolicLink()) return { kind: 'foreign', name: relative(paths.home, paths.activeLink), plainFile: true };
-    const target = resolve(dirname(paths.activeLink), await fs.readlink(paths.activeLink));
-    if (target === scriptPath) return { kind: 'ours' };
-    return { kind: 'foreign', name: relative(paths.home, target), plainFile: false };
   }
 }
 

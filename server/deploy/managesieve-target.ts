@@ -45,7 +45,7 @@ export class ManageSieveTarget implements DeployTarget {
       const plain = client.capabilities.sasl.includes('PLAIN');
       const auth = client.authenticate(master.username, master.password, job.username, plain ? { mechanism: 'PLAIN' } : { masterSeparator });
       const [, scripts] = plain ? await Promise.all([auth, client.listScripts()]) : [await auth, await client.listScripts()];
-      const plan = planActivation(scripts, scriptName, takeOver);
+      const plan = planActivation(scripts, scriptName, takeOver, job.replaceConsent);
       if (plan.kind === 'foreign-active') return { status: 'foreign-active', activeScript: plan.activeScript };
       // One round trip for the whole activation; see activation.ts for why order alone keeps it safe.
       const steps: Array<Promise<unknown>> = [];

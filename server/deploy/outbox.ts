@@ -2,10 +2,13 @@
 // change survives a mail-server outage and a restart of sievewright. Only
 // the latest version per user is delivered (an older pending request is
 // superseded when a newer one arrives). The worker (worker.ts) claims rows
-// under a lease; the status of each user is derived from the rows.
+// under a lease; the status of each user is derived from the rows. A
+// claimed job carries the user's consent to replace a foreign script as it
+// stands at that moment, so a consent given while a deploy waits counts.
 import { EventEmitter } from 'node:events';
 import type { Db } from '../store/db.js';
 import { OutboxRepository, type FailureRecord, type OutboxRow } from '../store/outbox-repository.js';
+import { UsersRepository } from '../store/users-repository.js';
 import type { DeployJob } from './outcome.js';
 
 export interface DeployStatus {
@@ -28,21 +31,25 @@ export interface OutboxOptions {
 }
 
 export type ClaimedJob = DeployJob & { id: number; attempts: number };
+/** What a request queues; the consent is read when the job is claimed. */
+export type QueuedJob = Omit<DeployJob, 'replaceConsent'>;
 
 export class Outbox extends EventEmitter {
   private readonly repo: OutboxRepository;
+  private readonly users: UsersRepository;
   private readonly target: string;
   readonly now: () => number;
 
   constructor(db: Db, opts: OutboxOptions = {}) {
     super();
     this.repo = new OutboxRepository(db);
+    this.users = new UsersRepository(db);
     this.target = opts.target ?? 'default';
     this.now = opts.now ?? Date.now;
   }
 
   /** Queues a deploy; an older pending one for the same user is superseded. Emits `enqueued`. */
-  enqueue(job: DeployJob): void {
+  enqueue(job: QueuedJob): void {
     this.repo.insert({ ...job, target: this.target, dueAt: this.now() });
     this.emit('enqueued', job.username);
   }
@@ -63,7 +70,17 @@ export class Outbox extends EventEmitter {
 
   claim(owner: string, leaseMs: number): ClaimedJob | null {
     const row = this.repo.claim(owner, this.now(), leaseMs);
-    return row && { id: row.id, username: row.username, version: row.version, sieve: row.sieve, prefs: row.prefs, attempts: row.attempts };
+    if (!row) return null;
+    const consent = this.users.replaceConsent(row.username);
+    return {
+      id: row.id,
+      username: row.username,
+      version: row.version,
+      sieve: row.sieve,
+      prefs: row.prefs,
+      attempts: row.attempts,
+      ...(consent === null ? {} : { replaceConsent: consent }),
+    };
   }
 
   complete(id: number, owner: string): boolean {

@@ -6,11 +6,13 @@ export interface DeployJob {
   version: number;
   sieve: string;
   prefs: string;
+  /** The foreign script (by name) the user agreed sievewright may deactivate; read from the user's record when the job is claimed. */
+  replaceConsent?: string;
 }
 
 export type DeployOutcome =
   | { status: 'deployed'; scriptName: string }
-  /** Another script (not written by sievewright) is active and config says not to take over. */
+  /** Another script (not written by sievewright) is active, and neither config nor the user's consent lets it be replaced. */
   | { status: 'foreign-active'; activeScript: string };
 
 export interface DeployTarget {
@@ -22,7 +24,7 @@ export interface DeployTarget {
 export type DeployErrorCode =
   /** The server rejected the script (Sieve error; `line` points at it). */
   | 'rejected'
-  /** Another script is active and config says not to take over. */
+  /** Another script is active, and neither config nor the user's consent lets it be replaced. */
   | 'foreign-active'
   | 'quota'
   | 'auth'

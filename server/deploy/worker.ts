@@ -138,7 +138,7 @@ export class DeployWorker extends EventEmitter {
         return;
       }
       failure = new DeployError(
-        `another Sieve script is active ('${outcome.activeScript}'); sievewright leaves it alone unless deploy.takeOver is set`,
+        `another Sieve script is active ('${outcome.activeScript}'); sievewright leaves it alone until you replace it from the offer about it on My rules (or an administrator sets deploy.takeOver)`,
         'foreign-active',
         false,
       );

@@ -167,6 +167,10 @@ export const ImportProcmailBody = obj({
 });
 export type ImportProcmailBody = Static<typeof ImportProcmailBody>;
 
+/** RFC 5804: a script name has no control characters. */
+export const ReplaceScriptBody = obj({ name: Type.String({ minLength: 1, maxLength: 1024, pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]+$' }) });
+export type ReplaceScriptBody = Static<typeof ReplaceScriptBody>;
+
 export const LimitQuery = obj({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) });
 export type LimitQuery = Static<typeof LimitQuery>;
 

@@ -1,14 +1,22 @@
 // The first-login offer: a user may already have an active Sieve script that
 // sievewright did not write (hand-written, Roundcube, ...). It is fetched and
-// imported so the user can adopt it; nothing is saved until they do.
-import { readFileSync, readlinkSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+// imported so the user can adopt it; nothing is saved until they do. The
+// user may then agree that sievewright replaces that script: the consent
+// names it, and the deploy deactivates it (never deletes it) only while that
+// very script is the active one.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { importSieve } from '../../grammar/import/sieve.js';
 import { readSecret } from '../config/load.js';
 import { isOwnScript } from '../deploy/activation.js';
+import { activeScriptIn } from '../deploy/directory-target.js';
+import { userPaths } from '../deploy/mail-home.js';
+import type { DeployStatus } from '../deploy/outbox.js';
 import { ManageSieveClient } from '../managesieve/client.js';
 import type { AppContext } from './context.js';
+import { AppError } from './errors.js';
 import { tlsOptions } from './mail-endpoint.js';
+import { queueDeploy } from './rules-service.js';
 
 export type ServerScript = { found: false } | ({ found: true; name: string } & ReturnType<typeof importSieve>);
 
@@ -25,24 +33,28 @@ async function activeOverManageSieve(ctx: AppContext, username: string): Promise
   }
 }
 
-function activeInDirectory(ctx: AppContext, username: string): { name: string; text: string } | null {
-  const d = ctx.config.deploy.directory;
-  const home = resolve(d.home.replaceAll('%u', username));
-  const link = join(home, d.activeLink);
-  let target: string;
-  try {
-    target = readlinkSync(link);
-  } catch {
-    return null;
-  }
-  const name = basename(target).replace(/\.sieve$/, '');
-  if (isOwnScript(ctx.config.deploy.scriptName, name)) return null;
-  return { name, text: readFileSync(resolve(home, target), 'utf8') };
+/** Named as the directory target names it, so a consent given for this name is the one it honours. */
+async function activeInDirectory(ctx: AppContext, username: string): Promise<{ name: string; text: string } | null> {
+  const paths = userPaths(ctx.config.deploy.directory, username);
+  const active = await activeScriptIn(paths, join(paths.sieveDir, `${ctx.config.deploy.scriptName}.sieve`));
+  return active.kind === 'foreign' ? { name: active.name, text: await readFile(active.path, 'utf8') } : null;
 }
 
 export async function serverScript(ctx: AppContext, username: string): Promise<ServerScript> {
-  const found = ctx.config.deploy.target === 'managesieve' ? await activeOverManageSieve(ctx, username) : activeInDirectory(ctx, username);
+  const found = ctx.config.deploy.target === 'managesieve' ? await activeOverManageSieve(ctx, username) : await activeInDirectory(ctx, username);
   if (!found) return { found: false };
   const { importSieve: run } = await import('../../grammar/import/sieve.js');
   return { found: true, name: found.name, ...run(found.text) };
+}
+
+/** The user agrees that sievewright's script replaces their foreign script `name`; a deploy is queued at once. */
+export function consentToReplace(ctx: AppContext, username: string, name: string): DeployStatus {
+  if (isOwnScript(ctx.config.deploy.scriptName, name)) {
+    throw new AppError(422, 'invalid_request', `'${name}' is sievewright's own script; there is nothing to replace`);
+  }
+  ctx.users.ensure(username);
+  ctx.users.setReplaceConsent(username, name);
+  ctx.audit.append({ actor: username, action: 'deploy.replace-consent', target: username, details: { script: name } });
+  queueDeploy(ctx, username);
+  return ctx.outbox.status(username);
 }

@@ -1,12 +1,15 @@
 // Users: who may log in (embedded mode keeps a password hash; IMAP mode only
-// remembers that the user exists) and which overridable admin rules each
-// user switched off.
+// remembers that the user exists), which overridable admin rules each user
+// switched off, and which foreign active Sieve script (by name) the user
+// agreed sievewright may replace.
 import type { Db } from './db.js';
 
 export interface User {
   username: string;
   passwordHash: string | null;
   disabledDefaults: string[];
+  /** The foreign script the user agreed sievewright may deactivate; null until they do. */
+  replaceConsent: string | null;
   createdAt: string;
   lastLoginAt: string | null;
 }
@@ -15,6 +18,7 @@ interface Row {
   username: string;
   password_hash: string | null;
   disabled_defaults: string;
+  replace_consent: string | null;
   created_at: string;
   last_login_at: string | null;
 }
@@ -24,6 +28,7 @@ function toUser(r: Row): User {
     username: r.username,
     passwordHash: r.password_hash,
     disabledDefaults: JSON.parse(r.disabled_defaults) as string[],
+    replaceConsent: r.replace_consent,
     createdAt: r.created_at,
     lastLoginAt: r.last_login_at,
   };
@@ -33,11 +38,13 @@ export class UsersRepository {
   private readonly byName;
   private readonly insert;
   private readonly all;
+  private readonly consentOf;
 
   constructor(private readonly db: Db) {
     this.byName = db.prepare<[string], Row>('SELECT * FROM users WHERE username = ?');
     this.insert = db.prepare<[string, string | null]>('INSERT OR IGNORE INTO users (username, password_hash) VALUES (?, ?)');
     this.all = db.prepare<[], Row>('SELECT * FROM users ORDER BY username');
+    this.consentOf = db.prepare<[string], { replace_consent: string | null }>('SELECT replace_consent FROM users WHERE username = ?');
   }
 
   get(username: string): User | undefined {
@@ -56,6 +63,16 @@ export class UsersRepository {
 
   setDisabledDefaults(username: string, names: readonly string[]): void {
     this.db.prepare('UPDATE users SET disabled_defaults = ? WHERE username = ?').run(JSON.stringify([...new Set(names)]), username);
+  }
+
+  /** One name: a newer consent replaces the older one. */
+  setReplaceConsent(username: string, scriptName: string): void {
+    this.db.prepare('UPDATE users SET replace_consent = ? WHERE username = ?').run(scriptName, username);
+  }
+
+  /** Asked on every deploy claim, hence its own prepared statement. */
+  replaceConsent(username: string): string | null {
+    return this.consentOf.get(username)?.replace_consent ?? null;
   }
 
   recordLogin(username: string): void {

@@ -60,4 +60,12 @@ export const coreMigrations: Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: 'core: the foreign Sieve script a user agreed sievewright may replace',
+    sql: `
+      -- By name: the consent covers that one script, not whatever else is active later.
+      ALTER TABLE users ADD COLUMN replace_consent TEXT;
+    `,
+  },
 ];

@@ -42,6 +42,7 @@ const ROUTES: Route[] = [
   { method: 'POST', url: '/api/import/sieve', access: 'user', body: { text: 'keep;' } },
   { method: 'POST', url: '/api/import/procmail', access: 'user', body: { text: ':0\nInbox/\n' } },
   { method: 'GET', url: '/api/import/server-script', access: 'user' },
+  { method: 'POST', url: '/api/import/server-script/replace', access: 'user', body: { name: 'roundcube' } },
   { method: 'GET', url: '/api/learning/log', access: 'user' },
   { method: 'GET', url: '/api/learning/weekly', access: 'user' },
   { method: 'GET', url: '/api/admin/defaults', access: 'admin' },

@@ -23,6 +23,21 @@ describe('activation plan', () => {
     expect(plan).toEqual({ kind: 'deploy', newName: 'sw-a', clearFirst: false, removeAfter: ['sw-b'], replacesForeign: 'roundcube' });
   });
 
+  test("with the user's consent for exactly the active foreign script it is deactivated, not deleted", () => {
+    const plan = planActivation([s('roundcube', true), s('sw-b'), s('notes')], 'sw', false, 'roundcube');
+    expect(plan).toEqual({ kind: 'deploy', newName: 'sw-a', clearFirst: false, removeAfter: ['sw-b'], replacesForeign: 'roundcube' });
+  });
+
+  test('a consent for another script name does not replace the active one', () => {
+    expect(planActivation([s('vacation', true), s('roundcube')], 'sw', false, 'roundcube')).toEqual({ kind: 'foreign-active', activeScript: 'vacation' });
+    expect(planActivation([s('Roundcube', true)], 'sw', false, 'roundcube')).toEqual({ kind: 'foreign-active', activeScript: 'Roundcube' });
+  });
+
+  test('a consent changes nothing when sievewright is already active or nothing is', () => {
+    expect(planActivation([s('sw-a', true), s('roundcube')], 'sw', false, 'roundcube')).toMatchObject({ kind: 'deploy', newName: 'sw-b', replacesForeign: null });
+    expect(planActivation([s('roundcube')], 'sw', false, 'roundcube')).toMatchObject({ kind: 'deploy', newName: 'sw-a', replacesForeign: null });
+  });
+
   test('only the bare name and the two slots count as sievewright scripts', () => {
     expect(['sw', 'sw-a', 'sw-b'].every((n) => isOwnScript('sw', n))).toBe(true);
     expect(['sw-c', 'sw-a2', 'xsw-a', 'SW-a', 'sw-'].some((n) => isOwnScript('sw', n))).toBe(false);

@@ -9,7 +9,22 @@ import { DeployError } from '../../../server/deploy/outcome.js';
 let root: string;
 const layout = () => ({ home: join(root, 'mail', '%u'), sieveDir: 'sieve', activeLink: '.dovecot.sieve', prefsPath: '.spamassassin/user_prefs' });
 const target = (takeOver = false) => new DirectoryTarget({ layout: layout(), scriptName: 'sievewright', takeOver });
-const job = (version: number, username = 'alice') => ({ username, version, sieve: `# v${version}\r\nkeep;\r\n`, prefs: `required_score ${version}\n` });
+const job = (version: number, username = 'alice', replaceConsent?: string) => ({
+  username,
+  version,
+  sieve: `# v${version}\r\nkeep;\r\n`,
+  prefs: `required_score ${version}\n`,
+  ...(replaceConsent ? { replaceConsent } : {}),
+});
+
+/** alice's home with `sieve/NAME.sieve` active, as Roundcube leaves it. */
+async function foreignActive(name: string): Promise<string> {
+  const home = join(root, 'mail', 'alice');
+  await mkdir(join(home, 'sieve'), { recursive: true });
+  await writeFile(join(home, `sieve/${name}.sieve`), 'keep;\n');
+  await symlink(`sieve/${name}.sieve`, join(home, '.dovecot.sieve'));
+  return home;
+}
 
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'sw-dirtarget-'));
@@ -36,14 +51,25 @@ describe('directory target', () => {
     expect((await readdir(home)).sort()).toEqual(['.dovecot.sieve', '.spamassassin', 'sieve']);
   });
 
-  test('an active link to a script sievewright did not write is reported and left alone', async () => {
-    const home = join(root, 'mail', 'alice');
-    await mkdir(join(home, 'sieve'), { recursive: true });
-    await writeFile(join(home, 'sieve/roundcube.sieve'), 'keep;\n');
-    await symlink('sieve/roundcube.sieve', join(home, '.dovecot.sieve'));
-    expect(await target().deploy(job(1))).toEqual({ status: 'foreign-active', activeScript: 'sieve/roundcube.sieve' });
+  test('an active link to a script sievewright did not write is reported by its script name and left alone', async () => {
+    const home = await foreignActive('roundcube');
+    expect(await target().deploy(job(1))).toEqual({ status: 'foreign-active', activeScript: 'roundcube' });
     expect(await readlink(join(home, '.dovecot.sieve'))).toBe('sieve/roundcube.sieve');
     expect(await readdir(join(home, 'sieve'))).toEqual(['roundcube.sieve']);
+  });
+
+  test("with the user's consent for that script the link moves to sievewright's script and theirs stays", async () => {
+    const home = await foreignActive('roundcube');
+    expect(await target().deploy(job(1, 'alice', 'roundcube'))).toEqual({ status: 'deployed', scriptName: 'sievewright' });
+    expect(await readlink(join(home, '.dovecot.sieve'))).toBe('sieve/sievewright.sieve');
+    expect(await readFile(join(home, 'sieve/roundcube.sieve'), 'utf8')).toBe('keep;\n');
+  });
+
+  test('a consent naming another script leaves the active one alone', async () => {
+    const home = await foreignActive('vacation');
+    expect(await target().deploy(job(1, 'alice', 'roundcube'))).toEqual({ status: 'foreign-active', activeScript: 'vacation' });
+    expect(await readlink(join(home, '.dovecot.sieve'))).toBe('sieve/vacation.sieve');
+    expect(await readdir(join(home, 'sieve'))).toEqual(['vacation.sieve']);
   });
 
   test('with takeOver a plain active file is moved aside, never deleted', async () => {

@@ -8,6 +8,7 @@ import { Outbox } from '../../../server/deploy/outbox.js';
 import { DeployError, type DeployJob, type DeployOutcome, type DeployTarget } from '../../../server/deploy/outcome.js';
 import { DeployWorker } from '../../../server/deploy/worker.js';
 import { openDatabase, type Db } from '../../../server/store/db.js';
+import { UsersRepository } from '../../../server/store/users-repository.js';
 
 /** Records deploys, holds each for `delayMs`, and fails as told. */
 class RecordingTarget implements DeployTarget {
@@ -136,6 +137,22 @@ describe('outbox', () => {
     await worker.drain();
     await worker.stop();
     expect(outbox.status('alice')).toMatchObject({ state: 'failed', errorCode: 'foreign-active', error: expect.stringMatching(/roundcube/) });
+  });
+
+  test("a claimed job carries the user's consent to replace a foreign script as stored when it is claimed", () => {
+    const outbox = new Outbox(db);
+    const users = new UsersRepository(db);
+    users.ensure('alice');
+    users.ensure('bob');
+    outbox.enqueue(job('alice', 1));
+    outbox.enqueue(job('bob', 1));
+    // Given after queueing, before the worker picks the job up: it still counts.
+    users.setReplaceConsent('alice', 'roundcube');
+    const claimed = [outbox.claim('w', 60_000), outbox.claim('w', 60_000)];
+    expect(claimed.map((j) => [j?.username, j?.replaceConsent])).toEqual([
+      ['alice', 'roundcube'],
+      ['bob', undefined],
+    ]);
   });
 
   test('transient failures give up after maxAttempts', async () => {
