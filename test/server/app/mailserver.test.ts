@@ -1,6 +1,6 @@
 // Against a real Dovecot (IMAP + ManageSieve with STARTTLS and a private CA):
 // logins, folder listing through the master user, deploys reaching the
-// server, and /readyz failing when a login fails or the server is down.
+// server, a user's consent to replace their own foreign script, and /readyz failing when a login fails or the server is down.
 import type { FastifyInstance } from 'fastify';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -99,6 +99,67 @@ describe('login against the real IMAP server', () => {
     expect(offer).toMatchObject({ found: true, name: 'roundcube' });
     expect(offer.ruleSet.rules).toHaveLength(1);
     expect(app.ctx.rules.latest('carol')).toBeUndefined();
+  });
+});
+
+describe("replacing a user's own foreign script over ManageSieve", () => {
+  const connect = () => ManageSieveClient.connect({ host: '127.0.0.1', port: dovecot.sievePort, tls: 'starttls', ca: dovecot.caPem!, timeoutMs: 5000 });
+
+  async function asDave<T>(fn: (ms: ManageSieveClient) => Promise<T>): Promise<T> {
+    const ms = await connect();
+    try {
+      await ms.authenticate('dave', 'davepw');
+      return await fn(ms);
+    } finally {
+      await ms.logout();
+    }
+  }
+
+  async function settled(client: Client): Promise<{ state: string; errorCode: string | null; error: string | null }> {
+    await app.ctx.worker!.drain();
+    return (await client.get('/api/deploy/status')).json();
+  }
+
+  test('the deploy reports foreign-active until the user consents to replacing exactly "roundcube"; then sievewright is active and "roundcube" is kept, inactive', async () => {
+    const roundcube = 'require ["fileinto"];\r\nif header :contains "List-Id" "ops.example.org" { fileinto "Ops"; }\r\n';
+    await dovecot.addUser('dave', 'davepw');
+    await asDave(async (ms) => {
+      await ms.putScript('roundcube', roundcube);
+      await ms.setActive('roundcube');
+    });
+    const dave = await Client.login(app, 'dave', 'davepw');
+    const rs = emptyRuleSet();
+    rs.rules.push({ name: 'Alerts', enabled: true, combine: 'all', conditions: [{ kind: 'subject', test: { match: 'contains', values: ['alert'] } }], actions: [{ kind: 'fileinto', folder: 'Alerts' }] });
+    expect((await dave.put('/api/rules', { ruleSet: rs })).statusCode).toBe(200);
+    const refused = await settled(dave);
+    expect(refused).toMatchObject({ state: 'failed', errorCode: 'foreign-active' });
+    expect(refused.error).toMatch(/'roundcube'.*replace it from the offer/);
+
+    // A consent naming another script replaces nothing.
+    expect((await dave.post('/api/import/server-script/replace', { name: 'vacation' })).statusCode).toBe(202);
+    expect(await settled(dave)).toMatchObject({ state: 'failed', errorCode: 'foreign-active' });
+    expect(await asDave((ms) => ms.listScripts())).toEqual([{ name: 'roundcube', active: true }]);
+
+    expect((await dave.post('/api/import/server-script/replace', { name: 'roundcube' })).statusCode).toBe(202);
+    expect(await settled(dave)).toMatchObject({ state: 'deployed', deployedVersion: 1, errorCode: null });
+    const after = await asDave(async (ms) => {
+      const scripts = await ms.listScripts();
+      return { scripts, kept: await ms.getScript('roundcube'), active: await ms.getScript(scripts.find((x) => x.active)!.name) };
+    });
+    expect(after.scripts).toEqual(expect.arrayContaining([{ name: 'roundcube', active: false }, { name: 'sievewright-a', active: true }]));
+    expect(after.scripts).toHaveLength(2);
+    expect(after.kept).toBe(roundcube);
+    expect(after.active).toContain('Alerts');
+    expect((await dave.get('/api/import/server-script')).json()).toEqual({ found: false });
+
+    // A script activated later under another name is not covered by the consent for "roundcube".
+    await asDave(async (ms) => {
+      await ms.putScript('vacation', 'keep;\r\n');
+      await ms.setActive('vacation');
+    });
+    expect((await dave.post('/api/deploy')).statusCode).toBe(202);
+    expect(await settled(dave)).toMatchObject({ state: 'failed', errorCode: 'foreign-active', error: expect.stringMatching(/'vacation'/) });
+    expect((await asDave((ms) => ms.listScripts())).find((x) => x.active)?.name).toBe('vacation');
   });
 });
 
