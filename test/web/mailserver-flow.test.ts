@@ -5,7 +5,8 @@
 // Dovecot's own delivery (dovecot-lda running that active script) files the
 // forged mail into Junk and the genuine partner mail into INBOX. A user
 // whose server already runs a script written elsewhere is offered to import
-// it, and the server keeps that script active until the user saves.
+// it, and the server keeps that script active until the user chooses to
+// replace it (no `deploy.takeOver` here: the consent is the user's own).
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -32,9 +33,7 @@ beforeAll(async () => {
       managesieve: endpoint(dovecot.sievePort),
       masterUser: { username: dovecot.master.username, passwordFile: masterFile },
     },
-    // An admin who lets sievewright replace a script written elsewhere, once
-    // the user saves (the script is kept, only deactivated).
-    deploy: { target: 'managesieve', takeOver: true },
+    deploy: { target: 'managesieve' },
   });
   browser = await launchBrowser();
 }, 180_000);
@@ -99,7 +98,7 @@ describe('the web UI against a real Dovecot', () => {
     await page.close();
   });
 
-  test('a user whose server runs a Roundcube script is offered to import it; "Not now" hides it for the session, accepting fills the draft, and the server keeps that script until save', { timeout: 150_000 }, async () => {
+  test('a user whose server runs a Roundcube script is offered to import it; "Not now" hides it for the session, accepting fills the draft, saving leaves that script active, and "Replace" switches it off and ours on', { timeout: 150_000 }, async () => {
     const foreign = await fixture('roundcube-active.sieve');
     await asUser('bob', async (client) => {
       await client.putScript('roundcube', foreign);
@@ -137,7 +136,8 @@ describe('the web UI against a real Dovecot', () => {
     await screenshots(second, 'import-offer');
 
     await banner.getByRole('button', { name: 'Add to my rules' }).click();
-    await banner.waitFor({ state: 'detached' });
+    await banner.getByText('The rules from “roundcube” are now in your draft').waitFor();
+    expect(await banner.getByRole('button', { name: 'Add to my rules' }).count()).toBe(0);
     const names = second.locator('sw-rules-screen ol.rules li[data-index] .name');
     expect(await names.allInnerTexts()).toEqual(['Newsletters', 'Drop duplicates']);
     expect(await second.locator('sw-rules-screen li[data-index="1"]').getByText('Imported Sieve, kept as is').count()).toBe(1);
@@ -145,7 +145,17 @@ describe('the web UI against a real Dovecot', () => {
     await screenshots(second, 'import-offer-accepted');
     expect(await readBack('bob')).toEqual({ active: 'roundcube', script: foreign });
 
+    // Saving alone does not displace the user's script; the status says where to replace it.
     await saveRules(second);
+    await second.locator('header sw-deploy-status .badge[data-state="failed"]').waitFor({ timeout: 60_000 });
+    expect(await second.evaluate(() => fetch('/api/deploy/status').then((r) => r.json()))).toMatchObject({
+      errorCode: 'foreign-active',
+      error: expect.stringMatching(/'roundcube'.*replace it from the offer/),
+    });
+    expect(await readBack('bob')).toEqual({ active: 'roundcube', script: foreign });
+
+    await banner.getByRole('button', { name: 'Replace “roundcube”' }).click();
+    await banner.waitFor({ state: 'detached' });
     await second.locator('header sw-deploy-status .badge[data-state="deployed"]').waitFor({ timeout: 60_000 });
     const deployed = await readBack('bob');
     expect(deployed.active).toMatch(/^sievewright/);

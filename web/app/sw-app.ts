@@ -6,7 +6,7 @@ import { customElement, state } from 'lit/decorators.js';
 import type { Rule, RuleItem, RuleSet, SpamSettings } from '../../grammar/model.js';
 import { UNAUTHORIZED_EVENT } from '../api/http.js';
 import { currentSession, logout } from '../api/session.js';
-import { getServerScript } from '../api/imports.js';
+import { getServerScript, replaceServerScript } from '../api/imports.js';
 import type { FoundServerScript, RulesResponse, Session } from '../api/types.js';
 import { newRule, uniqueName } from '../lib/factories.js';
 import { insertAt, removeAt, replaceAt } from '../lib/list-ops.js';
@@ -14,7 +14,7 @@ import { base } from '../ui/styles.js';
 import type { ValueChangedEvent } from '../editors/events.js';
 import { itemName } from '../screens/rules-screen.js';
 import type { SendersValue } from '../screens/senders-screen.js';
-import { RulesStore } from './rules-store.js';
+import { describeSaveError, RulesStore } from './rules-store.js';
 import { go, parseRoute, type Route } from './route.js';
 import { appStyles } from './sw-app.styles.js';
 import '../screens/login-screen.js';
@@ -53,6 +53,9 @@ export class App extends LitElement {
   @state() private undo: { item: RuleItem; index: number } | null = null;
   @state() private textValid = true;
   @state() private offer: FoundServerScript | null = null;
+  /** The offered script's rules went into the draft; the offer stays for replacing the script. */
+  @state() private offerAdded = false;
+  @state() private replacing = false;
   private store = new RulesStore(this);
   private undoTimer: number | undefined;
   private wide = window.matchMedia('(min-width: 1100px)');
@@ -122,11 +125,27 @@ export class App extends LitElement {
   private closeOffer(): void {
     sessionStorage.setItem(this.offerKey(), '1');
     this.offer = null;
+    this.offerAdded = false;
   }
 
   private acceptOffer(e: CustomEvent<{ ruleSet: RuleSet }>): void {
-    this.closeOffer();
-    this.acceptImport(e);
+    this.offerAdded = true;
+    this.edit(e.detail.ruleSet);
+  }
+
+  /** The user's consent to replace their old script; the draft is saved first, so what replaces it is what they see. */
+  private async replaceOldScript(e: CustomEvent<{ name: string }>): Promise<void> {
+    this.replacing = true;
+    try {
+      if (this.store.dirty && !(await this.store.save())) return;
+      await replaceServerScript(e.detail.name);
+      this.closeOffer();
+      void this.store.refreshStatus();
+    } catch (err) {
+      this.store.saveProblem = describeSaveError(err);
+    } finally {
+      this.replacing = false;
+    }
   }
 
   private loadScreen(): void {
@@ -139,6 +158,7 @@ export class App extends LitElement {
     await logout().catch(() => undefined);
     sessionStorage.removeItem(this.offerKey());
     this.offer = null;
+    this.offerAdded = false;
     this.session = null;
     this.store.discard();
   }
@@ -189,7 +209,15 @@ export class App extends LitElement {
     switch (r.screen) {
       case 'rules':
         return html`${this.offer
-            ? html`<sw-import-offer .offer=${this.offer} .ruleSet=${rs} @accept-import=${this.acceptOffer} @dismiss-offer=${this.closeOffer}></sw-import-offer>`
+            ? html`<sw-import-offer
+                .offer=${this.offer}
+                .ruleSet=${rs}
+                ?added=${this.offerAdded}
+                ?busy=${this.replacing}
+                @accept-import=${this.acceptOffer}
+                @replace-script=${this.replaceOldScript}
+                @dismiss-offer=${this.closeOffer}
+              ></sw-import-offer>`
             : nothing}
           <sw-rules-screen
           .rules=${rs.rules}

@@ -1,6 +1,7 @@
 // Against a real Dovecot (IMAP + ManageSieve with STARTTLS and a private CA):
 // logins, folder listing through the master user, deploys reaching the
-// server, a user's consent to replace their own foreign script, and /readyz failing when a login fails or the server is down.
+// server, a user's consent to replace their own foreign script, and
+// /readyz failing when a login fails or the server is down.
 import type { FastifyInstance } from 'fastify';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
