@@ -14,7 +14,7 @@ let dc: Dovecot;
 let prefsRoot: string;
 
 beforeAll(async () => {
-  dc = await startDovecot({ users: { alice: 'alicepw', bob: 'bobpw', carol: 'carolpw', dave: 'davepw', erin: 'erinpw' } });
+  dc = await startDovecot({ users: { alice: 'alicepw', bob: 'bobpw', carol: 'carolpw', dave: 'davepw', erin: 'erinpw', grace: 'gracepw' } });
   prefsRoot = await mkdtemp(join(tmpdir(), 'sw-prefs-'));
 });
 afterAll(async () => {
@@ -93,6 +93,23 @@ describe('ManageSieve target against Dovecot', () => {
     );
   });
 
+  test("the user's consent replaces only the foreign script it names, which is kept, inactive", async () => {
+    const c = await ManageSieveClient.connect({ host: dc.host, port: dc.sievePort, tls: 'none' });
+    await c.authenticate('grace', 'gracepw');
+    await c.putScript('roundcube', 'keep;\r\n');
+    await c.setActive('roundcube');
+    await c.logout();
+    expect(await msTarget().deploy({ ...job('grace', 1), replaceConsent: 'vacation' })).toEqual({ status: 'foreign-active', activeScript: 'roundcube' });
+    expect(await scriptsOf('grace')).toEqual([{ name: 'roundcube', active: true, body: 'keep;\r\n' }]);
+    expect(await msTarget().deploy({ ...job('grace', 1), replaceConsent: 'roundcube' })).toEqual({ status: 'deployed', scriptName: 'sievewright-a' });
+    expect(await scriptsOf('grace')).toEqual(
+      expect.arrayContaining([
+        { name: 'roundcube', active: false, body: 'keep;\r\n' },
+        { name: 'sievewright-a', active: true, body: script(1) },
+      ]),
+    );
+  });
+
   test('a script over the server size limit is a typed quota error', async () => {
     await msTarget().deploy(job('erin', 1));
     const huge = `# ${'x'.repeat(1100 * 1024)}\r\nkeep;\r\n`;
@@ -126,5 +143,23 @@ describe('directory target against Dovecot', () => {
     expect(await scriptsOf('frank')).toEqual([{ name: 'sievewright', active: true, body: script(4) }]);
     expect((await dc.deliver('frank', MSG('about v4'))).exitCode).toBe(0);
     expect(dc.log()).toMatch(/lda\(frank\).*stored mail into mailbox 'Folder4'/);
+  });
+
+  test("a script Roundcube activated is replaced only with the user's consent for it, and Dovecot still lists it, inactive", async () => {
+    const target = new DirectoryTarget({ layout: layout(join(dc.root, 'vmail', '%u')), scriptName: 'sievewright', takeOver: false });
+    await dc.addUser('heidi', 'heidipw');
+    const c = await ManageSieveClient.connect({ host: dc.host, port: dc.sievePort, tls: 'none' });
+    await c.authenticate('heidi', 'heidipw');
+    await c.putScript('roundcube', 'keep;\r\n');
+    await c.setActive('roundcube');
+    await c.logout();
+    expect(await target.deploy({ ...job('heidi', 1), replaceConsent: 'vacation' })).toEqual({ status: 'foreign-active', activeScript: 'roundcube' });
+    expect(await target.deploy({ ...job('heidi', 1), replaceConsent: 'roundcube' })).toEqual({ status: 'deployed', scriptName: 'sievewright' });
+    expect(await scriptsOf('heidi')).toEqual(
+      expect.arrayContaining([
+        { name: 'roundcube', active: false, body: 'keep;\r\n' },
+        { name: 'sievewright', active: true, body: script(1) },
+      ]),
+    );
   });
 });
