@@ -98,7 +98,7 @@ describe('the web UI against a real Dovecot', () => {
     await page.close();
   });
 
-  test('a user whose server runs a Roundcube script is offered to import it; "Not now" hides it for the session, accepting fills the draft, saving leaves that script active, and "Replace" switches it off and ours on', { timeout: 150_000 }, async () => {
+  test('a user whose server runs a Roundcube script is offered to import it; "Not now" hides it for the session, accepting fills the draft, saving leaves that script active and the status brings the offer back, and "Replace" switches it off and ours on', { timeout: 150_000 }, async () => {
     const foreign = await fixture('roundcube-active.sieve');
     await asUser('bob', async (client) => {
       await client.putScript('roundcube', foreign);
@@ -153,6 +153,12 @@ describe('the web UI against a real Dovecot', () => {
       error: expect.stringMatching(/'roundcube'.*replace it from the offer/),
     });
     expect(await readBack('bob')).toEqual({ active: 'roundcube', script: foreign });
+
+    // Put off again, the offer comes back from the status that points at it.
+    await banner.getByRole('button', { name: 'Not now' }).click();
+    await banner.waitFor({ state: 'detached' });
+    await second.locator('sw-preview-screen sw-deploy-status').getByRole('button', { name: 'Show the offer' }).click();
+    await banner.getByRole('button', { name: 'Replace “roundcube”' }).waitFor();
 
     await banner.getByRole('button', { name: 'Replace “roundcube”' }).click();
     await banner.waitFor({ state: 'detached' });

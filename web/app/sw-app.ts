@@ -22,7 +22,7 @@ import '../screens/rules-screen.js';
 import '../screens/rule-editor.js';
 import '../screens/senders-screen.js';
 import '../screens/spam-screen.js';
-import '../ui/deploy-badge.js';
+import { SHOW_OFFER_EVENT } from '../ui/deploy-badge.js';
 
 const lazy: Record<string, () => Promise<unknown>> = {
   preview: () => import('../screens/preview-screen.js'),
@@ -80,6 +80,7 @@ export class App extends LitElement {
     window.addEventListener(UNAUTHORIZED_EVENT, this.onUnauthorized);
     window.addEventListener('beforeunload', this.onUnload);
     this.wide.addEventListener('change', this.onWide);
+    this.addEventListener(SHOW_OFFER_EVENT, this.onShowOffer);
     void currentSession()
       .then((s) => this.signedIn(s))
       .catch(() => undefined)
@@ -92,6 +93,7 @@ export class App extends LitElement {
     window.removeEventListener(UNAUTHORIZED_EVENT, this.onUnauthorized);
     window.removeEventListener('beforeunload', this.onUnload);
     this.wide.removeEventListener('change', this.onWide);
+    this.removeEventListener(SHOW_OFFER_EVENT, this.onShowOffer);
   }
 
   override updated(changed: Map<PropertyKey, unknown>): void {
@@ -121,6 +123,13 @@ export class App extends LitElement {
     await import('../screens/import-offer.js');
     this.offer = found;
   }
+
+  /** The deploy status points at the offer after “Not now”: bring it back. */
+  private onShowOffer = () => {
+    if (this.offer || !this.session) return;
+    sessionStorage.removeItem(this.offerKey());
+    void this.lookForServerScript(this.session.user.username);
+  };
 
   private closeOffer(): void {
     sessionStorage.setItem(this.offerKey(), '1');

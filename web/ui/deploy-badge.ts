@@ -4,6 +4,9 @@ import { customElement, property } from 'lit/decorators.js';
 import type { DeployStatus, LineMapEntry } from '../api/types.js';
 import { base } from './styles.js';
 
+/** Asks the app to show the import offer again (it may have been put off with “Not now”). */
+export const SHOW_OFFER_EVENT = 'show-offer';
+
 /** The rule a script line belongs to, for "failed in rule X". */
 export function ruleAtLine(lineMap: readonly LineMapEntry[], line: number | null): LineMapEntry | null {
   if (line === null) return null;
@@ -41,6 +44,11 @@ export class DeployStatusView extends LitElement {
             ${rule ? html`The problem is in the rule “${rule.name}” (script line ${s.errorLine}). ` : nothing}${s.error ??
             'The mail server gave no reason.'}
             Your previous filter stays active until this is fixed.
+            ${s.errorCode === 'foreign-active'
+              ? html`<button @click=${() => this.dispatchEvent(new CustomEvent(SHOW_OFFER_EVENT, { bubbles: true, composed: true }))}>
+                  Show the offer
+                </button>`
+              : nothing}
           </p>`
         : nothing}
       ${!this.compact && s.state === 'pending' && s.error
