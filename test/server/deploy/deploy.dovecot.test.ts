@@ -76,12 +76,17 @@ describe('ManageSieve target against Dovecot', () => {
     expect(await scriptsOf('carol')).toEqual([{ name: 'sievewright-a', active: true, body: script(1) }]);
   });
 
-  test('another active script is reported and left alone; takeOver activates ours but keeps theirs', async () => {
+  /** What a user's old client leaves behind: its own script `roundcube`, active. */
+  const activateForeign = async (user: string, password: string) => {
     const c = await ManageSieveClient.connect({ host: dc.host, port: dc.sievePort, tls: 'none' });
-    await c.authenticate('dave', 'davepw');
+    await c.authenticate(user, password);
     await c.putScript('roundcube', 'keep;\r\n');
     await c.setActive('roundcube');
     await c.logout();
+  };
+
+  test('another active script is reported and left alone; takeOver activates ours but keeps theirs', async () => {
+    await activateForeign('dave', 'davepw');
     expect(await msTarget().deploy(job('dave', 1))).toEqual({ status: 'foreign-active', activeScript: 'roundcube' });
     expect(await scriptsOf('dave')).toEqual([{ name: 'roundcube', active: true, body: 'keep;\r\n' }]);
     expect((await msTarget(true).deploy(job('dave', 1))).status).toBe('deployed');
@@ -94,11 +99,7 @@ describe('ManageSieve target against Dovecot', () => {
   });
 
   test("the user's consent replaces only the foreign script it names, which is kept, inactive", async () => {
-    const c = await ManageSieveClient.connect({ host: dc.host, port: dc.sievePort, tls: 'none' });
-    await c.authenticate('grace', 'gracepw');
-    await c.putScript('roundcube', 'keep;\r\n');
-    await c.setActive('roundcube');
-    await c.logout();
+    await activateForeign('grace', 'gracepw');
     expect(await msTarget().deploy({ ...job('grace', 1), replaceConsent: 'vacation' })).toEqual({ status: 'foreign-active', activeScript: 'roundcube' });
     expect(await scriptsOf('grace')).toEqual([{ name: 'roundcube', active: true, body: 'keep;\r\n' }]);
     expect(await msTarget().deploy({ ...job('grace', 1), replaceConsent: 'roundcube' })).toEqual({ status: 'deployed', scriptName: 'sievewright-a' });
