@@ -520,6 +520,15 @@ function portAcceptsConnections(port: number): Promise<boolean> {
   });
 }
 
+/** A test Dovecot's log so far ('' before it wrote one), for failure messages. */
+export function dovecotLog(root: string): string {
+  try {
+    return readFileSync(join(root, 'log/dovecot.log'), 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 /** The test users' namespace, the same in Dovecot 2.3 and 2.4 syntax. */
 export const INBOX_NAMESPACE = `namespace inbox {
   inbox = yes
@@ -674,13 +683,7 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<Dovecot> 
       return join(root, 'vmail', user);
     },
     tools,
-    log() {
-      try {
-        return readFileSync(join(root, 'log/dovecot.log'), 'utf8');
-      } catch {
-        return '';
-      }
-    },
+    log: () => dovecotLog(root),
     async cleanup() {
       await self.stop().catch(() => self.kill());
       await rm(root, { recursive: true, force: true });

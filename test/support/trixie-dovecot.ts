@@ -5,12 +5,11 @@
 // Each instance keeps config, state and mail in a temp dir inside that root,
 // removed on cleanup; the root itself is never changed otherwise.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, INBOX_NAMESPACE, requireBinary, run, type RunResult } from './mailstack.js';
+import { dovecotLog, freePort, INBOX_NAMESPACE, requireBinary, run, type RunResult } from './mailstack.js';
 
 const BUILD_SCRIPT = fileURLToPath(new URL('./build-trixie-dovecot.sh', import.meta.url));
 /** Owner of the mail inside the root (no name needed: the userdb gives numbers). */
@@ -156,13 +155,7 @@ export async function createDovecot24(users: Record<string, string>): Promise<Do
       await exited;
       clearTimeout(timer);
     },
-    log() {
-      try {
-        return readFileSync(join(hostDir, 'log/dovecot.log'), 'utf8');
-      } catch {
-        return '';
-      }
-    },
+    log: () => dovecotLog(hostDir),
     async cleanup() {
       await self.stop();
       await rm(hostDir, { recursive: true, force: true });
