@@ -67,7 +67,8 @@ class Lines {
   push(...texts: string[]): void {
     for (const t of texts) {
       this.parts.push(t);
-      this.count += 1 + (t.match(/\n/g)?.length ?? 0);
+      this.count += 1;
+      for (let i = t.indexOf('\n'); i !== -1; i = t.indexOf('\n', i + 1)) this.count += 1;
     }
   }
 }
