@@ -50,6 +50,18 @@ cat > /dev/null
 exit 0
 `;
 
+/**
+ * Programs the fixtures pipe mail to. Each reads the whole message and exits
+ * 0, so procmail's outcome is defined: a program that does not exist (or
+ * exits before reading) races procmail's write against the shell's exit, and
+ * under load procmail would then count the pipe as failed and deliver to
+ * DEFAULT instead.
+ */
+const STAND_INS: Readonly<Record<string, string>> = {
+  'notify-me': '#!/bin/sh\n# Stand-in for a desktop notifier: takes the message, does nothing.\ncat > /dev/null\nexit 0\n',
+  'calendar-import': '#!/bin/sh\n# Stand-in for a calendar importer: takes the message, does nothing.\ncat > /dev/null\nexit 0\n',
+};
+
 async function walk(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const e of await readdir(dir, { withFileTypes: true })) {
@@ -111,12 +123,15 @@ export async function procmailOracle(): Promise<ProcmailOracle> {
       const maildir = join(home, 'Maildir');
       for (const d of ['new', 'cur', 'tmp']) await mkdir(join(maildir, d), { recursive: true });
       await writeFile(join(home, 'sendmail.sh'), RECORDER, { mode: 0o755 });
+      await mkdir(join(home, 'bin'));
+      for (const [name, script] of Object.entries(STAND_INS)) await writeFile(join(home, 'bin', name), script, { mode: 0o755 });
       for (const [path, text] of Object.entries(includes)) {
         await mkdir(dirname(join(home, path)), { recursive: true });
         await writeFile(join(home, path), text);
       }
       const preamble = [
         'SHELL=/bin/sh',
+        `PATH=${home}/bin:/usr/bin:/bin`,
         `HOME=${home}`,
         `MAILDIR=${maildir}`,
         `DEFAULT=${maildir}/`,
