@@ -54,7 +54,7 @@ export function parseRegex(source: string, opts: RegexOptions = {}): ParseResult
   } catch (err) {
     if (!(err instanceof PeggySyntaxError)) throw err;
     const at = err.location.start.offset;
-    return fail(syntaxMessage(err.message, bytes, at, columnOfByte(source, at)), at);
+    return fail(syntaxMessage(err.message, bytes, at, (offset) => columnOfByte(source, offset)), at);
   }
   const state = { groups: 0, completed: 0, problem: null as null | { message: string; at: number } };
   check(tree, state, caseSensitive);
@@ -65,7 +65,8 @@ export function parseRegex(source: string, opts: RegexOptions = {}): ParseResult
   return { ok: true, regex: { source, bytes, tree, groups: state.groups, caseSensitive } };
 }
 
-function syntaxMessage(kind: string, bytes: string, at: number, column: number): string {
+function syntaxMessage(kind: string, bytes: string, at: number, columnOf: (offset: number) => number): string {
+  const column = columnOf(at);
   const here = `at column ${column}`;
   switch (kind) {
     case 'nothing-to-repeat': {
@@ -89,7 +90,7 @@ function syntaxMessage(kind: string, bytes: string, at: number, column: number):
     case 'bad-interval':
     case 'unclosed-interval': {
       if (at >= 2 && bytes[at - 2] === '\\' && (bytes[at - 1] === 'p' || bytes[at - 1] === 'P')) {
-        return `"\\${bytes[at - 1]}{...}" ${here} is a Unicode property, which the mail server does not understand; use a POSIX class such as [[:alpha:]] or [[:digit:]]`;
+        return `"\\${bytes[at - 1]}{...}" at column ${columnOf(at - 2)} is a Unicode property, which the mail server does not understand; use a POSIX class such as [[:alpha:]] or [[:digit:]]`;
       }
       if (kind === 'unclosed-interval') return `the "{" ${here} is never closed (a literal "{" is written "\\{")`;
       return `"{" ${here} must hold a repetition count such as {2}, {2,} or {2,5} (a literal "{" is written "\\{")`;
