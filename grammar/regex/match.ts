@@ -266,10 +266,9 @@ function searchStates(p: Program, bytes: string): boolean {
   let current = new Int32Array(n);
   let next = new Int32Array(n);
   let currentCount = 0;
-  let nextCount = 0;
   const mark = new Int32Array(n).fill(-1);
   const stack = new Int32Array(n * 2 + 2);
-  // Adds `pc` and its epsilon closure at `pos` to `list`; true when Match is reached.
+  // Adds `start` and its epsilon closure at `pos` to `list`: the new count, or -1 when Match is reached.
   const add = (list: Int32Array, count: number, start: number, pos: number, stamp: number): number => {
     let sp = 0;
     stack[sp++] = start;
@@ -305,7 +304,7 @@ function searchStates(p: Program, bytes: string): boolean {
     if (currentCount < 0) return true;
     if (pos === bytes.length) return false;
     const b = bytes.charCodeAt(pos);
-    nextCount = 0;
+    let nextCount = 0;
     for (let i = 0; i < currentCount; i++) {
       const pc = current[i]!;
       if (p.sets[p.arg[pc]!]![b]) {
