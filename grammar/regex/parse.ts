@@ -30,6 +30,8 @@ export interface ParsedRegex {
 export type ParseResult = { ok: true; regex: ParsedRegex } | { ok: false; problem: RegexProblem };
 
 export const BAD_REGEX = 'bad-regex';
+/** A regex the server would take but that we keep from it for its size. */
+export const TOO_BIG = 'regex-too-big';
 
 /** glibc's character classes (C locale). */
 export const CLASS_NAMES = new Set(['alnum', 'alpha', 'blank', 'cntrl', 'digit', 'graph', 'lower', 'print', 'punct', 'space', 'upper', 'xdigit']);
@@ -44,9 +46,9 @@ export const MAX_EXPANDED_SIZE = 20_000;
 export function parseRegex(source: string, opts: RegexOptions = {}): ParseResult {
   const bytes = toByteString(source);
   const caseSensitive = opts.caseSensitive === true;
-  const fail = (message: string, offset: number): ParseResult => ({
+  const fail = (message: string, offset: number, code = BAD_REGEX): ParseResult => ({
     ok: false,
-    problem: { code: BAD_REGEX, message, column: columnOfByte(source, offset) },
+    problem: { code, message, column: columnOfByte(source, offset) },
   });
   let tree: RegexNode;
   try {
@@ -60,7 +62,7 @@ export function parseRegex(source: string, opts: RegexOptions = {}): ParseResult
   check(tree, state, caseSensitive);
   if (state.problem) return fail(state.problem.message, state.problem.at);
   if (expandedSize(tree) > MAX_EXPANDED_SIZE) {
-    return fail(`the regex is too big for the mail server once its repetition counts are expanded (more than ${MAX_EXPANDED_SIZE} steps)`, 0);
+    return fail(`the regex is too big once its repetition counts are expanded (more than ${MAX_EXPANDED_SIZE} steps), and the mail server compiles it for every message`, 0, TOO_BIG);
   }
   return { ok: true, regex: { source, bytes, tree, groups: state.groups, caseSensitive } };
 }
