@@ -47,6 +47,8 @@ export type RegexNode =
   | (Span & { type: 'repeat'; body: RegexNode; min: number; max: number; op: Quantifier })
   /** A literal byte; `escaped` when written with a backslash, `paren` for a `)` outside any group. */
   | (Span & { type: 'byte'; value: number; escaped: boolean; paren?: boolean })
+  /** Literal bytes in a row, none of them quantified. */
+  | (Span & { type: 'text'; bytes: string })
   | (Span & { type: 'any' })
   | (Span & { type: 'set'; negated: boolean; items: BracketItem[] })
   | (Span & { type: 'class-escape'; name: 'w' | 'W' | 's' | 'S' })

@@ -164,6 +164,9 @@ function build(regex: ParsedRegex): Program {
     switch (n.type) {
       case 'byte':
         return emitSet(single(cs || n.escaped ? n.value : upper(n.value)));
+      case 'text':
+        for (let i = 0; i < n.bytes.length; i++) emitSet(single(cs ? n.bytes.charCodeAt(i) : upper(n.bytes.charCodeAt(i))));
+        return;
       case 'any':
         return emitSet(classSet(() => true, false));
       case 'set':

@@ -213,6 +213,8 @@ function expandedSize(n: RegexNode): number {
       return 1 + (n.body ? expandedSize(n.body) : 0);
     case 'repeat':
       return expandedSize(n.body) * Math.max(1, n.max === -1 ? n.min + 1 : n.max) + 1;
+    case 'text':
+      return n.bytes.length;
     default:
       return 1;
   }

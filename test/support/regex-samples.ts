@@ -104,6 +104,8 @@ function generate(n: RegexNode, rnd: () => number, groups: Map<number, string>):
       const ch = String.fromCharCode(n.value);
       return rnd() < 0.2 ? (rnd() < 0.5 ? ch.toUpperCase() : ch.toLowerCase()) : ch;
     }
+    case 'text':
+      return [...n.bytes].map((ch) => (rnd() < 0.2 ? (rnd() < 0.5 ? ch.toUpperCase() : ch.toLowerCase()) : ch)).join('');
     case 'any':
       return pick(FILLER, rnd);
     case 'set':
