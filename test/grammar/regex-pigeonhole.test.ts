@@ -94,6 +94,10 @@ test('sievec refuses exactly the regexes we call bad-regex; our other refusals a
 
 test('sieve-test matches sample subjects exactly when matchesRegex says so', async () => {
   const accepted = cases.filter((c) => checkRegex(c.regex, { caseSensitive: c.caseSensitive }) === null);
+  // The GNU operators we accept (their glibc meaning is the Perl one) are proven here, so they must be in the sample.
+  for (const op of ['\\w', '\\W', '\\s', '\\S', '\\b', '\\B']) {
+    expect(accepted.filter((c) => c.regex.includes(op)).length, `accepted regexes with ${op}`).toBeGreaterThan(20);
+  }
   const mismatches: string[] = [];
   let pairs = 0;
   let matched = 0;
