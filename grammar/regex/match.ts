@@ -12,7 +12,7 @@
 // what "does it match" asks.
 import type { BracketItem, RegexNode } from './ast.js';
 import { toByteString } from './bytes.js';
-import { BAD_REGEX, parseRegex, upper, type ParsedRegex, type RegexOptions, type RegexProblem } from './parse.js';
+import { parseRegex, upper, type ParsedRegex, type RegexOptions, type RegexProblem } from './parse.js';
 
 const enum Op {
   Set,
@@ -81,7 +81,6 @@ export function matchesRegex(pattern: string, subject: string, opts: RegexOption
   return compileRegex(pattern, opts).test(subject);
 }
 
-export { BAD_REGEX };
 
 function upperBytes(bytes: string): string {
   return /[a-z]/.test(bytes) ? bytes.replace(/[a-z]+/g, (s) => s.toUpperCase()) : bytes;
