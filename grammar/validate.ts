@@ -6,6 +6,7 @@
 // authserv-id may not contain them.
 import type { Diagnostic, Severity } from './diagnostics.js';
 import type { Action, Condition, RawBlock, Rule, RuleSet, StringMatch, Vacation } from './model.js';
+import { checkRegex } from './regex/check.js';
 
 export interface Problem {
   diagnostic: Diagnostic;
@@ -171,7 +172,7 @@ function checkMatch(test: StringMatch, fail: (code: string, message: string) => 
   if (test.values.length === 0) fail('empty-list', 'the list of values to match is empty');
   for (const value of test.values) {
     checkText(value, `value ${show(value)}`, fail);
-    if (test.match === 'regex') checkRegex(value, fail);
+    if (test.match === 'regex') checkRegexValue(value, test.caseSensitive === true, fail);
     // Pigeonhole 0.5's :matches panics at delivery on a key ending in an unpaired backslash.
     if (test.match === 'matches' && LONE_TRAILING_BACKSLASH.test(value)) {
       fail('bad-wildcard', `wildcard pattern ${show(value)} ends in a backslash that escapes nothing (a literal backslash is written as two)`);
@@ -179,14 +180,10 @@ function checkMatch(test: StringMatch, fail: (code: string, message: string) => 
   }
 }
 
-/** Pigeonhole uses POSIX extended regexes; catch what JavaScript and POSIX both reject, and Perl-only syntax. */
-function checkRegex(value: string, fail: (code: string, message: string) => void): void {
-  try {
-    new RegExp(value);
-  } catch (err) {
-    return fail('bad-regex', `invalid regular expression ${show(value)}: ${(err as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '')}`);
-  }
-  if (/(^|[^\\])(\\\\)*\(\?/.test(value)) fail('bad-regex', `regular expression ${show(value)} uses a "(?" group, which POSIX extended regexes do not have`);
+/** Pigeonhole compiles regexes with glibc's POSIX extended dialect; regex/check.ts knows it. */
+function checkRegexValue(value: string, caseSensitive: boolean, fail: (code: string, message: string) => void): void {
+  const problem = checkRegex(value, { caseSensitive });
+  if (problem) fail(problem.code, `regular expression ${show(value)}: ${problem.message}`);
 }
 
 function checkAction(a: Action, where: string, report: Report): void {

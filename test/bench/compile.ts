@@ -1,4 +1,6 @@
-// The compiler on a big rule set: 10,000 rules and 10,000 whitelist entries.
+// The compiler on a big rule set: 10,000 rules, 10,000 regex rules (every
+// regex checked in Pigeonhole's dialect by grammar/regex) and 10,000
+// whitelist entries.
 // Parse (DSL text -> model), emit-Sieve, emit-prefs and the whole
 // compileRuleSet (validation included), beside Pigeonhole's sievec compiling
 // the emitted script in the same run (its size limit lifted), the two timed
@@ -10,11 +12,13 @@ import { compileRuleSet } from '../../grammar/compile.js';
 import { printRules } from '../../grammar/emit/rules-text.js';
 import { emitSieve } from '../../grammar/emit/sieve.js';
 import { emitUserPrefs } from '../../grammar/emit/user-prefs.js';
-import type { Action, Condition, Rule, RuleSet } from '../../grammar/model.js';
+import type { Action, Condition, Rule, RuleSet, StringMatch } from '../../grammar/model.js';
 import { parseRules } from '../../grammar/parse-rules.js';
+import { checkRegex } from '../../grammar/regex/check.js';
 import { mailOwner, pigeonhole, requireBinary, run as runProgram } from '../support/mailstack.js';
 
 const RULES = 10_000;
+const REGEX_RULES = 10_000;
 const WHITELIST = 10_000;
 const REPS = 5;
 /** Compile and sievec samples taken in turns, so a slow patch of this shared machine hits both. */
@@ -35,6 +39,22 @@ function condition(i: number): Condition {
     default:
       return { kind: 'spam-score', atLeast: (i % 150) / 10 };
   }
+}
+
+/** Regexes of the kinds people write: anchors, groups, classes, intervals, word boundaries. */
+function regexCondition(i: number): Condition {
+  const values = [
+    `^\\[(ticket|bug) #[0-9]+\\] project${i}`,
+    `invoice[[:space:]]+[0-9]{4,8}-${i}`,
+    `^(re|fwd?):[[:space:]]*report ${i}$`,
+    `[[:alnum:]._-]+@dept${i}\\.example\\.org$`,
+    `(urgent|important)!{1,3} .*case ${i}`,
+    `\\bnewsletter${i}\\b|weekly digest #${i}`,
+  ];
+  const regex = values[i % values.length]!;
+  return i % 2 === 0
+    ? { kind: 'subject', test: { match: 'regex', values: [regex] } }
+    : { kind: 'header', names: ['X-Mailer'], test: { match: 'regex', values: [regex], caseSensitive: true } };
 }
 
 function actions(i: number): Action[] {
@@ -58,6 +78,9 @@ function bigRuleSet(): RuleSet {
     conditions: [condition(i), condition(i + 1)],
     actions: actions(i),
   }));
+  for (let i = 0; i < REGEX_RULES; i++) {
+    rules.push({ name: `Regex rule ${i}`, enabled: true, combine: 'all', conditions: [regexCondition(i)], actions: actions(i) });
+  }
   return {
     settings: { junkFolder: 'Junk', threshold: 5, trustedAuthservId: 'mx.example.org' },
     whitelist: Array.from({ length: WHITELIST }, (_, i) => ({
@@ -96,6 +119,8 @@ export async function run(): Promise<void> {
   const parseMs = await time(REPS, () => parseRules(text));
   const sieveMs = await time(REPS, () => emitSieve(rs));
   const prefsMs = await time(REPS, () => emitUserPrefs(rs));
+  const regexTests = Array.from({ length: REGEX_RULES }, (_, i) => regexCondition(i)).map((c) => (c as { test: StringMatch }).test);
+  const regexMs = await time(REPS, () => regexTests.forEach((t) => checkRegex(t.values[0]!, { caseSensitive: t.caseSensitive === true })));
 
   const tools = await pigeonhole({ maxScriptSize: '0' });
   const dir = await mkdtemp(join(tmpdir(), 'sw-bench-compile-'));
@@ -120,12 +145,13 @@ export async function run(): Promise<void> {
     const maxRssMb = process.resourceUsage().maxRSS / 1024;
 
     const kb = (s: string) => `${(Buffer.byteLength(s) / 1024).toFixed(0)} KB`;
-    console.log(`${RULES} rules, ${WHITELIST} whitelist entries, 1000 blocklist entries; median of ${REPS} (compileRuleSet and sievec: ${PAIRED_REPS} each, in turns)`);
+    console.log(`${RULES} rules + ${REGEX_RULES} regex rules, ${WHITELIST} whitelist entries, 1000 blocklist entries; median of ${REPS} (compileRuleSet and sievec: ${PAIRED_REPS} each, in turns)`);
     console.log(`DSL text ${kb(text)}, Sieve ${kb(compiled.sieve)} (${compiled.sieve.split('\n').length} lines), user_prefs ${kb(compiled.prefs)}`);
     console.table([
       { step: 'parse (DSL -> model)', ms: parseMs.toFixed(1) },
       { step: 'emit Sieve', ms: sieveMs.toFixed(1) },
       { step: 'emit user_prefs', ms: prefsMs.toFixed(1) },
+      { step: `check ${REGEX_RULES} regexes (Pigeonhole dialect, part of validate)`, ms: regexMs.toFixed(1) },
       { step: 'compileRuleSet (validate + Sieve + prefs)', ms: compileMs.toFixed(1) },
       { step: 'sievec on the emitted script (Pigeonhole)', ms: sievecMs.toFixed(1) },
     ]);
