@@ -50,7 +50,8 @@ const HEADER_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
 const KEYWORD = /^[^\s(){%*"\\\]\u0000-\u001f\u007f-\uffff]+$/;
 const SENDER_PATTERN = /^[^\s#"\\\u0000-\u001f\u007f-\u009f]+$/;
 const AUTHSERV_ID = /^[^\s;"()\\\u0000-\u001f\u007f-\u009f]+$/;
-const CAPABILITY = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+/** Comparator capabilities hold a ";" (`comparator-i;ascii-numeric`). */
+const CAPABILITY = /^[A-Za-z0-9][A-Za-z0-9._:;-]*$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const LONE_TRAILING_BACKSLASH = /(?<!\\)(?:\\\\)*\\$/;
 
