@@ -57,7 +57,7 @@ export function checkRulesFile(file: string, opts: CompileOptions, command: stri
     return { ruleSet: null };
   }
   const name = file === '-' ? '<stdin>' : file;
-  const parsed = parseRules(text);
+  const parsed = parseRules(text, opts);
   const diagnostics = [...parsed.diagnostics];
   let compiled: CheckedRules['compiled'];
   if (parsed.ruleSet) {
