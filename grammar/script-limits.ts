@@ -20,7 +20,7 @@ const LARGEST_SHOWN = 3;
 
 export function checkScriptLimits(rs: RuleSet, script: EmittedScript, limits: SieveLimits): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const size = limits.maxScriptBytes > 0 ? utf8Length(script.sieve) : 0;
+  const size = limits.maxScriptBytes > 0 ? scriptBytes(script.sieve, limits.maxScriptBytes) : 0;
   const lines = size > limits.maxScriptBytes || needsNestingCheck(rs, limits) ? script.sieve.split('\n') : [];
   if (size > limits.maxScriptBytes) out.push(tooLarge(rs, script, lines, size, limits.maxScriptBytes));
   for (const entry of script.lineMap) {
@@ -32,6 +32,14 @@ export function checkScriptLimits(rs: RuleSet, script: EmittedScript, limits: Si
     if (nesting) out.push(error('too-deep', `${labelOf(item, entry.ruleIndex)}: its conditions are nested too deeply for the server once written as Sieve (${nesting.message})`));
   }
   return out;
+}
+
+/**
+ * The script's UTF-8 size, or 0 when its length alone proves it fits: a
+ * UTF-16 code unit is at most 3 bytes (a surrogate pair, 2 units, is 4).
+ */
+function scriptBytes(sieve: string, max: number): number {
+  return sieve.length * 3 <= max ? 0 : utf8Length(sieve);
 }
 
 function labelOf(item: RuleItem, index: number): string {

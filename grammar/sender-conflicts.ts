@@ -12,16 +12,31 @@ export interface SenderConflict {
   blocked: BlocklistEntry;
 }
 
-const WILDCARD = /[*?]/;
+const LAST_WILDCARD = /[*?](?!.*[*?])/s;
 
 export function senderConflicts(whitelist: readonly WhitelistEntry[], blocklist: readonly BlocklistEntry[]): SenderConflict[] {
   const out: SenderConflict[] = [];
-  const wildcards = whitelist.filter((w) => WILDCARD.test(w.pattern));
   const byPattern = new Map<string, WhitelistEntry>();
-  for (const w of whitelist) if (!byPattern.has(asciiLower(w.pattern))) byPattern.set(asciiLower(w.pattern), w);
+  // A trusted wildcard can only cover a blocked pattern that ends in the
+  // literal text after its last wildcard: indexed by that text, each blocked
+  // pattern is compared only with the few that may cover it.
+  const byTail = new Map<string, WhitelistEntry[]>();
+  for (const w of whitelist) {
+    const lower = asciiLower(w.pattern);
+    if (!byPattern.has(lower)) byPattern.set(lower, w);
+    const last = LAST_WILDCARD.exec(lower);
+    if (!last) continue;
+    const tail = lower.slice(last.index + 1);
+    const same = byTail.get(tail);
+    if (same) same.push(w);
+    else byTail.set(tail, [w]);
+  }
   for (const blocked of blocklist) {
-    const same = byPattern.get(asciiLower(blocked.pattern));
-    const trusted = same ?? wildcards.find((w) => covers(w.pattern, blocked.pattern));
+    const lower = asciiLower(blocked.pattern);
+    let trusted = byPattern.get(lower);
+    for (let start = lower.length; !trusted && start >= 0; start--) {
+      trusted = byTail.get(lower.slice(start))?.find((w) => covers(w.pattern, blocked.pattern));
+    }
     if (trusted) out.push({ trusted, blocked });
   }
   return out;
