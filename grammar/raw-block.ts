@@ -82,10 +82,10 @@ function extensionUses(commands: readonly SieveCommand[]): ExtensionUse[] {
     seen.add(key);
     out.push(use);
   };
-  const visitArguments = (args: readonly SieveArgument[]): void => {
+  const visitArguments = (owner: string, args: readonly SieveArgument[]): void => {
     args.forEach((arg, i) => {
       if (arg.type !== 'tag') return;
-      const tag = extensionsFor('tag', arg.name);
+      const tag = extensionsFor('tag', arg.name, owner);
       if (tag) add({ kind: 'tag', name: `:${arg.name}`, extensions: tag, node: arg });
       const next = args[i + 1];
       if (arg.name.toLowerCase() === 'comparator' && next?.type === 'string') {
@@ -97,7 +97,7 @@ function extensionUses(commands: readonly SieveCommand[]): ExtensionUse[] {
   const visitTest = (t: SieveTest): void => {
     const exts = extensionsFor('test', t.name);
     if (exts) add({ kind: 'test', name: t.name, extensions: exts, node: t });
-    visitArguments(t.arguments);
+    visitArguments(t.name, t.arguments);
     t.tests.forEach(visitTest);
   };
   const visitCommand = (c: SieveCommand): void => {
@@ -107,7 +107,7 @@ function extensionUses(commands: readonly SieveCommand[]): ExtensionUse[] {
     }
     const exts = extensionsFor('command', c.name);
     if (exts) add({ kind: 'command', name: c.name, extensions: exts, node: c });
-    visitArguments(c.arguments);
+    visitArguments(c.name, c.arguments);
     c.tests.forEach(visitTest);
     c.block?.forEach(visitCommand);
   };

@@ -64,15 +64,25 @@ const TAGS: Readonly<Record<string, readonly string[]>> = {
   seconds: ['vacation-seconds'],
 };
 
+/** Commands whose own tag of the same name needs nothing more (vacation's `:mime`, RFC 5230). */
+const OWN_TAGS: Readonly<Record<string, readonly string[]>> = {
+  mime: ['vacation'],
+};
+
 /** Comparators every server has without a `require` (RFC 5228 §2.7.3). */
 const BUILTIN_COMPARATORS = new Set(['i;octet', 'i;ascii-casemap']);
 
 export type SieveNameKind = 'command' | 'test' | 'tag';
 
-/** The capabilities that provide `name` (any one suffices), or null when it needs none we know of. */
-export function extensionsFor(kind: SieveNameKind, name: string): readonly string[] | null {
+/**
+ * The capabilities that provide `name` (any one suffices), or null when it
+ * needs none we know of. For a tag, `owner` is the command or test it is given to.
+ */
+export function extensionsFor(kind: SieveNameKind, name: string, owner = ''): readonly string[] | null {
+  const key = name.toLowerCase();
+  if (kind === 'tag' && OWN_TAGS[key]?.includes(owner.toLowerCase())) return null;
   const table = kind === 'command' ? COMMANDS : kind === 'test' ? TESTS : TAGS;
-  return Object.hasOwn(table, name.toLowerCase()) ? table[name.toLowerCase()]! : null;
+  return Object.hasOwn(table, key) ? table[key]! : null;
 }
 
 /** The capability a `:comparator` needs, or null for the built-in ones. */

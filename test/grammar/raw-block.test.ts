@@ -42,6 +42,14 @@ describe('parseRawBlock', () => {
     ]);
   });
 
+  test('vacation\'s own :mime needs only vacation; :mime on a test needs the mime extension', () => {
+    expect(messages(raw('vacation :mime "Content-Type: text/plain\r\n\r\nAway.";', ['vacation']))).toEqual([]);
+    expect(messages(raw('if header :mime :anychild :contains "content-type" "pdf" { discard; }'))).toEqual([
+      'raw-missing-require: raw block "Mine", line 1, column 11: tag ":mime" needs the Sieve extension "mime"; add it to the block\'s requires',
+      'raw-missing-require: raw block "Mine", line 1, column 17: tag ":anychild" needs the Sieve extension "mime"; add it to the block\'s requires',
+    ]);
+  });
+
   test('either of two extensions that define a name is enough', () => {
     expect(messages(raw('if spamtest :value "ge" :comparator "i;ascii-numeric" "5" { discard; }', ['spamtestplus', 'relational', 'comparator-i;ascii-numeric']))).toEqual([]);
     expect(messages(raw('mark;', ['imapflags']), ['imapflags'])).toEqual([]);
