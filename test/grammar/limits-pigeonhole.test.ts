@@ -4,6 +4,7 @@
 // both sides (a script exactly at the size limit and one byte over it).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { compileRuleSet, type CompileOptions } from '../../grammar/compile.js';
 import { importSieve } from '../../grammar/import/sieve.js';
@@ -171,4 +172,54 @@ describe('imported scripts', () => {
       sievec: server.ok,
     });
   }, 60_000);
+});
+
+describe('generated raw blocks', () => {
+  /** Statements and the extensions each needs (any one of an inner list). */
+  const SNIPPETS: ReadonlyArray<[string, string[][]]> = [
+    ['fileinto "x";', [['fileinto']]],
+    ['fileinto :copy "x";', [['fileinto'], ['copy']]],
+    ['fileinto :create "x";', [['fileinto'], ['mailbox']]],
+    ['if header :regex "subject" "^a" { stop; }', [['regex']]],
+    ['if header :count "gt" :comparator "i;ascii-numeric" "to" "2" { stop; }', [['relational'], ['comparator-i;ascii-numeric']]],
+    ['addflag "\\\\Seen";', [['imap4flags']]],
+    ['if envelope :is "from" "a@b.c" { stop; }', [['envelope']]],
+    ['if body :contains "x" { stop; }', [['body']]],
+    ['if address :user :is "from" "a" { stop; }', [['subaddress']]],
+    ['set "a" "b";', [['variables']]],
+    ['vacation "away";', [['vacation']]],
+    ['if exists "x-a" { redirect "a@b.example"; }', []],
+    ['if currentdate :is "year" "2026" { stop; }', [['date']]],
+    ['if mailboxexists "x" { stop; }', [['mailbox']]],
+    ['if spamtest :value "ge" :comparator "i;ascii-numeric" "5" { stop; }', [['spamtest', 'spamtestplus'], ['relational'], ['comparator-i;ascii-numeric']]],
+    ['if header :index 1 :is "to" "a" { stop; }', [['index']]],
+    ['if duplicate { stop; }', [['duplicate']]],
+    ['addheader "X-A" "b";', [['editheader']]],
+    ['if virustest :value "eq" :comparator "i;ascii-numeric" "1" { discard; }', [['virustest'], ['relational'], ['comparator-i;ascii-numeric']]],
+  ];
+
+  const arbBlock = fc
+    .array(fc.constantFrom(...SNIPPETS), { minLength: 1, maxLength: 4 })
+    .chain((parts) => {
+      const wanted = [...new Set(parts.flatMap(([, needs]) => needs.flat()))].sort();
+      return fc.tuple(fc.constant(parts.map(([text]) => text).join('\n')), fc.subarray(wanted));
+    });
+
+  test('the compiler refuses a block exactly when sievec refuses its script (seeded)', async () => {
+    const seen = new Set<boolean>();
+    await fc.assert(
+      fc.asyncProperty(arbBlock, async ([sieve, requires]) => {
+        const block: RawBlock = { kind: 'raw', name: 'Generated', sieve, requires, enabled: true };
+        const compiled = compileRuleSet({ ...emptyRuleSet(), rules: [block] });
+        const server = await tools.sievec(compiled.sieve);
+        seen.add(server.ok);
+        expect({ compiler: compiled.ok, sievec: server.ok }, `${server.errors}\n${compiled.diagnostics.map((d) => d.message).join('\n')}`).toEqual({
+          compiler: server.ok,
+          sievec: server.ok,
+        });
+      }),
+      { seed: 20261203, numRuns: 120 },
+    );
+    expect(seen).toEqual(new Set([true, false]));
+  }, 180_000);
 });
