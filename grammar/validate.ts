@@ -29,7 +29,11 @@ export function validateRuleSet(rs: RuleSet, opts: ValidateOptions = {}): Diagno
   return findProblems(rs, opts).map((p) => p.diagnostic);
 }
 
-/** Pigeonhole's default limit on nested test lists. */
+/**
+ * How deeply the model's conditions may nest (Pigeonhole's 32 levels); how
+ * deeply the written script nests, which is what Pigeonhole counts, is
+ * checked on the emitted script (script-limits.ts).
+ */
 export const MAX_CONDITION_DEPTH = 32;
 
 const MATCH_TYPES = new Set(['is', 'contains', 'matches', 'regex']);
