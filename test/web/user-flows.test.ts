@@ -286,6 +286,28 @@ describe('the web UI for a user, in Chromium against the real server', () => {
     await page.close();
   });
 
+  test('a save the mail server could not run (a script over its 1 MiB limit) is refused with the largest rules named, and a broken raw block is shown at its line inside the block', SLOW, async () => {
+    const page = await demoPage();
+    await page.goto(`${server.url}/#/text`);
+    const area = page.getByLabel('Rules as text');
+    const original = await area.inputValue();
+    await area.fill(`${original}\nraw "Hand-written" {\n  | if header :contains "subject" "x" {\n  |   discard;\n}\n`);
+    await expect.poll(() => page.locator('sw-dsl-editor .diag li').first().innerText()).toContain('raw block "Hand-written", line 2, column 11: a "{" is never closed');
+
+    // Twenty values of 60,000 characters: each within what the API takes for one value, together over 1 MiB.
+    const values = Array.from({ length: 20 }, (_, i) => `"${String.fromCharCode(97 + i).repeat(60_000)}"`).join(', ');
+    await area.fill(`${original}\nrule "Huge" {\n  when subject contains [${values}]\n  then discard\n}\n`);
+    await page.locator('sw-dsl-editor .ok').waitFor();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const refusal = page.getByRole('region', { name: 'Unsaved changes' });
+    await expect
+      .poll(() => refusal.innerText())
+      .toMatch(/the Sieve script would be \d+ bytes, but the server accepts at most 1048576 \(sieve_max_script_size\); the largest parts: rule "Huge" \(\d+ bytes\)/);
+    await screenshots(page, 'save-refused-script-too-large');
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+    await page.close();
+  });
+
   test('a sender both trusted and blocked is pointed out next to both entries', SLOW, async () => {
     const page = await demoPage();
     await page.goto(`${server.url}/#/senders`);
