@@ -5,7 +5,9 @@
 import { hasErrors, type Diagnostic } from './diagnostics.js';
 import { emitSieve, type LineMapEntry } from './emit/sieve.js';
 import { emitUserPrefs } from './emit/user-prefs.js';
+import { resolveLimits, type SieveLimits } from './limits.js';
 import type { RuleSet } from './model.js';
+import { checkScriptLimits } from './script-limits.js';
 import { validateRuleSet } from './validate.js';
 
 export interface CompileOptions {
@@ -13,21 +15,25 @@ export interface CompileOptions {
   capabilities?: readonly string[];
   /** SpamAssassin directive names: 4 (default) or 3. */
   saVersion?: 3 | 4;
+  /** The server's limits (script size, nesting, list lengths); default Pigeonhole's. */
+  limits?: Partial<SieveLimits>;
 }
 
 export interface CompileResult {
   ok: boolean;
   sieve: string;
   prefs: string;
-  /** validateRuleSet's findings, then the Sieve emitter's (capabilities, settings). */
+  /** validateRuleSet's findings, then the Sieve emitter's (capabilities, settings), then the script's limits. */
   diagnostics: Diagnostic[];
   /** Per rule of `RuleSet.rules`, its lines in `sieve`, to map a server's `line N:` back. */
   lineMap: LineMapEntry[];
 }
 
 export function compileRuleSet(rs: RuleSet, opts: CompileOptions = {}): CompileResult {
-  const sieve = emitSieve(rs, opts.capabilities ? { capabilities: opts.capabilities } : {});
+  const caps = opts.capabilities ? { capabilities: opts.capabilities } : {};
+  const limits = resolveLimits(opts.limits);
+  const sieve = emitSieve(rs, caps);
   const prefs = emitUserPrefs(rs, opts.saVersion ? { saVersion: opts.saVersion } : {});
-  const diagnostics = [...validateRuleSet(rs), ...sieve.diagnostics];
+  const diagnostics = [...validateRuleSet(rs, { ...caps, limits }), ...sieve.diagnostics, ...checkScriptLimits(rs, sieve, limits)];
   return { ok: !hasErrors(diagnostics), sieve: sieve.sieve, prefs, diagnostics, lineMap: sieve.lineMap };
 }

@@ -7,7 +7,7 @@
 import { hasErrors, type Diagnostic, type Position } from './diagnostics.js';
 import { parse, SyntaxError as GrammarSyntaxError, type Expectation } from './generated/rules.js';
 import { DEFAULT_SETTINGS, type BlocklistEntry, type RuleItem, type RuleSet, type SpamSettings, type WhitelistEntry } from './model.js';
-import { findProblems, MAX_CONDITION_DEPTH } from './validate.js';
+import { findProblems, MAX_CONDITION_DEPTH, type ValidateOptions } from './validate.js';
 
 /** A settings line as the grammar reads it. */
 export type SettingLine =
@@ -35,13 +35,13 @@ export interface ParsedRules {
   diagnostics: Diagnostic[];
 }
 
-/** Reads the text and runs the semantic checks (validateRuleSet), with positions. */
-export function parseRules(text: string): ParsedRules {
+/** Reads the text and runs the semantic checks (validateRuleSet, for the server `opts` describe), with positions. */
+export function parseRules(text: string, opts: ValidateOptions = {}): ParsedRules {
   const spans = new Map<object, Span>();
   const { entries, diagnostics } = readEntries(text, spans);
   const { ruleSet, settingSpans } = assemble(text, entries, spans, diagnostics);
   let positions: LineIndex | undefined;
-  for (const { diagnostic, node, field } of findProblems(ruleSet)) {
+  for (const { diagnostic, node, field } of findProblems(ruleSet, opts)) {
     const span = node === ruleSet.settings && field ? settingSpans.get(field) : spans.get(node);
     positions ??= new LineIndex(text);
     diagnostics.push(span ? { ...diagnostic, ...positions.span(span) } : diagnostic);

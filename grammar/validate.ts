@@ -5,8 +5,11 @@
 // user_prefs treats whitespace and `#` as syntax, so sender patterns and the
 // authserv-id may not contain them.
 import type { Diagnostic, Severity } from './diagnostics.js';
+import { resolveLimits, type SieveLimits } from './limits.js';
 import type { Action, Condition, RawBlock, Rule, RuleSet, StringMatch, Vacation } from './model.js';
+import { parseRawBlock, rawBlockLabel } from './raw-block.js';
 import { checkRegex } from './regex/check.js';
+import { senderConflicts } from './sender-conflicts.js';
 
 export interface Problem {
   diagnostic: Diagnostic;
@@ -16,11 +19,22 @@ export interface Problem {
   field?: string;
 }
 
-export function validateRuleSet(rs: RuleSet): Diagnostic[] {
-  return findProblems(rs).map((p) => p.diagnostic);
+export interface ValidateOptions {
+  /** The server's SIEVE capability list, for raw blocks; default PIGEONHOLE_CAPABILITIES. */
+  capabilities?: readonly string[];
+  /** The server's limits; default Pigeonhole's (grammar/limits.ts). */
+  limits?: Partial<SieveLimits>;
 }
 
-/** Pigeonhole's default limit on nested test lists. */
+export function validateRuleSet(rs: RuleSet, opts: ValidateOptions = {}): Diagnostic[] {
+  return findProblems(rs, opts).map((p) => p.diagnostic);
+}
+
+/**
+ * How deeply the model's conditions may nest (Pigeonhole's 32 levels); how
+ * deeply the written script nests, which is what Pigeonhole counts, is
+ * checked on the emitted script (script-limits.ts).
+ */
 export const MAX_CONDITION_DEPTH = 32;
 
 const MATCH_TYPES = new Set(['is', 'contains', 'matches', 'regex']);
@@ -41,11 +55,13 @@ const HEADER_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
 const KEYWORD = /^[^\s(){%*"\\\]\u0000-\u001f\u007f-\uffff]+$/;
 const SENDER_PATTERN = /^[^\s#"\\\u0000-\u001f\u007f-\u009f]+$/;
 const AUTHSERV_ID = /^[^\s;"()\\\u0000-\u001f\u007f-\u009f]+$/;
-const CAPABILITY = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+/** Comparator capabilities hold a ";" (`comparator-i;ascii-numeric`). */
+const CAPABILITY = /^[A-Za-z0-9][A-Za-z0-9._:;-]*$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const LONE_TRAILING_BACKSLASH = /(?<!\\)(?:\\\\)*\\$/;
 
-export function findProblems(rs: RuleSet): Problem[] {
+export function findProblems(rs: RuleSet, opts: ValidateOptions = {}): Problem[] {
+  const limits = resolveLimits(opts.limits);
   const out: Problem[] = [];
   const report = (node: object, code: string, message: string, severity: Severity = 'error', field?: string): void => {
     out.push({ diagnostic: { code, severity, message }, node, ...(field ? { field } : {}) });
@@ -62,20 +78,41 @@ export function findProblems(rs: RuleSet): Problem[] {
       if ('action' in entry && !BLOCK_ACTIONS.has(entry.action)) report(entry, 'bad-block-action', `unknown blocklist action ${show(entry.action)}`);
     }
   }
+  checkSenderLists(rs, limits, report);
   const names = new Set<string>();
-  for (const item of rs.rules) {
-    if ('kind' in item) {
-      checkRaw(item, report);
-      continue;
-    }
+  rs.rules.forEach((item, index) => {
+    if ('kind' in item) return checkRaw(item, index, opts, report);
     if (names.has(item.name)) report(item, 'duplicate-rule-name', `rule name ${show(item.name)} is used by an earlier rule`);
     names.add(item.name);
-    checkRule(item, report);
-  }
+    checkRule(item, limits, report);
+  });
   return out;
 }
 
 type Report = (node: object, code: string, message: string, severity?: Severity, field?: string) => void;
+
+/**
+ * The emitted script matches the trusted senders with one string list and the
+ * blocked ones with one list per block action; a trusted sender that is also
+ * blocked makes the block do nothing for that sender.
+ */
+function checkSenderLists(rs: RuleSet, limits: SieveLimits, report: Report): void {
+  const lists: Array<[string, readonly object[]]> = [
+    ['trusted senders', rs.whitelist.filter((e) => !e.authenticated)],
+    ...[...BLOCK_ACTIONS].map((action): [string, readonly object[]] => [`blocked senders (${action})`, rs.blocklist.filter((e) => e.action === action)]),
+  ];
+  for (const [what, entries] of lists) {
+    if (entries.length > limits.maxStringListLength) {
+      report(entries[limits.maxStringListLength]!, 'too-many-values', `${entries.length} ${what} make one Sieve string list; at most ${limits.maxStringListLength} are allowed`);
+    }
+  }
+  for (const { trusted, blocked } of senderConflicts(rs.whitelist, rs.blocklist)) {
+    const both = `trusted sender ${show(trusted.pattern)} and blocked sender ${show(blocked.pattern)}`;
+    const why = 'mail from a trusted sender is never blocked, so this block does nothing';
+    report(trusted, 'trusted-and-blocked', `${both}: ${why}`, 'warning');
+    report(blocked, 'trusted-and-blocked', `${both}: ${why}`, 'warning');
+  }
+}
 
 function checkSettings(rs: RuleSet, report: Report): void {
   const s = rs.settings;
@@ -99,7 +136,7 @@ function checkText(value: string, what: string, fail: (code: string, message: st
   else if (LONE_SURROGATE.test(value)) fail('bad-unicode', `${what} contains an unpaired surrogate, which is not valid Unicode`);
 }
 
-function checkRule(rule: Rule, report: Report): void {
+function checkRule(rule: Rule, limits: SieveLimits, report: Report): void {
   const where = `rule ${show(rule.name)}`;
   const fail = (code: string, message: string): void => report(rule, code, message);
   checkLine(rule.name, 'rule name', 'empty-rule-name', (code, msg) => report(rule, code, msg));
@@ -108,7 +145,7 @@ function checkRule(rule: Rule, report: Report): void {
   if (rule.placement !== undefined && rule.placement !== 'before' && rule.placement !== 'after') {
     fail('bad-placement', `${where}: placement must be "before" or "after"`);
   }
-  for (const condition of rule.conditions) checkCondition(condition, where, 1, report);
+  for (const condition of rule.conditions) checkCondition(condition, where, 1, limits, report);
   if (rule.actions.length === 0) report(rule, 'no-actions', `${where} has no actions, so it changes nothing`, 'warning');
   rule.actions.forEach((action, i) => {
     if (action.kind === 'stop' && i < rule.actions.length - 1) report(rule.actions[i + 1] as Action, 'after-stop', `${where}: actions after "stop" never run`, 'warning');
@@ -116,7 +153,7 @@ function checkRule(rule: Rule, report: Report): void {
   });
 }
 
-function checkCondition(c: Condition, where: string, depth: number, report: Report): void {
+function checkCondition(c: Condition, where: string, depth: number, limits: SieveLimits, report: Report): void {
   const fail = (code: string, message: string): void => report(c, code, `${where}: ${message}`);
   if (depth > MAX_CONDITION_DEPTH) return fail('too-deep', `conditions are nested more than ${MAX_CONDITION_DEPTH} levels deep`);
   switch (c.kind) {
@@ -125,16 +162,16 @@ function checkCondition(c: Condition, where: string, depth: number, report: Repo
       if (c.kind === 'address' && !ADDRESS_HEADERS.has(c.header)) fail('bad-address-header', `unknown address header ${show(c.header)}`);
       if (c.kind === 'envelope' && c.field !== 'from' && c.field !== 'to') fail('bad-envelope-field', `envelope field must be "from" or "to"`);
       if (!ADDRESS_PARTS.has(c.part)) fail('bad-address-part', `unknown address part ${show(c.part)}`);
-      return checkMatch(c.test, fail);
+      return checkMatch(c.test, limits, fail);
     case 'header':
-      checkHeaderNames(c.names, fail);
-      return checkMatch(c.test, fail);
+      checkHeaderNames(c.names, limits, fail);
+      return checkMatch(c.test, limits, fail);
     case 'subject':
     case 'list-id':
     case 'body':
-      return checkMatch(c.test, fail);
+      return checkMatch(c.test, limits, fail);
     case 'exists':
-      return checkHeaderNames(c.names, fail);
+      return checkHeaderNames(c.names, limits, fail);
     case 'size':
       if (c.comparison !== 'over' && c.comparison !== 'under') fail('bad-size', 'size comparison must be "over" or "under"');
       if (!Number.isSafeInteger(c.bytes) || c.bytes < 0) fail('bad-size', `size ${c.bytes} must be a whole number of bytes, 0 or more`);
@@ -149,27 +186,35 @@ function checkCondition(c: Condition, where: string, depth: number, report: Repo
     case 'always':
       return;
     case 'not':
-      return checkCondition(c.condition, where, depth + 1, report);
+      return checkCondition(c.condition, where, depth + 1, limits, report);
     case 'group':
       if (!COMBINES.has(c.combine)) fail('bad-combine', `unknown combination ${show(c.combine)}`);
       if (c.conditions.length === 0) fail('empty-group', `"${c.combine} of" has no conditions`);
-      for (const inner of c.conditions) checkCondition(inner, where, depth + 1, report);
+      for (const inner of c.conditions) checkCondition(inner, where, depth + 1, limits, report);
       return;
     default:
       fail('unknown-kind', `unknown condition kind ${show((c as { kind: unknown }).kind)}`);
   }
 }
 
-function checkHeaderNames(names: readonly string[], fail: (code: string, message: string) => void): void {
+function checkListLength(what: string, length: number, limits: SieveLimits, fail: (code: string, message: string) => void): void {
+  if (length > limits.maxStringListLength) fail('too-many-values', `${length} ${what} make one Sieve string list; at most ${limits.maxStringListLength} are allowed`);
+}
+
+function checkHeaderNames(names: readonly string[], limits: SieveLimits, fail: (code: string, message: string) => void): void {
   if (names.length === 0) fail('empty-list', 'the list of header names is empty');
+  checkListLength('header names', names.length, limits, fail);
   for (const name of names) {
     if (!HEADER_NAME.test(name)) fail('bad-header-name', `${show(name)} is not a header name (printable ASCII without spaces or ":")`);
   }
 }
 
-function checkMatch(test: StringMatch, fail: (code: string, message: string) => void): void {
+function checkMatch(test: StringMatch, limits: SieveLimits, fail: (code: string, message: string) => void): void {
   if (!MATCH_TYPES.has(test.match)) return fail('bad-match-type', `unknown match type ${show(test.match)}`);
   if (test.values.length === 0) fail('empty-list', 'the list of values to match is empty');
+  checkListLength('values', test.values.length, limits, fail);
+  // "contains" an empty string holds for every message: a rule left blank would catch all mail.
+  if (test.values.includes('')) fail('empty-value', 'a value to match is empty; type what to look for');
   for (const value of test.values) {
     checkText(value, `value ${show(value)}`, fail);
     if (test.match === 'regex') checkRegexValue(value, test.caseSensitive === true, fail);
@@ -238,13 +283,21 @@ function isDate(value: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
 }
 
-function checkRaw(raw: RawBlock, report: Report): void {
-  const where = raw.name === undefined ? 'raw block' : `raw block ${show(raw.name)}`;
+/** A raw block is copied into the script as it is: the server must be able to read and run it. */
+function checkRaw(raw: RawBlock, index: number, opts: ValidateOptions, report: Report): void {
+  const where = rawBlockLabel(raw, index);
   if (raw.name !== undefined) checkLine(raw.name, 'raw block name', 'empty-name', (code, msg) => report(raw, code, msg));
-  checkText(raw.sieve, `${where} content`, (code, msg) => report(raw, code, msg));
-  for (const req of raw.requires) {
-    if (!CAPABILITY.test(req)) report(raw, 'bad-capability', `${where}: ${show(req)} is not a Sieve capability name`);
-  }
+  let unreadable = false;
+  checkText(raw.sieve, `${where} content`, (code, msg) => {
+    unreadable = true;
+    report(raw, code, msg);
+  });
+  const badNames = raw.requires.filter((req) => !CAPABILITY.test(req));
+  for (const req of badNames) report(raw, 'bad-capability', `${where}: ${show(req)} is not a Sieve capability name`);
+  // A switched-off block is emitted as comments, so the server never reads it.
+  if (!raw.enabled || unreadable || badNames.length > 0) return;
+  // Positions inside the block are in the messages; a diagnostic's own position is the rule set's.
+  for (const { code, severity, message } of parseRawBlock(raw, where, opts).diagnostics) report(raw, code, message, severity);
 }
 
 /** A value quoted for a message, shortened so a 10,000-character string does not flood the output. */

@@ -105,9 +105,9 @@ function emitRaw(raw: RawBlock, label: string, ctx: ScriptContext, out: Lines): 
     out.push(...raw.sieve.split(/\r?\n/).map((l) => `# ${commentText(l)}`));
     return new Set();
   }
+  // validateRuleSet checks the block against the server's capabilities (grammar/raw-block.ts).
   const s = new Scope(ctx, label);
   s.need(...raw.requires);
-  s.checkCapabilities();
   out.push(raw.sieve.replace(/\r\n?/g, '\n').replace(/\n$/, ''));
   return s.requires;
 }

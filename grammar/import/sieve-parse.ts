@@ -41,7 +41,7 @@ function run(text: string, startRule: 'script' | 'test_only', limits: SieveLimit
   } catch (err) {
     if (!(err instanceof PeggySyntaxError)) throw err;
     const { start, end } = err.location;
-    const message = explain(text, start.offset) ?? err.message.replace(/\.$/, '');
+    const message = explain(text, start.offset) ?? unclosedBlock(err, text) ?? err.message.replace(/\.$/, '');
     const endPoint = end.offset > start.offset ? { line: end.line, column: end.column } : undefined;
     return { value: null, diagnostics: [error('syntax', message, { line: start.line, column: start.column }, endPoint)] };
   }
@@ -54,6 +54,12 @@ function explain(text: string, offset: number): string | null {
   if (/^text:/i.test(rest) || (rest.startsWith(':') && /text$/i.test(text.slice(Math.max(0, offset - 4), offset)))) return "multi-line string is not ended by a line holding a single '.'";
   if (rest.startsWith('/*')) return 'unterminated bracket comment';
   return null;
+}
+
+/** The text ends where a `}` could still close a block: some `{` was never closed. */
+function unclosedBlock(err: PeggySyntaxError, text: string): string | null {
+  const closes = err.expected?.some((e) => e.type === 'literal' && e.text === '}');
+  return err.location.start.offset >= text.length && closes ? 'a "{" is never closed: the text ends before its "}"' : null;
 }
 
 function positionOfByte(text: string, byteLimit: number): Position {

@@ -1,4 +1,4 @@
-// `sievewright check RULES`: reads a rules file (`-` for stdin) and prints
+// `sievewright check RULES [--max-script-size SIZE]`: reads a rules file (`-` for stdin) and prints
 // every problem as `FILE:LINE:COL: severity: message` with the source line
 // and a caret, exactly as the compiler would find them. Exit 0 when the file
 // compiles (warnings allowed), 1 when it has errors, 2 on wrong usage.
@@ -8,18 +8,22 @@ import { formatDiagnostic, hasErrors, type Diagnostic } from '../../grammar/diag
 import type { RuleSet } from '../../grammar/model.js';
 import { parseRules } from '../../grammar/parse-rules.js';
 import { EXIT_INPUT, EXIT_OK, UsageError } from './command.js';
-import { runCommandLine } from './options.js';
+import { runCommandLine, stringOptions, type ParsedCommandLine } from './options.js';
+import { MAX_SCRIPT_SIZE_USAGE, parseScriptSize } from './script-size.js';
 
-const USAGE = 'usage: sievewright check RULES   (RULES may be - for standard input)\n';
+const USAGE = `usage: sievewright check RULES [--max-script-size SIZE]   (RULES may be - for standard input)\n  ${MAX_SCRIPT_SIZE_USAGE}\n`;
+
+const OPTIONS = stringOptions('max-script-size');
 
 export function run(args: string[]): Promise<number> {
-  return runCommandLine({ name: 'check', usage: USAGE, options: {}, positionals: true }, args, check);
+  return runCommandLine({ name: 'check', usage: USAGE, options: OPTIONS, positionals: true }, args, check);
 }
 
-async function check({ positionals }: { positionals: string[] }): Promise<number> {
+async function check({ values, positionals }: ParsedCommandLine<typeof OPTIONS>): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('give exactly one rules file');
   const file = positionals[0]!;
-  const checked = checkRulesFile(file, {}, 'check');
+  const maxSize = values['max-script-size'];
+  const checked = checkRulesFile(file, maxSize === undefined ? {} : { limits: { maxScriptBytes: parseScriptSize(maxSize) } }, 'check');
   if (!checked.ruleSet) return EXIT_INPUT;
   const rs = checked.ruleSet;
   const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
@@ -53,7 +57,7 @@ export function checkRulesFile(file: string, opts: CompileOptions, command: stri
     return { ruleSet: null };
   }
   const name = file === '-' ? '<stdin>' : file;
-  const parsed = parseRules(text);
+  const parsed = parseRules(text, opts);
   const diagnostics = [...parsed.diagnostics];
   let compiled: CheckedRules['compiled'];
   if (parsed.ruleSet) {

@@ -94,6 +94,8 @@ export const ConfigSchema = Type.Object(
         /** SIEVE capability list of the target server, when not read over ManageSieve. */
         capabilities: Type.Optional(Type.Array(Type.String())),
         saVersion: Type.Union([Type.Literal(3), Type.Literal(4)], { default: 4 }),
+        /** The server's sieve_max_script_size in bytes (Pigeonhole's default 1 MiB); 0 for no limit. */
+        maxScriptSize: Type.Integer({ minimum: 0, default: 1024 * 1024 }),
         directory: Type.Object(
           {
             /** Root of the mail home tree; %u is the username. */

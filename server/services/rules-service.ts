@@ -10,7 +10,7 @@ import { validateRuleSet } from '../../grammar/validate.js';
 import type { PreviewResponse, RulesInput, RulesResponse } from '../routes/schemas.js';
 import type { RuleVersion } from '../store/rules-repository.js';
 import type { AppContext } from './context.js';
-import { compileEffective, compileForUser } from './deploy-source.js';
+import { compileEffective, compileForUser, compileOptions } from './deploy-source.js';
 import { AppError } from './errors.js';
 import { checkPolicy, DEFAULT_POLICY } from './policy.js';
 import { summarizeChange } from './rule-diff.js';
@@ -47,7 +47,7 @@ export function rulesText(ctx: AppContext, username: string): string {
 
 /** Semantic check of the user's own set, then a compile of the effective set. */
 function checkRuleSet(ctx: AppContext, username: string, ruleSet: RuleSet): void {
-  const semantic = validateRuleSet(ruleSet);
+  const semantic = validateRuleSet(ruleSet, compileOptions(ctx.config));
   if (hasErrors(semantic)) throw rejectRules('the rules have errors', semantic);
   const compiled = compileEffective(ctx.db, ctx.config, username, ruleSet);
   if (!compiled.ok || hasErrors(compiled.diagnostics)) throw rejectRules('the rules cannot be compiled for this server', compiled.diagnostics);
@@ -99,7 +99,7 @@ export function restoreVersion(ctx: AppContext, username: string, version: numbe
 }
 
 export function preview(ctx: AppContext, username: string, ruleSet: RuleSet): PreviewResponse {
-  const semantic = validateRuleSet(ruleSet);
+  const semantic = validateRuleSet(ruleSet, compileOptions(ctx.config));
   const { sieve, prefs, diagnostics, lineMap } = compileEffective(ctx.db, ctx.config, username, ruleSet);
   return { sieve, prefs, diagnostics: uniqueDiagnostics([...semantic, ...diagnostics]), lineMap };
 }

@@ -87,7 +87,7 @@ describe('validateRuleSet', () => {
     expect(codes(withCondition({ kind: 'body', test: { match: 'matches', values: ['a*\\\\'] } }))).toEqual([]);
   });
 
-  test('Pigeonhole\'s nesting limit itself is allowed', () => {
+  test('the model\'s nesting limit itself is allowed (the written script is checked by compileRuleSet)', () => {
     expect(codes(withCondition(nested(MAX_CONDITION_DEPTH - 1)))).toEqual([]);
   });
 

@@ -113,7 +113,8 @@ function arbStringMatch(freeText: fc.Arbitrary<string>): fc.Arbitrary<StringMatc
   return fc
     .record({ match, caseSensitive: fc.boolean() })
     .chain(({ match, caseSensitive }) =>
-      fc.array(match === 'regex' ? regexValue : match === 'matches' ? freeText.map(closeEscape) : freeText, { minLength: 1, maxLength: 3 }).map((values) => ({
+      // An empty value is refused (it would match every message).
+      fc.array((match === 'regex' ? regexValue : match === 'matches' ? freeText.map(closeEscape) : freeText).filter((v) => v !== ''), { minLength: 1, maxLength: 3 }).map((values) => ({
         match,
         values,
         ...(caseSensitive ? { caseSensitive: true } : {}),

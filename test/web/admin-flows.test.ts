@@ -96,7 +96,9 @@ describe('the web UI for an admin, in Chromium against the real server', () => {
     await signIn(user, server.url, 'demo', server.passwords.demo!);
     await user.getByRole('button', { name: '+ New rule' }).click();
     await user.getByLabel(/^Rule name/).fill('Forward everything');
+    await user.getByRole('button', { name: '+ Add condition' }).click();
     await user.getByLabel(/^Condition type/).selectOption('always');
+    await user.getByRole('button', { name: '+ Add action' }).click();
     await user.locator('sw-action-list').getByLabel(/^Action/).selectOption('redirect');
     await user.getByLabel(/^Forward to/).fill('collector@elsewhere.example');
     await user.getByRole('button', { name: 'Done' }).click();

@@ -244,4 +244,82 @@ describe('the web UI for a user, in Chromium against the real server', () => {
     }
     await page.close();
   });
+
+  test('"+ New rule" starts blank, says what to fill in and holds back the save until the rule has a condition with a value and an action', SLOW, async () => {
+    const page = await demoPage();
+    const save = page.getByRole('button', { name: 'Save', exact: true });
+    const editor = page.locator('sw-rule-editor');
+    await page.getByRole('button', { name: '+ New rule' }).click();
+    await page.getByRole('heading', { name: /Edit rule/ }).waitFor();
+    expect(await editor.locator('sw-condition-editor').count()).toBe(0);
+    expect(await editor.locator('sw-action-list ol.cards > li').count()).toBe(0);
+    await editor.getByText(/^Add at least one condition: which messages should this act on\?/).waitFor();
+    await editor.getByText('Add at least one action: what should happen to the message?').waitFor();
+    await page.getByRole('region', { name: 'Unsaved changes' }).getByText(/needs attention before saving/).waitFor();
+    expect(await save.isDisabled()).toBe(true);
+
+    await page.getByLabel(/^Rule name/).fill('Shop newsletter');
+    await editor.getByRole('button', { name: '+ Add condition' }).click();
+    const emptyValue = editor.getByText('Type what to look for: an empty value would match every message.');
+    await emptyValue.waitFor();
+    expect(await save.isDisabled()).toBe(true);
+    await editor.getByLabel(/, value 1$/).fill('newsletter@shop.example');
+    await expect.poll(() => emptyValue.count()).toBe(0);
+    // Still no action: the rule is not finished.
+    expect(await save.isDisabled()).toBe(true);
+    await editor.getByRole('button', { name: '+ Add action' }).click();
+    await expect.poll(() => save.isDisabled()).toBe(false);
+    await screenshots(page, 'rule-editor-new-rule');
+    await page.getByRole('button', { name: 'Done' }).click();
+    await saveRules(page);
+
+    // What was deployed files only the newsletter into Junk.
+    const script = await waitForDeployed(page, 'Shop newsletter');
+    const mail = (from: string) => `From: ${from}\r\nTo: demo@example.org\r\nSubject: Offers\r\nMessage-ID: <${from}>\r\n\r\nHello\r\n`;
+    const [newsletter, other] = await Promise.all([
+      tools.sieveTest(script, mail('newsletter@shop.example')),
+      tools.sieveTest(script, mail('friend@partner.example')),
+    ]);
+    expect([newsletter.exitCode, other.exitCode], newsletter.stderr + other.stderr).toEqual([0, 0]);
+    expect(newsletter.actions.filter((a) => a.type === 'fileinto').map((a) => a.folder)).toEqual(['Junk']);
+    expect(other.actions.filter((a) => a.type === 'fileinto').map((a) => a.folder)).toEqual([]);
+    await page.close();
+  });
+
+  test('a save the mail server could not run (a script over its 1 MiB limit) is refused with the largest rules named, and a broken raw block is shown at its line inside the block', SLOW, async () => {
+    const page = await demoPage();
+    await page.goto(`${server.url}/#/text`);
+    const area = page.getByLabel('Rules as text');
+    const original = await area.inputValue();
+    await area.fill(`${original}\nraw "Hand-written" {\n  | if header :contains "subject" "x" {\n  |   discard;\n}\n`);
+    await expect.poll(() => page.locator('sw-dsl-editor .diag li').first().innerText()).toContain('raw block "Hand-written", line 2, column 11: a "{" is never closed');
+
+    // Twenty values of 60,000 characters: each within what the API takes for one value, together over 1 MiB.
+    const values = Array.from({ length: 20 }, (_, i) => `"${String.fromCharCode(97 + i).repeat(60_000)}"`).join(', ');
+    await area.fill(`${original}\nrule "Huge" {\n  when subject contains [${values}]\n  then discard\n}\n`);
+    await page.locator('sw-dsl-editor .ok').waitFor();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const refusal = page.getByRole('region', { name: 'Unsaved changes' });
+    await expect
+      .poll(() => refusal.innerText())
+      .toMatch(/the Sieve script would be \d+ bytes, but the server accepts at most 1048576 \(sieve_max_script_size\); the largest parts: rule "Huge" \(\d+ bytes\)/);
+    await screenshots(page, 'save-refused-script-too-large');
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+    await page.close();
+  });
+
+  test('a sender both trusted and blocked is pointed out next to both entries', SLOW, async () => {
+    const page = await demoPage();
+    await page.goto(`${server.url}/#/senders`);
+    const [trusted, blocked] = [page.locator('sw-senders-screen section').first(), page.locator('sw-senders-screen section').nth(1)];
+    await trusted.getByLabel(/^Sender/).fill('*@shop.example');
+    await trusted.getByRole('button', { name: 'Add', exact: true }).click();
+    await blocked.getByLabel(/^Sender/).fill('Offers <Offers@Shop.example>');
+    await blocked.getByRole('button', { name: 'Add', exact: true }).click();
+    await trusted.getByText('Also blocked as offers@shop.example: mail from a trusted sender is never blocked, so that block does nothing.').waitFor();
+    await blocked.getByText('Also trusted as *@shop.example: mail from a trusted sender is never blocked, so this block does nothing.').waitFor();
+    await screenshots(page, 'senders-trusted-and-blocked');
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+    await page.close();
+  });
 });

@@ -183,7 +183,6 @@ export class App extends LitElement {
   private addRule(): void {
     const rs = this.store.draft!;
     const rule = newRule(uniqueName('New rule', rs.rules.map(itemName)));
-    rule.actions = [{ kind: 'fileinto', folder: rs.settings.junkFolder }];
     this.setRules([...rs.rules, rule]);
     go(`/rules/${rs.rules.length}`);
   }

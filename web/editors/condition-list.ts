@@ -3,7 +3,7 @@
 import { LitElement, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { Combine, Condition } from '../../grammar/model.js';
-import { COMBINE } from '../lib/words.js';
+import { COMBINE, CONDITION_KINDS } from '../lib/words.js';
 import { newCondition } from '../lib/factories.js';
 import { insertAt, moveItem, removeAt, replaceAt } from '../lib/list-ops.js';
 import { base, cardList } from '../ui/styles.js';
@@ -34,7 +34,9 @@ export class ConditionList extends LitElement {
           ${Object.entries(COMBINE).map(([k, t]) => html`<option value=${k} ?selected=${k === this.combine}>${t}</option>`)}
         </select></label
       >
-      ${list.length === 0 ? html`<p class="muted">No conditions: the rule applies to every message.</p>` : null}
+      ${list.length === 0
+        ? html`<p class="error">Add at least one condition: which messages should this act on? (For all mail, choose “${CONDITION_KINDS.always}”.)</p>`
+        : null}
       <ol class="cards">
         ${list.map(
           (c, i) => html`<li>

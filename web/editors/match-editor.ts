@@ -1,5 +1,5 @@
 // "contains / is exactly / matches …" plus one or more values.
-import { LitElement, html, css } from 'lit';
+import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { MatchType, StringMatch } from '../../grammar/model.js';
 import { MATCH_TYPES } from '../lib/words.js';
@@ -71,7 +71,8 @@ export class MatchEditor extends LitElement {
           </div>`,
         )}
         <div><button @click=${() => this.update_({ values: insertAt(values, values.length, '') })}>+ or another value</button></div>
-      </div>`;
+      </div>
+      ${values.includes('') ? html`<p class="error">Type what to look for: an empty value would match every message.</p>` : nothing}`;
   }
 }
 

@@ -59,14 +59,13 @@ export function newAction(kind: Action['kind'], junkFolder = 'Junk'): Action {
   }
 }
 
+/**
+ * A blank rule: no condition and no action are guessed for the user (a
+ * guessed "sender contains ''" matches every message), so the editor asks
+ * for both and the rule cannot be saved until they are filled in.
+ */
 export function newRule(name: string): Rule {
-  return {
-    name,
-    enabled: true,
-    combine: 'all',
-    conditions: [newCondition('address')],
-    actions: [newAction('fileinto')],
-  };
+  return { name, enabled: true, combine: 'all', conditions: [], actions: [] };
 }
 
 /** A name not yet used in `taken`: "New rule", "New rule 2", ... */

@@ -4,6 +4,7 @@
 import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { BlockAction, BlocklistEntry, WhitelistEntry } from '../../grammar/model.js';
+import { senderConflicts } from '../../grammar/sender-conflicts.js';
 import { matchesSearch, normalizeSender, parseSenderList } from '../lib/senders.js';
 import { removeAt, replaceAt } from '../lib/list-ops.js';
 import { base } from '../ui/styles.js';
@@ -156,8 +157,22 @@ export class SendersScreen extends LitElement {
       ${err ? html`<p class="error" role="alert">${err}</p>` : nothing}`;
   }
 
+  /**
+   * A note beside each entry that is both trusted and blocked: the emitted
+   * script never blocks trusted mail, so the block does nothing.
+   */
+  private conflictNotes(): Map<object, string> {
+    const notes = new Map<object, string>();
+    for (const { trusted, blocked } of senderConflicts(this.value.whitelist, this.value.blocklist)) {
+      const also = notes.get(trusted);
+      notes.set(trusted, `${also ? `${also} ` : ''}Also blocked as ${blocked.pattern}: mail from a trusted sender is never blocked, so that block does nothing.`);
+      notes.set(blocked, `Also trusted as ${trusted.pattern}: mail from a trusted sender is never blocked, so this block does nothing.`);
+    }
+    return notes;
+  }
+
   /** The rows of one list, filtered by the search, each with its mode picker and a remove button. */
-  private rows<K extends ListKey>(key: K, spec: RowSpec<SendersValue[K][number]>) {
+  private rows<K extends ListKey>(key: K, spec: RowSpec<SendersValue[K][number]>, notes: Map<object, string>) {
     const list = this.value[key] as SendersValue[K][number][];
     const shown = list.map((e, i) => [e, i] as const).filter(([e]) => matchesSearch(e.pattern, this.query));
     if (list.length === 0) return html`<p class="empty">${spec.empty}</p>`;
@@ -166,7 +181,10 @@ export class SendersScreen extends LitElement {
     return html`<table>
       ${shown.map(
         ([e, i]) => html`<tr>
-          <td class="pattern">${e.pattern}</td>
+          <td class="pattern">
+            ${e.pattern}
+            ${notes.has(e) ? html`<p class="error conflict">${notes.get(e)}</p>` : nothing}
+          </td>
           <td>
             <select aria-label=${spec.label(e.pattern)} @change=${(ev: Event) => set(replaceAt(list, i, spec.withMode(e, (ev.target as HTMLSelectElement).value)))}>
               ${Object.entries(spec.modes).map(([k, t]) => html`<option value=${k} ?selected=${k === spec.modeOf(e)}>${t}</option>`)}
@@ -179,6 +197,7 @@ export class SendersScreen extends LitElement {
   }
 
   override render() {
+    const notes = this.conflictNotes();
     return html`<h1>Senders</h1>
       <label
         >Search senders
@@ -190,11 +209,11 @@ export class SendersScreen extends LitElement {
           “Only when authenticated” trusts the sender only when their domain proves the mail is really from them (DKIM or DMARC pass), so
           a forged sender address is not trusted.
         </p>
-        ${this.addForm('whitelist')} ${this.rows('whitelist', WHITELIST_ROWS)}
+        ${this.addForm('whitelist')} ${this.rows('whitelist', WHITELIST_ROWS, notes)}
       </section>
       <section class="card">
         <h2>Blocked senders (${this.value.blocklist.length})</h2>
-        ${this.addForm('blocklist')} ${this.rows('blocklist', BLOCKLIST_ROWS)}
+        ${this.addForm('blocklist')} ${this.rows('blocklist', BLOCKLIST_ROWS, notes)}
       </section>`;
   }
 }

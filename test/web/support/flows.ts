@@ -21,7 +21,9 @@ export async function addDmarcRuleAndTrustedSender(page: Page, baseUrl: string, 
   await page.getByRole('button', { name: '+ New rule' }).click();
   await page.getByRole('heading', { name: /Edit rule/ }).waitFor();
   await page.getByLabel(/^Rule name/).fill('Forged mail to Junk');
+  await page.getByRole('button', { name: '+ Add condition' }).click();
   await page.getByLabel(/^Condition type/).selectOption('auth');
+  await page.getByRole('button', { name: '+ Add action' }).click();
   await page.getByLabel(/^When/).selectOption({ label: "the sender's domain failed DMARC" });
   await expect.poll(() => page.locator('sw-rule-editor .sentence').innerText()).toBe("If the sender's domain failed DMARC: move to “Junk”.");
   if (shots) await screenshots(page, 'rule-editor');
