@@ -14,7 +14,7 @@
 import type { Action, RawBlock, RuleSet } from './model.js';
 import { isRawBlock } from './model.js';
 import { parseSieve } from './import/sieve-parse.js';
-import { addressProblem, isLiteralAddress, outboundOf } from './sieve-outbound.js';
+import { addressProblem, literalAddress, outboundOf } from './sieve-outbound.js';
 
 export interface Policy {
   /** Domains users may send mail to (`*.` or `.` in front is the same domain); empty = none. */
@@ -45,8 +45,9 @@ export function unknownActions(policy: Pick<Policy, 'allowedActions'>): string[]
 
 /** Whether the address is a plain address in one of the domains (or a subdomain of one). */
 export function domainAllowed(address: string, domains: readonly string[]): boolean {
-  if (!isLiteralAddress(address)) return false;
-  const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+  const literal = literalAddress(address);
+  if (literal === null) return false;
+  const domain = literal.slice(literal.lastIndexOf('@') + 1).toLowerCase();
   return domains.some((d) => {
     const allowed = d.toLowerCase().replace(/^\*?\./, '');
     return domain === allowed || domain.endsWith(`.${allowed}`);
@@ -65,6 +66,8 @@ export interface Outgoing {
   address: string;
   /** Why `address` cannot be checked against the allowed domains; absent for a literal address. */
   unverifiable?: string;
+  /** Rules: the position of the action in the rule's `actions`. */
+  action?: number;
   /** Raw blocks: where the sending command starts in the block's Sieve (1-based). */
   line?: number;
   column?: number;
@@ -99,10 +102,10 @@ export function outgoingOf(rs: RuleSet): Outgoing[] {
   return rs.rules.flatMap((item, index) => {
     const rule = ruleLabel(rs, index);
     if (isRawBlock(item)) return rawOutgoing(item, rule, index);
-    return item.actions.flatMap((a): Outgoing[] => {
+    return item.actions.flatMap((a, action): Outgoing[] => {
       if (a.kind !== 'redirect') return [];
       const unverifiable = addressProblem(a.address);
-      return [{ rule, index, via: 'redirect', address: a.address, ...(unverifiable !== null ? { unverifiable } : {}) }];
+      return [{ rule, index, via: 'redirect', address: literalAddress(a.address) ?? a.address, ...(unverifiable !== null ? { unverifiable } : {}), action }];
     });
   });
 }
@@ -111,6 +114,8 @@ export interface PolicyProblem {
   rule?: string;
   /** Position in the rule set's `rules`. */
   index?: number;
+  /** Rules: the position of the action in the rule's `actions`. */
+  action?: number;
   /** Raw blocks: the line and column inside the block's Sieve. */
   line?: number;
   column?: number;
@@ -165,7 +170,8 @@ export function checkPolicy(next: RuleSet, previous: RuleSet | undefined, policy
     if (!o.unverifiable && domainAllowed(o.address, domains)) continue;
     if (policy.redirectOutside === 'refuse') {
       const message = describeOutgoing(o, domains, true);
-      violations.push({ rule: o.rule, index: o.index, ...(o.line !== undefined ? { line: o.line, column: o.column } : {}), message });
+      const { rule, index, action, line, column } = o;
+      violations.push({ rule, index, ...(action !== undefined ? { action } : {}), ...(line !== undefined ? { line, column } : {}), message });
     } else if (!before.has(alertKey(o, next))) {
       alerts.push(o);
     }

@@ -38,12 +38,15 @@ export interface Outbound {
 const LITERAL_ADDRESS = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$/;
 
 /**
- * Whether a string is an address whose domain can be read off it exactly.
- * Pigeonhole accepts more (`x@evil.example (ok@corp.example)` goes to
- * x@evil.example), so those forms are not read at all.
+ * The address a string stands for when its domain can be read off it
+ * exactly: a plain addr-spec, with the white space around it that Pigeonhole
+ * skips (a multi-line string ends in a line break). Pigeonhole accepts more
+ * (`x@evil.example (ok@corp.example)` goes to x@evil.example), so those
+ * forms are not read at all: null.
  */
-export function isLiteralAddress(value: string): boolean {
-  return !value.includes('${') && LITERAL_ADDRESS.test(value);
+export function literalAddress(value: string): string | null {
+  const address = value.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+  return !address.includes('${') && LITERAL_ADDRESS.test(address) ? address : null;
 }
 
 const REDIRECT: ArgSpec = {
@@ -122,11 +125,11 @@ const BUILT = 'it is built from variables or encoded characters';
 /** Why a target cannot be judged by its domain, or null for a literal address. */
 export function addressProblem(value: string): string | null {
   if (value.includes('${')) return BUILT;
-  return isLiteralAddress(value) ? null : 'it is not a plain address';
+  return literalAddress(value) === null ? 'it is not a plain address' : null;
 }
 
 function address(value: string): Destination[] {
-  return [[value, addressProblem(value)]];
+  return [[literalAddress(value) ?? value, addressProblem(value)]];
 }
 
 function methodUri(uri: string): Destination[] {
