@@ -15,6 +15,8 @@ import { compileRuleSet } from '../../grammar/compile.js';
 import { printRules } from '../../grammar/emit/rules-text.js';
 import { emptyRuleSet, type RawBlock, type RuleSet } from '../../grammar/model.js';
 import { checkPolicy, DEFAULT_POLICY, type Policy } from '../../grammar/policy.js';
+import { run as check } from '../../server/cli/check.js';
+import { capture } from '../support/capture.js';
 import { pigeonhole, run, type PigeonholeTools, type RunResult } from '../support/mailstack.js';
 import { ADMIN, addUser, Client, startApp } from './app/harness.js';
 
@@ -256,6 +258,17 @@ describe('sievewright check --policy', () => {
     const r = results.get('allowed')!;
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
+  });
+
+  test('a policy file that is not JSON or names unknown actions is exit 1 with what is wrong', async () => {
+    writeFileSync(join(dir, 'not.json'), '{ "allowedRedirectDomains": [');
+    writeFileSync(join(dir, 'actions.json'), JSON.stringify({ ...policy('refuse'), allowedActions: ['redirect', 'teleport'] }));
+    const notJson = await capture(() => check([allowedFile, '--policy', join(dir, 'not.json')]));
+    expect(notJson.code).toBe(1);
+    expect(notJson.err).toMatch(/^sievewright check: .*not\.json: not valid JSON: /);
+    const actions = await capture(() => check([allowedFile, '--policy', join(dir, 'actions.json')]));
+    expect(actions.code).toBe(1);
+    expect(actions.err).toMatch(/actions\.json: unknown actions: teleport\n$/);
   });
 
   test('a policy the API would refuse is exit 1 with what is wrong; a missing value is a usage error', () => {
