@@ -156,7 +156,7 @@ function syntaxDiagnostic(text: string, err: GrammarSyntaxError, positions: Line
 }
 
 /** Offsets -> 1-based line:column (UTF-16 units), by binary search over line starts. */
-class LineIndex {
+export class LineIndex {
   private readonly starts: number[] = [0];
 
   constructor(text: string) {

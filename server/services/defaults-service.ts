@@ -5,12 +5,11 @@ import { compileRuleSet } from '../../grammar/compile.js';
 import { printRules } from '../../grammar/emit/rules-text.js';
 import { emptyRuleSet, type RuleSet } from '../../grammar/model.js';
 import { parseRules } from '../../grammar/parse-rules.js';
+import { ALL_ACTIONS, DEFAULT_POLICY, unknownActions, type Policy } from '../../grammar/policy.js';
 import type { DefaultsResponse } from '../routes/schemas.js';
-import type { Policy } from '../store/defaults-repository.js';
 import type { AppContext } from './context.js';
 import { compileOptions, listUsernames } from './deploy-source.js';
 import { AppError } from './errors.js';
-import { ALL_ACTIONS, DEFAULT_POLICY } from './policy.js';
 import { queueDeploy } from './rules-service.js';
 
 export function defaultsView(ctx: AppContext): DefaultsResponse {
@@ -61,7 +60,7 @@ export function policyView(ctx: AppContext): Policy {
 }
 
 export function savePolicy(ctx: AppContext, actor: string, policy: Omit<Policy, 'redirectOutside'> & Partial<Pick<Policy, 'redirectOutside'>>): Policy {
-  const unknown = policy.allowedActions.filter((a) => !ALL_ACTIONS.includes(a));
+  const unknown = unknownActions(policy);
   if (unknown.length) {
     throw new AppError(400, 'invalid_request', `unknown actions: ${unknown.join(', ')} (known: ${ALL_ACTIONS.join(', ')})`, { unknown });
   }

@@ -6,13 +6,13 @@ import { printRules } from '../../grammar/emit/rules-text.js';
 import { overridableDefaults } from '../../grammar/effective.js';
 import { emptyRuleSet, type RuleSet } from '../../grammar/model.js';
 import { parseRules } from '../../grammar/parse-rules.js';
+import { checkPolicy, DEFAULT_POLICY, describeOutgoing } from '../../grammar/policy.js';
 import { validateRuleSet } from '../../grammar/validate.js';
 import type { PreviewResponse, RulesInput, RulesResponse } from '../routes/schemas.js';
 import type { RuleVersion } from '../store/rules-repository.js';
 import type { AppContext } from './context.js';
 import { compileEffective, compileForUser, compileOptions } from './deploy-source.js';
 import { AppError } from './errors.js';
-import { checkPolicy, DEFAULT_POLICY } from './policy.js';
 import { summarizeChange } from './rule-diff.js';
 
 function rejectRules(message: string, diagnostics: Diagnostic[]): AppError {
@@ -69,7 +69,8 @@ export function saveRules(
 ): RuleVersion {
   ctx.users.ensure(username);
   const previous = ctx.rules.latest(username);
-  const report = checkPolicy(ruleSet, previous?.ruleSet, ctx.defaults.policy(DEFAULT_POLICY));
+  const policy = ctx.defaults.policy(DEFAULT_POLICY);
+  const report = checkPolicy(ruleSet, previous?.ruleSet, policy);
   if (report.violations.length) {
     throw new AppError(422, 'policy_violation', report.violations.map((v) => (v.rule ? `${v.rule}: ${v.message}` : v.message)).join('; '), {
       violations: report.violations,
@@ -84,7 +85,14 @@ export function saveRules(
       actor,
       action: 'rules.redirect-outside',
       target: username,
-      details: { version: saved.version, rule: a.rule ?? null, address: a.address },
+      details: {
+        version: saved.version,
+        rule: a.rule,
+        address: a.address,
+        via: a.via,
+        ...(a.line !== undefined ? { line: a.line } : {}),
+        message: describeOutgoing(a, policy.allowedRedirectDomains, false),
+      },
       alert: true,
     });
   }

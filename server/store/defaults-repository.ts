@@ -1,6 +1,7 @@
 // The admin's defaults (versioned like user rule sets, kept with their DSL
 // text so the admin's comments and layout survive) and the policy row.
 import type { RuleSet } from '../../grammar/model.js';
+import type { Policy } from '../../grammar/policy.js';
 import type { Db } from './db.js';
 
 export interface DefaultsVersion {
@@ -9,16 +10,6 @@ export interface DefaultsVersion {
   text: string;
   author: string;
   createdAt: string;
-}
-
-export interface Policy {
-  /** Domains users may redirect mail to; empty = no list (every outside redirect is an alert). */
-  allowedRedirectDomains: string[];
-  /** Action kinds users may use. */
-  allowedActions: string[];
-  maxRules: number;
-  /** A redirect outside allowedRedirectDomains is refused, or saved and raised as an audit alert. */
-  redirectOutside: 'refuse' | 'alert';
 }
 
 interface Row {

@@ -198,9 +198,9 @@ export interface PigeonholeTools {
 }
 
 /** Sieve settings shared by the tools' config and the test Dovecot. */
-function sievePluginSettings(maxScriptSize: string): string {
+function sievePluginSettings(maxScriptSize: string, extensions = ''): string {
   return `  sieve_max_script_size = ${maxScriptSize}
-  sieve_extensions = +editheader +spamtest +spamtestplus +virustest
+  sieve_extensions = +editheader +spamtest +spamtestplus +virustest${extensions ? ` ${extensions}` : ''}
   sieve_spamtest_status_type = score
   sieve_spamtest_status_header = X-Spam-Status: [[:alnum:]]+, score=(-?[[:digit:]]+\\.[[:digit:]])
   sieve_spamtest_max_header = X-Spam-Status: [[:alnum:]]+, score=-?[[:digit:]]+\\.[[:digit:]] required=([[:digit:]]+\\.[[:digit:]])
@@ -209,7 +209,12 @@ function sievePluginSettings(maxScriptSize: string): string {
 
 let scriptCounter = 0;
 
-export async function pigeonhole(opts: { maxScriptSize?: string } = {}): Promise<PigeonholeTools> {
+/**
+ * sievec and sieve-test on a private config. `extensions` are added to the
+ * enabled ones (e.g. `+notify`), `settings` are further plugin lines (e.g.
+ * the extprograms plugin and its directories).
+ */
+export async function pigeonhole(opts: { maxScriptSize?: string; extensions?: string; settings?: string } = {}): Promise<PigeonholeTools> {
   const sievec = requireBinary('sievec');
   const sieveTestBin = requireBinary('sieve-test');
   const owner = await mailOwner();
@@ -228,7 +233,7 @@ ${isRoot() ? `mail_uid = ${owner.uid}\nmail_gid = ${owner.gid}\n` : ''}first_val
 mail_home = ${home}
 mail_location = maildir:${home}/Maildir
 plugin {
-${sievePluginSettings(opts.maxScriptSize ?? '1M')}}
+${sievePluginSettings(opts.maxScriptSize ?? '1M', opts.extensions)}${opts.settings ?? ''}}
 `,
   );
   return pigeonholeFor(root, conf, work, sievec, sieveTestBin);

@@ -2,6 +2,7 @@
 // are about what a person typed into one field; whole-rule checks come from
 // grammar/validate.ts (see problems.ts).
 import type { Vacation } from '../../grammar/model.js';
+import { domainAllowed } from '../../grammar/policy.js';
 
 const ADDRESS = /^[^\s@"<>,;]+@[^\s@"<>,;]+\.[^\s@"<>,;]+$/;
 
@@ -19,11 +20,9 @@ export function forwardProblem(address: string): string | null {
  * server's policy, so this warns rather than blocks.
  */
 export function forwardPolicyNotice(address: string, allowedDomains: readonly string[]): string | null {
-  const a = address.trim().toLowerCase();
+  const a = address.trim();
   if (allowedDomains.length === 0 || forwardProblem(a)) return null;
-  const domain = a.slice(a.lastIndexOf('@') + 1);
-  const ok = allowedDomains.some((d) => domain === d.toLowerCase() || domain.endsWith(`.${d.toLowerCase()}`));
-  return ok
+  return domainAllowed(a, allowedDomains)
     ? null
     : `Your administrator allows forwarding to ${allowedDomains.join(', ')}. Forwarding elsewhere may be refused when you save, and is reported to them.`;
 }

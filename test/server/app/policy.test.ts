@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { emptyRuleSet, type RuleSet } from '../../../grammar/model.js';
-import { checkPolicy, DEFAULT_POLICY, domainAllowed } from '../../../server/services/policy.js';
+import { checkPolicy, DEFAULT_POLICY, domainAllowed } from '../../../grammar/policy.js';
 import { summarizeChange } from '../../../server/services/rule-diff.js';
 
 function forwardTo(...addresses: string[]): RuleSet {
@@ -21,7 +21,7 @@ describe('policy', () => {
     const policy = { ...DEFAULT_POLICY, allowedRedirectDomains: ['example.org'] };
     const r = checkPolicy(forwardTo('me@example.org', 'drop@evil.example'), undefined, policy);
     expect(r.violations).toEqual([]);
-    expect(r.alerts).toEqual([{ rule: 'fwd1', address: 'drop@evil.example' }]);
+    expect(r.alerts).toEqual([{ rule: 'fwd1', index: 1, via: 'redirect', address: 'drop@evil.example', action: 0 }]);
   });
 
   test('a forward that was already there is not raised again', () => {

@@ -6,7 +6,7 @@ import { DefaultsRepository } from '../../../server/store/defaults-repository.js
 import { RulesRepository, VersionConflictError } from '../../../server/store/rules-repository.js';
 import { SessionsRepository } from '../../../server/store/sessions-repository.js';
 import { UsersRepository } from '../../../server/store/users-repository.js';
-import { DEFAULT_POLICY } from '../../../server/services/policy.js';
+import { DEFAULT_POLICY } from '../../../grammar/policy.js';
 
 function withRules(n: number): RuleSet {
   const rs = emptyRuleSet();

@@ -8,6 +8,12 @@ describe('inline field checks in words', () => {
     expect(forwardPolicyNotice('me@anywhere.example', [])).toBeNull();
   });
 
+  test('an allowed domain written as *.example.org or .example.org allows the domain itself, as the server does', () => {
+    expect(forwardPolicyNotice('me@example.org', ['*.example.org'])).toBeNull();
+    expect(forwardPolicyNotice('me@mail.example.org', ['.example.org'])).toBeNull();
+    expect(forwardPolicyNotice('me@badexample.org', ['*.example.org'])).not.toBeNull();
+  });
+
   test('a forward outside the allowed domains is warned about, naming the allowed ones', () => {
     expect(forwardPolicyNotice('thief@evil.example', ['example.org', 'example.net'])).toMatch(
       /^Your administrator allows forwarding to example.org, example.net\. Forwarding elsewhere may be refused/,
