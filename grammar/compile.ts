@@ -13,6 +13,8 @@ export interface CompileOptions {
   capabilities?: readonly string[];
   /** SpamAssassin directive names: 4 (default) or 3. */
   saVersion?: 3 | 4;
+  /** The header holding SpamAssassin's verdict (SieveOptions.spamHeader). */
+  spamHeader?: string;
 }
 
 export interface CompileResult {
@@ -26,7 +28,10 @@ export interface CompileResult {
 }
 
 export function compileRuleSet(rs: RuleSet, opts: CompileOptions = {}): CompileResult {
-  const sieve = emitSieve(rs, opts.capabilities ? { capabilities: opts.capabilities } : {});
+  const sieve = emitSieve(rs, {
+    ...(opts.capabilities ? { capabilities: opts.capabilities } : {}),
+    ...(opts.spamHeader !== undefined ? { spamHeader: opts.spamHeader } : {}),
+  });
   const prefs = emitUserPrefs(rs, opts.saVersion ? { saVersion: opts.saVersion } : {});
   const diagnostics = [...validateRuleSet(rs), ...sieve.diagnostics];
   return { ok: !hasErrors(diagnostics), sieve: sieve.sieve, prefs, diagnostics, lineMap: sieve.lineMap };

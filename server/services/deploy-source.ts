@@ -1,7 +1,7 @@
 // What gets deployed for a user: the admin defaults merged with the user's
 // newest rule set, compiled. The deploy worker and CLI call this; nothing
 // else decides what a user's script is.
-import { compileRuleSet, type CompileResult } from '../../grammar/compile.js';
+import { compileRuleSet, type CompileOptions, type CompileResult } from '../../grammar/compile.js';
 import type { Diagnostic } from '../../grammar/diagnostics.js';
 import { effectiveRuleSet } from '../../grammar/effective.js';
 import { emptyRuleSet, type RuleSet } from '../../grammar/model.js';
@@ -38,8 +38,9 @@ function currentDefaults(r: Repos): RuleSet {
   return r.cached.ruleSet;
 }
 
-export function compileOptions(config: Config): { capabilities?: readonly string[]; saVersion: 3 | 4 } {
-  return { saVersion: config.deploy.saVersion, ...(config.deploy.capabilities ? { capabilities: config.deploy.capabilities } : {}) };
+export function compileOptions(config: Config): CompileOptions & { saVersion: 3 | 4 } {
+  const { saVersion, spamHeader, capabilities } = config.deploy;
+  return { saVersion, spamHeader, ...(capabilities ? { capabilities } : {}) };
 }
 
 /** The effective rule set for `user` (defaults merged with `own`, or the stored newest version). */

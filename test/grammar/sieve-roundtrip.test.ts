@@ -50,7 +50,7 @@ describe('round trip of sievewright output', () => {
     const script = compileRuleSet(rs).sieve;
     const imported = importSieve(script);
     expect(imported.ruleSet.rules).toEqual(rs.rules);
-    expect(imported.report).toEqual([{ kind: 'raw', name: 'R', startLine: 4, endLine: 8, reason: "'body' with tag ':raw'" }]);
+    expect(imported.report).toEqual([{ kind: 'raw', name: 'R', startLine: 11, endLine: 15, reason: "'body' with tag ':raw'" }]);
     expect(compileRuleSet(imported.ruleSet).sieve).toBe(script);
   });
 });

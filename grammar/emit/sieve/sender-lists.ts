@@ -37,6 +37,7 @@ function fromMatches(patterns: readonly string[], s: Scope): string {
 }
 
 function authenticatedTests(entries: readonly WhitelistEntry[], s: Scope): string[] {
+  if (entries.length === 0) return [];
   const id = s.ctx.settings.trustedAuthservId?.trim();
   if (!id) {
     s.error('no-trusted-authserv-id', 'entries "only when authenticated" need a trusted authserv-id in the settings');
