@@ -1,5 +1,5 @@
 // `sievewright compile RULES --sieve OUT --prefs OUT [--capabilities "ext ..."]
-// [--sa-version 3|4]`: compiles a rules file (`-` for stdin) into a Sieve
+// [--sa-version 3|4] [--spam-header NAME]`: compiles a rules file (`-` for stdin) into a Sieve
 // script and a SpamAssassin user_prefs file (`-` for stdout). Nothing is
 // written unless the whole rule set compiles.
 import { writeFileSync } from 'node:fs';
@@ -9,8 +9,9 @@ import { EXIT_INPUT, EXIT_OK, UsageError } from './command.js';
 import { runCommandLine, stringOptions, type ParsedCommandLine } from './options.js';
 
 const USAGE =
-  'usage: sievewright compile RULES [--sieve OUT] [--prefs OUT] [--capabilities "ext ext ..."] [--sa-version 3|4]\n' +
-  '  RULES may be - for standard input; OUT may be - for standard output (only one of them).\n';
+  'usage: sievewright compile RULES [--sieve OUT] [--prefs OUT] [--capabilities "ext ext ..."] [--sa-version 3|4] [--spam-header NAME]\n' +
+  '  RULES may be - for standard input; OUT may be - for standard output (only one of them).\n' +
+  '  --spam-header: the header SpamAssassin writes its verdict to (default X-Spam-Status).\n';
 
 interface Request {
   file: string;
@@ -19,7 +20,7 @@ interface Request {
   opts: CompileOptions;
 }
 
-const OPTIONS = stringOptions('sieve', 'prefs', 'capabilities', 'sa-version');
+const OPTIONS = stringOptions('sieve', 'prefs', 'capabilities', 'sa-version', 'spam-header');
 
 function toRequest({ values, positionals }: ParsedCommandLine<typeof OPTIONS>): Request {
   if (positionals.length !== 1) throw new UsageError('give exactly one rules file');
@@ -36,6 +37,7 @@ function toRequest({ values, positionals }: ParsedCommandLine<typeof OPTIONS>): 
     if (caps.length === 0) throw new UsageError('--capabilities needs at least one extension name');
     opts.capabilities = caps;
   }
+  if (values['spam-header'] !== undefined) opts.spamHeader = values['spam-header'];
   return { file: positionals[0] as string, ...(values.sieve ? { sieve: values.sieve } : {}), ...(values.prefs ? { prefs: values.prefs } : {}), opts };
 }
 
