@@ -158,7 +158,8 @@ export function readSpamFilter(cmd: SieveCommand, own: OwnShapes, junkFolders: S
   const test = cmd.tests[0];
   if (cmd.name.toLowerCase() !== 'if' || cmd.tests.length !== 1 || !test || !cmd.block) return null;
   const atLeast = spamScoreOf(unwrapExemption(test) ?? test, own);
-  const actions = convertActions(cmd.block, { flagsTouched: false, junkFolders });
+  // Its own set: a block that turns out not to be the step teaches no junk folder.
+  const actions = convertActions(cmd.block, { flagsTouched: false, junkFolders: new Set() });
   if (atLeast === null || !actions.ok || actions.value.length !== 2 || actions.value[1]?.kind !== 'stop') return null;
   const file = actions.value[0]!;
   if (file.kind !== 'fileinto' || file.copy || file.create) return null;
