@@ -17,6 +17,8 @@ export interface CompileOptions {
   saVersion?: 3 | 4;
   /** The server's limits (script size, nesting, list lengths); default Pigeonhole's. */
   limits?: Partial<SieveLimits>;
+  /** The header holding SpamAssassin's verdict (SieveOptions.spamHeader). */
+  spamHeader?: string;
 }
 
 export interface CompileResult {
@@ -32,7 +34,7 @@ export interface CompileResult {
 export function compileRuleSet(rs: RuleSet, opts: CompileOptions = {}): CompileResult {
   const caps = opts.capabilities ? { capabilities: opts.capabilities } : {};
   const limits = resolveLimits(opts.limits);
-  const sieve = emitSieve(rs, caps);
+  const sieve = emitSieve(rs, { ...caps, ...(opts.spamHeader !== undefined ? { spamHeader: opts.spamHeader } : {}) });
   const prefs = emitUserPrefs(rs, opts.saVersion ? { saVersion: opts.saVersion } : {});
   const diagnostics = [...validateRuleSet(rs, { ...caps, limits }), ...sieve.diagnostics, ...checkScriptLimits(rs, sieve, limits)];
   return { ok: !hasErrors(diagnostics), sieve: sieve.sieve, prefs, diagnostics, lineMap: sieve.lineMap };

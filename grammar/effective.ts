@@ -6,7 +6,9 @@
 // admin after-rules (locked ones always, others unless switched off). The
 // user's whitelist sits between locked and overridable admin rules through
 // the emitter's rule: whitelisted mail is exempt from non-locked rules about
-// authentication results or spam score, never from locked ones.
+// authentication results or spam score, never from locked ones. The
+// built-in spam filter runs where the emitter puts the blocklist, after the
+// locked rules; the user's own spam settings decide it, not the admin's.
 import type { BlocklistEntry, RuleItem, RuleSet, SpamSettings, WhitelistEntry } from './model.js';
 import { isRawBlock } from './model.js';
 

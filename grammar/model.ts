@@ -92,6 +92,12 @@ export interface SpamSettings {
   threshold: number;
   /** RFC 8601 authserv-id whose Authentication-Results we trust. */
   trustedAuthservId?: string;
+  /**
+   * The built-in step filing mail scored at or above `threshold` into the
+   * junk folder. Absent means on, so rule sets stored before it existed
+   * get it; only `false` turns it off.
+   */
+  spamFilter?: boolean;
 }
 
 /**
@@ -125,6 +131,10 @@ export function isRawBlock(item: RuleItem): item is RawBlock {
  * a user's own moves.
  */
 export const FILTER_JUNK_KEYWORD = '$SievewrightJunk';
+
+export function spamFilterOn(settings: SpamSettings): boolean {
+  return settings.spamFilter !== false;
+}
 
 export const DEFAULT_SETTINGS: SpamSettings = { junkFolder: 'Junk', threshold: 5 };
 

@@ -13,6 +13,7 @@ import { findProblems, MAX_CONDITION_DEPTH, type ValidateOptions } from './valid
 export type SettingLine =
   | { key: 'junkFolder'; value: string }
   | { key: 'threshold'; value: number }
+  | { key: 'spamFilter'; value: boolean }
   | { key: 'trustedAuthservId'; value: string };
 
 /** A top-level entry as the grammar reads it. */
@@ -241,6 +242,7 @@ function assemble(
         }
         if (span) settingSpans.set(line.key, span);
         if (line.key === 'threshold') settings.threshold = line.value;
+        else if (line.key === 'spamFilter') settings.spamFilter = line.value;
         else settings[line.key] = line.value;
       }
     }
@@ -251,6 +253,7 @@ function assemble(
 const SETTING_NAMES: Record<SettingLine['key'], string> = {
   junkFolder: '"junk folder"',
   threshold: '"spam threshold"',
+  spamFilter: '"spam filter"',
   trustedAuthservId: '"trusted authserv-id"',
 };
 

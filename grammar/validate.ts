@@ -50,7 +50,8 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const ATOM = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+";
 const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?';
 const ADDRESS = new RegExp(`^${ATOM}(?:\\.${ATOM})*@${LABEL}(?:\\.${LABEL})*$`);
-const HEADER_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
+/** RFC 5322 field name: printable ASCII without spaces or ":". */
+export const HEADER_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
 /** IMAP atom (RFC 3501): printable ASCII except atom-specials. */
 const KEYWORD = /^[^\s(){%*"\\\]\u0000-\u001f\u007f-\uffff]+$/;
 const SENDER_PATTERN = /^[^\s#"\\\u0000-\u001f\u007f-\u009f]+$/;
@@ -118,6 +119,9 @@ function checkSettings(rs: RuleSet, report: Report): void {
   const s = rs.settings;
   checkLine(s.junkFolder, 'the junk folder name', 'empty-folder', (code, msg) => report(s, code, msg, 'error', 'junkFolder'));
   if (!Number.isFinite(s.threshold)) report(s, 'bad-threshold', 'the spam threshold must be a finite number', 'error', 'threshold');
+  if (s.spamFilter !== undefined && typeof s.spamFilter !== 'boolean') {
+    report(s, 'bad-spam-filter', 'the spam filter setting must be on (true) or off (false)', 'error', 'spamFilter');
+  }
   if (s.trustedAuthservId !== undefined && !AUTHSERV_ID.test(s.trustedAuthservId)) {
     report(s, 'bad-authserv-id', `trusted authserv-id ${show(s.trustedAuthservId)} must be one token without spaces, ";", quotes or control characters`, 'error', 'trustedAuthservId');
   }

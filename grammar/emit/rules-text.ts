@@ -21,6 +21,7 @@ function block(head: string, lines: readonly string[]): string {
 function printSettings(rs: RuleSet): string {
   const s = rs.settings;
   const lines = [`junk folder ${quote(s.junkFolder)}`, `spam threshold ${printNumber(s.threshold)}`];
+  if (s.spamFilter !== undefined) lines.push(`spam filter ${s.spamFilter ? 'on' : 'off'}`);
   if (s.trustedAuthservId !== undefined) lines.push(`trusted authserv-id ${quote(s.trustedAuthservId)}`);
   return block('settings', lines);
 }

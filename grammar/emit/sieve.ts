@@ -7,6 +7,7 @@
 //   whitelist verdict                    see sieve/sender-lists.ts
 //   locked rules that come first         (admin rules the whitelist does not exempt)
 //   blocklist                            one `if` per block action
+//   spam filter                          built in, unless turned off: see sieve/spam-filter.ts
 //   every other rule / raw block, in order
 //
 // Each rule is written the way Roundcube and the Thunderbird Sieve add-on
@@ -29,12 +30,15 @@
 // the test `allof(not WHITELISTED, TEST)`.
 
 import { capabilitySet, PIGEONHOLE_CAPABILITIES } from '../capabilities.js';
-import type { Diagnostic } from '../diagnostics.js';
-import { isRawBlock, type RawBlock, type Rule, type RuleSet } from '../model.js';
+import { error, type Diagnostic } from '../diagnostics.js';
+import { isRawBlock, spamFilterOn, type RawBlock, type Rule, type RuleSet } from '../model.js';
+import { HEADER_NAME } from '../validate.js';
 import { commentText, DOLLAR_SETUP, PLAIN_STRINGS, quote } from './sieve-strings.js';
 import { renderActions } from './sieve/actions.js';
 import { Scope, type ScriptContext } from './sieve/scope.js';
 import { blocklistLines, rememberWhitelist, whitelistTest } from './sieve/sender-lists.js';
+import { spamFilterLines } from './sieve/spam-filter.js';
+import { SPAM_STATUS_HEADER } from './sieve/spam-score.js';
 import { readsSpamVerdict, renderCombined } from './sieve/tests.js';
 
 export interface LineMapEntry {
@@ -49,6 +53,11 @@ export interface LineMapEntry {
 export interface SieveOptions {
   /** The server's SIEVE capability list; default PIGEONHOLE_CAPABILITIES. */
   capabilities?: readonly string[];
+  /**
+   * The header the site's SpamAssassin writes its verdict to, in the
+   * X-Spam-Status format (`Yes|No, score=N.N ...`); default X-Spam-Status.
+   */
+  spamHeader?: string;
 }
 
 export interface SieveOutput {
@@ -115,18 +124,23 @@ function emitRaw(raw: RawBlock, label: string, ctx: ScriptContext, out: Lines): 
 export function emitSieve(rs: RuleSet, opts: SieveOptions = {}): SieveOutput {
   const caps = capabilitySet(opts.capabilities ?? PIGEONHOLE_CAPABILITIES);
   const active = rs.rules.filter((r) => r.enabled);
+  const spamFilter = spamFilterOn(rs.settings);
   const exemptionNeeded =
     rs.whitelist.length > 0 &&
-    (rs.blocklist.length > 0 || active.some((r) => !isRawBlock(r) && !r.locked && r.conditions.some(readsSpamVerdict)));
+    (rs.blocklist.length > 0 || spamFilter || active.some((r) => !isRawBlock(r) && !r.locked && r.conditions.some(readsSpamVerdict)));
   const remember = exemptionNeeded && caps.has('variables');
   const rawRequires = new Set(active.filter(isRawBlock).flatMap((r) => r.requires));
   const ctx: ScriptContext = {
     caps,
     mode: { variables: remember || rawRequires.has('variables'), encodedCharacter: rawRequires.has('encoded-character') },
     settings: rs.settings,
+    spamHeader: opts.spamHeader ?? SPAM_STATUS_HEADER,
     diagnostics: [],
     usesDollar: false,
   };
+  if (!HEADER_NAME.test(ctx.spamHeader)) {
+    ctx.diagnostics.push(error('bad-spam-header', `the spam status header ${JSON.stringify(ctx.spamHeader)} is not a header name`));
+  }
   const requires = new Set<string>();
   const body = new Lines();
   const lineMap: LineMapEntry[] = [];
@@ -146,18 +160,26 @@ export function emitSieve(rs: RuleSet, opts: SieveOptions = {}): SieveOutput {
     for (const e of s.requires) requires.add(e);
   }
 
-  const emitBlocklist = () => {
-    if (rs.blocklist.length === 0) return;
-    const s = new Scope(ctx, 'blocklist');
-    body.push('# sievewright:blocklist', ...blocklistLines(rs.blocklist, exempt, s));
-    s.checkCapabilities();
-    for (const e of s.requires) requires.add(e);
+  // The blocklist and the spam filter: after the locked rules, before the rest.
+  const emitBuiltIns = () => {
+    if (rs.blocklist.length > 0) {
+      const s = new Scope(ctx, 'blocklist');
+      body.push('# sievewright:blocklist', ...blocklistLines(rs.blocklist, exempt, s));
+      s.checkCapabilities();
+      for (const e of s.requires) requires.add(e);
+    }
+    if (spamFilter) {
+      const s = new Scope(ctx, 'spam filter');
+      body.push(...spamFilterLines(exempt, s));
+      s.checkCapabilities();
+      for (const e of s.requires) requires.add(e);
+    }
   };
 
   const firstUnlocked = rs.rules.findIndex((r) => isRawBlock(r) || !r.locked);
-  const blocklistAt = firstUnlocked < 0 ? rs.rules.length : firstUnlocked;
+  const builtInsAt = firstUnlocked < 0 ? rs.rules.length : firstUnlocked;
   rs.rules.forEach((item, index) => {
-    if (index === blocklistAt) emitBlocklist();
+    if (index === builtInsAt) emitBuiltIns();
     const label = ruleLabel(item, index);
     const startLine = body.count + 1;
     body.push(`# rule:[${commentText(item.name ?? '')}]`);
@@ -165,7 +187,7 @@ export function emitSieve(rs: RuleSet, opts: SieveOptions = {}): SieveOutput {
     for (const e of used) requires.add(e);
     lineMap.push({ startLine, endLine: body.count, ruleIndex: index, name: item.name ?? '' });
   });
-  if (blocklistAt === rs.rules.length) emitBlocklist();
+  if (builtInsAt === rs.rules.length) emitBuiltIns();
 
   const head = [SCRIPT_HEADER];
   if (requires.size > 0) head.push(`require [${[...requires].sort().map((r) => quote(r, PLAIN_STRINGS).text).join(', ')}];`);

@@ -290,6 +290,8 @@ export function convertProcmail(text: string, opts: ConvertProcmailOptions = {})
   c.file(text, { ctx: known(ALWAYS), clonedAt: null, file: undefined });
   const ruleSet = emptyRuleSet();
   ruleSet.rules = c.rules;
+  // The migrated rules do with spam what the procmailrc did; the built-in spam filter would change that.
+  ruleSet.settings.spamFilter = false;
   if (c.junkFolder !== null) ruleSet.settings.junkFolder = c.junkFolder;
   return { ruleSet, report: buildReport(c.entries, c.headerTests), diagnostics: c.diagnostics };
 }

@@ -7,7 +7,7 @@
 import type { AuthMethod, AuthResult, BlocklistEntry, BlockAction, Condition, WhitelistEntry } from '../model.js';
 import { AUTH_RESULTS_HEADER, authPassForDomainRegex, authResultRegex, domainGlobRegex } from '../emit/sieve/auth.js';
 import { BLOCKLIST_REJECT_REASON, WHITELIST_VARIABLE } from '../emit/sieve/sender-lists.js';
-import { SPAM_STATUS_HEADER, spamScoreRegex } from '../emit/sieve/spam-score.js';
+import { spamScoreRegex } from '../emit/sieve/spam-score.js';
 import { DOLLAR_VARIABLE } from '../emit/sieve-strings.js';
 import { stringValues, type SieveArgument, type SieveCommand, type SieveString, type SieveTest } from '../sieve-ast.js';
 import { convertActions } from './sieve-actions.js';
@@ -16,6 +16,8 @@ import { ok, refuse, type Outcome } from './sieve-args.js';
 export interface OwnShapes {
   /** The trusted authserv-id, once an auth regex revealed it. */
   authservId?: string;
+  /** The header spam-score tests read (SieveOptions.spamHeader). */
+  readonly spamHeader: string;
 }
 
 const METHODS: readonly AuthMethod[] = ['dmarc', 'dkim', 'spf'];
@@ -55,13 +57,15 @@ export function ownTest(own: OwnShapes): (t: SieveTest) => Outcome<Condition> | 
         }
       }
     }
-    const spam = regexKeys(t, SPAM_STATUS_HEADER);
-    if (spam?.length === 1) {
-      const atLeast = spamThreshold(spam[0]!);
-      if (atLeast !== null) return ok({ kind: 'spam-score', atLeast });
-    }
-    return null;
+    const atLeast = spamScoreOf(t, own);
+    return atLeast === null ? null : ok({ kind: 'spam-score', atLeast });
   };
+}
+
+/** The emitter's "score at least T" test -> T, or null. */
+function spamScoreOf(t: SieveTest, own: OwnShapes): number | null {
+  const keys = regexKeys(t, own.spamHeader);
+  return keys?.length === 1 ? spamThreshold(keys[0]!) : null;
 }
 
 function spamThreshold(regex: string): number | null {
@@ -144,6 +148,23 @@ export function readBlocklist(cmd: SieveCommand, junkFolders: Set<string>): Bloc
   else if (first.kind === 'reject' && first.reason === BLOCKLIST_REJECT_REASON) action = 'reject';
   else if (first.kind === 'fileinto' && cmd.block.some((c) => c.name.toLowerCase() === 'removeflag')) action = 'junk';
   return action ? patterns.map((pattern) => ({ pattern, action: action! })) : null;
+}
+
+/**
+ * The emitter's spam filter step (grammar/emit/sieve/spam-filter.ts) -> its
+ * threshold, or null. Its folder is the junk folder, and is learned as one.
+ */
+export function readSpamFilter(cmd: SieveCommand, own: OwnShapes, junkFolders: Set<string>): number | null {
+  const test = cmd.tests[0];
+  if (cmd.name.toLowerCase() !== 'if' || cmd.tests.length !== 1 || !test || !cmd.block) return null;
+  const atLeast = spamScoreOf(unwrapExemption(test) ?? test, own);
+  // Its own set: a block that turns out not to be the step teaches no junk folder.
+  const actions = convertActions(cmd.block, { flagsTouched: false, junkFolders: new Set() });
+  if (atLeast === null || !actions.ok || actions.value.length !== 2 || actions.value[1]?.kind !== 'stop') return null;
+  const file = actions.value[0]!;
+  if (file.kind !== 'fileinto' || file.copy || file.create) return null;
+  junkFolders.add(file.folder);
+  return atLeast;
 }
 
 const DOLLAR_FORMS = [`\${${DOLLAR_VARIABLE}}`, '${hex:24}'];

@@ -7,15 +7,20 @@
 // A script sievewright wrote (it starts with the emitter's header comment) is
 // read by its `# rule:[NAME]` markers: the text between two markers is one
 // rule or one raw block, so our own output imports back to the same script.
+//
+// An imported script behaves as before: the built-in spam filter is off
+// unless the script is ours and has its step.
 import { compileRuleSet } from '../compile.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { SCRIPT_HEADER } from '../emit/sieve.js';
+import { SPAM_FILTER_MARKER } from '../emit/sieve/spam-filter.js';
+import { SPAM_STATUS_HEADER } from '../emit/sieve/spam-score.js';
 import { DOLLAR_SETUP } from '../emit/sieve-strings.js';
 import type { SieveLimits } from '../limits.js';
 import { emptyRuleSet, type RawBlock, type Rule, type RuleItem, type RuleSet } from '../model.js';
 import { stringValues, type SieveComment, type SieveScript } from '../sieve-ast.js';
 import { ok, refuse, type Outcome } from './sieve-args.js';
-import { ownTest, readBlocklist, readWhitelist, type OwnShapes } from './sieve-own.js';
+import { ownTest, readBlocklist, readSpamFilter, readWhitelist, type OwnShapes } from './sieve-own.js';
 import { parseSieve } from './sieve-parse.js';
 import { requiresFor, touchesFlags } from './sieve-requires.js';
 import { convertUnit, literalCommands, type RuleContext } from './sieve-rules.js';
@@ -38,11 +43,18 @@ export interface SieveImportResult {
 const RULE_MARKER = /^ ?rule:\[(.*)\]\s*$/;
 const WHITELIST_MARKER = ' sievewright:whitelist';
 const BLOCKLIST_MARKER = ' sievewright:blocklist';
+const SPAM_MARKER = SPAM_FILTER_MARKER.slice(1);
 
-export function importSieve(text: string, opts: { limits?: Partial<SieveLimits> } = {}): SieveImportResult {
+export interface SieveImportOptions {
+  limits?: Partial<SieveLimits>;
+  /** The header spam-score tests read, as compiled (SieveOptions.spamHeader); default X-Spam-Status. */
+  spamHeader?: string;
+}
+
+export function importSieve(text: string, opts: SieveImportOptions = {}): SieveImportResult {
   const parsed = parseSieve(text, opts.limits);
   if (!parsed.value) return { ruleSet: emptyRuleSet(), report: [], diagnostics: parsed.diagnostics };
-  return new Importer(text, parsed.value).run();
+  return new Importer(text, parsed.value, opts.spamHeader ?? SPAM_STATUS_HEADER).run();
 }
 
 /** A stretch of the script kept verbatim, before it is cut out of the text. */
@@ -67,13 +79,14 @@ class Importer {
   private readonly report: ImportReportEntry[] = [];
   private readonly requires: string[];
   private readonly ctx: RuleContext;
-  private readonly own: OwnShapes = {};
+  private readonly own: OwnShapes;
   private pending: RawPiece | null = null;
   private readonly names = new Set<string>();
   /** Offset where each line starts, for reporting lines of verbatim blocks. */
   private readonly lineStarts: number[] = [0];
 
-  constructor(private readonly text: string, private readonly script: SieveScript) {
+  constructor(private readonly text: string, private readonly script: SieveScript, spamHeader: string) {
+    this.own = { spamHeader };
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
     this.requires = script.commands
       .filter((c) => c.name.toLowerCase() === 'require')
@@ -88,6 +101,8 @@ class Importer {
   }
 
   run(): SieveImportResult {
+    // The script decides what happens to spam: only our own spam filter step turns the built-in one on.
+    this.ruleSet.settings.spamFilter = false;
     const { units, trailing } = splitUnits(this.script);
     const items: Item[] = [];
     for (const unit of units) items.push(...unit.leading.map((comment) => ({ comment })), { unit });
@@ -143,11 +158,11 @@ class Importer {
     return problem ? refuse(`the compiler would refuse it: ${problem.message}`) : ok(rules);
   }
 
-  /** sievewright's own layout: header, requires, whitelist, blocklist, then marked rules. */
+  /** sievewright's own layout: header, requires, whitelist, blocklist, spam filter, then marked rules. */
   private runOwn(items: Item[]): void {
     let i = 0;
-    // Rules before the blocklist are the locked ones the emitter puts first.
-    let lockedSection = items.some((x) => 'comment' in x && x.comment.text === BLOCKLIST_MARKER);
+    // Rules before the blocklist and spam filter are the locked ones the emitter puts first.
+    let lockedSection = items.some((x) => 'comment' in x && (x.comment.text === BLOCKLIST_MARKER || x.comment.text === SPAM_MARKER));
     while (i < items.length) {
       const item = items[i]!;
       if ('unit' in item) {
@@ -163,6 +178,18 @@ class Importer {
         if (entries && next.unit.commands.length === 1) {
           this.ruleSet.whitelist.push(...entries);
           this.ctx.whitelistRemembered = true;
+          i += 2;
+          continue;
+        }
+      }
+      if (text === SPAM_MARKER && next && 'unit' in next && next.unit.commands.length === 1) {
+        const literal = this.ctx.substitutes ? literalCommands(next.unit.commands, this.ctx.dollarDefined) : next.unit.commands;
+        const threshold = literal && readSpamFilter(literal[0]!, this.own, this.ctx.actions.junkFolders);
+        if (typeof threshold === 'number') {
+          lockedSection = false;
+          delete this.ruleSet.settings.spamFilter;
+          this.ruleSet.settings.threshold = threshold;
+          if (touchesFlags(next.unit.commands)) this.ctx.actions.flagsTouched = true;
           i += 2;
           continue;
         }
@@ -197,7 +224,7 @@ class Importer {
   private isMarker(item: Item): boolean {
     if (!('comment' in item) || item.comment.style !== 'hash') return false;
     const t = item.comment.text;
-    return RULE_MARKER.test(t) || t === WHITELIST_MARKER || t === BLOCKLIST_MARKER;
+    return RULE_MARKER.test(t) || t === WHITELIST_MARKER || t === BLOCKLIST_MARKER || t === SPAM_MARKER;
   }
 
   /** The text after one `# rule:[NAME]` marker: a rule in the emitter's layout, or a raw block. */

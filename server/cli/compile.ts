@@ -1,5 +1,5 @@
 // `sievewright compile RULES --sieve OUT --prefs OUT [--capabilities "ext ..."]
-// [--sa-version 3|4] [--max-script-size SIZE]`: compiles a rules file (`-` for stdin) into a Sieve
+// [--sa-version 3|4] [--max-script-size SIZE] [--spam-header NAME]`: compiles a rules file (`-` for stdin) into a Sieve
 // script and a SpamAssassin user_prefs file (`-` for stdout). Nothing is
 // written unless the whole rule set compiles.
 import { writeFileSync } from 'node:fs';
@@ -10,9 +10,10 @@ import { runCommandLine, stringOptions, type ParsedCommandLine } from './options
 import { MAX_SCRIPT_SIZE_USAGE, parseScriptSize } from './script-size.js';
 
 const USAGE =
-  'usage: sievewright compile RULES [--sieve OUT] [--prefs OUT] [--capabilities "ext ext ..."] [--sa-version 3|4] [--max-script-size SIZE]\n' +
+  'usage: sievewright compile RULES [--sieve OUT] [--prefs OUT] [--capabilities "ext ext ..."] [--sa-version 3|4] [--max-script-size SIZE] [--spam-header NAME]\n' +
   '  RULES may be - for standard input; OUT may be - for standard output (only one of them).\n' +
-  `  ${MAX_SCRIPT_SIZE_USAGE}\n`;
+  `  ${MAX_SCRIPT_SIZE_USAGE}\n` +
+  '  --spam-header: the header SpamAssassin writes its verdict to (default X-Spam-Status).\n';
 
 interface Request {
   file: string;
@@ -21,7 +22,7 @@ interface Request {
   opts: CompileOptions;
 }
 
-const OPTIONS = stringOptions('sieve', 'prefs', 'capabilities', 'sa-version', 'max-script-size');
+const OPTIONS = stringOptions('sieve', 'prefs', 'capabilities', 'sa-version', 'max-script-size', 'spam-header');
 
 function toRequest({ values, positionals }: ParsedCommandLine<typeof OPTIONS>): Request {
   if (positionals.length !== 1) throw new UsageError('give exactly one rules file');
@@ -40,6 +41,7 @@ function toRequest({ values, positionals }: ParsedCommandLine<typeof OPTIONS>): 
   }
   const maxSize = values['max-script-size'];
   if (maxSize !== undefined) opts.limits = { maxScriptBytes: parseScriptSize(maxSize) };
+  if (values['spam-header'] !== undefined) opts.spamHeader = values['spam-header'];
   return { file: positionals[0] as string, ...(values.sieve ? { sieve: values.sieve } : {}), ...(values.prefs ? { prefs: values.prefs } : {}), opts };
 }
 

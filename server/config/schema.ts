@@ -3,6 +3,7 @@
 // mode work with no config at all: SQLite under ./data, the directory deploy
 // target under ./data/mail, a demo user, listening on 127.0.0.1.
 import { Type, type Static } from '@sinclair/typebox';
+import { HEADER_NAME } from '../../grammar/validate.js';
 
 const TlsMode = Type.Union([Type.Literal('none'), Type.Literal('starttls'), Type.Literal('implicit')], {
   default: 'starttls',
@@ -96,6 +97,12 @@ export const ConfigSchema = Type.Object(
         saVersion: Type.Union([Type.Literal(3), Type.Literal(4)], { default: 4 }),
         /** The server's sieve_max_script_size in bytes (Pigeonhole's default 1 MiB); 0 for no limit. */
         maxScriptSize: Type.Integer({ minimum: 0, default: 1024 * 1024 }),
+        /**
+         * The header the site's SpamAssassin writes its verdict to, read by the
+         * built-in spam filter and "spam score" conditions. It must have the
+         * X-Spam-Status format (`Yes|No, score=N.N ...`, one decimal).
+         */
+        spamHeader: Type.String({ default: 'X-Spam-Status', pattern: HEADER_NAME.source }),
         directory: Type.Object(
           {
             /** Root of the mail home tree; %u is the username. */

@@ -96,6 +96,7 @@ export const RuleSetSchema = obj({
     junkFolder: Str,
     threshold: Type.Number(),
     trustedAuthservId: Type.Optional(Str),
+    spamFilter: Type.Optional(Type.Boolean()),
   }),
   whitelist: Type.Array(obj({ pattern: Str, authenticated: Type.Boolean() }), { maxItems: 100_000 }),
   blocklist: Type.Array(

@@ -39,11 +39,8 @@ function currentDefaults(r: Repos): RuleSet {
 }
 
 export function compileOptions(config: Config): CompileOptions & { saVersion: 3 | 4 } {
-  return {
-    saVersion: config.deploy.saVersion,
-    limits: { maxScriptBytes: config.deploy.maxScriptSize },
-    ...(config.deploy.capabilities ? { capabilities: config.deploy.capabilities } : {}),
-  };
+  const { saVersion, spamHeader, capabilities, maxScriptSize } = config.deploy;
+  return { saVersion, spamHeader, limits: { maxScriptBytes: maxScriptSize }, ...(capabilities ? { capabilities } : {}) };
 }
 
 /** The effective rule set for `user` (defaults merged with `own`, or the stored newest version). */

@@ -30,10 +30,10 @@ const cases = names.flatMap((name) => {
   ];
 });
 
-function compile(name: string, caps: readonly string[]): CompileResult {
+function compile(name: string, caps: readonly string[], spamHeader: string | undefined): CompileResult {
   const { ruleSet, diagnostics } = parseRules(readFileSync(join(fixtures, 'compile', `${name}.rules`), 'utf8'));
   expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  return compileRuleSet(ruleSet!, { capabilities: caps });
+  return compileRuleSet(ruleSet!, { capabilities: caps, ...(spamHeader !== undefined ? { spamHeader } : {}) });
 }
 
 let tools: PigeonholeTools;
@@ -45,11 +45,11 @@ afterAll(async () => {
 });
 
 test('there are compile fixtures covering the issue scenarios', () => {
-  expect(names).toEqual(expect.arrayContaining(['issue-example', 'conditions', 'actions', 'sender-lists']));
+  expect(names).toEqual(expect.arrayContaining(['issue-example', 'conditions', 'actions', 'sender-lists', 'spam-filter', 'spam-filter-off', 'spam-filter-header']));
 });
 
 describe.each(cases)('fixture $label', ({ name, fixture, caps }) => {
-  const compiled = compile(name, caps);
+  const compiled = compile(name, caps, fixture.spamHeader);
 
   test('compiles without errors and sievec accepts the script', async () => {
     expect(compiled.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);

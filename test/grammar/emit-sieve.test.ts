@@ -13,9 +13,10 @@ function rule(name: string, conditions: Condition[], actions: Action[], extra: P
   return { name, enabled: true, combine: 'all', conditions, actions, ...extra };
 }
 
+/** The built-in spam filter is off unless a test turns it on, so each test sees only the part it is about. */
 function ruleSet(parts: Partial<RuleSet>): RuleSet {
   const rs = emptyRuleSet();
-  return { ...rs, ...parts, settings: { ...rs.settings, trustedAuthservId: 'mx.example.org', ...parts.settings } };
+  return { ...rs, ...parts, settings: { ...rs.settings, trustedAuthservId: 'mx.example.org', spamFilter: false, ...parts.settings } };
 }
 
 const subjectIs = (value: string): Condition => ({ kind: 'subject', test: { match: 'is', values: [value] } });
@@ -31,8 +32,8 @@ function without(...exts: string[]): string[] {
 }
 
 describe('require', () => {
-  test('an empty rule set requires nothing', () => {
-    expect(requireLine(emitSieve(emptyRuleSet()).sieve)).toBeUndefined();
+  test('an empty rule set with the spam filter off requires nothing', () => {
+    expect(requireLine(emitSieve(ruleSet({})).sieve)).toBeUndefined();
   });
 
   test('only the extensions the rules use are required', () => {

@@ -46,5 +46,8 @@ describe('spam score regex', () => {
     expect(re.test('No, score=4.9 required=5.0 tests=X')).toBe(false);
     expect(re.test('No, score=4.9 required=5.0 tests=X score=9.9 ')).toBe(false);
     expect(re.test('Yes, score=15.0')).toBe(true);
+    // A header folded before the verdict keeps the fold's blank.
+    expect(re.test('\t Yes, score=5.0 required=5.0')).toBe(true);
+    expect(re.test('X Yes, score=9.0 required=5.0')).toBe(false);
   });
 });

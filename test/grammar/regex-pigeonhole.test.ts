@@ -17,6 +17,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { PIGEONHOLE_CAPABILITIES } from '../../grammar/capabilities.js';
 import { PLAIN_STRINGS } from '../../grammar/emit/sieve-strings.js';
 import { Scope } from '../../grammar/emit/sieve/scope.js';
+import { SPAM_STATUS_HEADER } from '../../grammar/emit/sieve/spam-score.js';
 import { renderTest } from '../../grammar/emit/sieve/tests.js';
 import { DEFAULT_SETTINGS } from '../../grammar/model.js';
 import { checkRegex } from '../../grammar/regex/check.js';
@@ -44,7 +45,7 @@ const cases: Case[] = fc
 
 /** The Sieve test the compiler writes for `header :regex NAME KEY`. */
 function regexTest(header: string, c: Case): string {
-  const scope = new Scope({ caps: new Set(PIGEONHOLE_CAPABILITIES), mode: PLAIN_STRINGS, settings: DEFAULT_SETTINGS, diagnostics: [], usesDollar: false }, 'test');
+  const scope = new Scope({ caps: new Set(PIGEONHOLE_CAPABILITIES), mode: PLAIN_STRINGS, settings: DEFAULT_SETTINGS, diagnostics: [], usesDollar: false, spamHeader: SPAM_STATUS_HEADER }, 'test');
   return renderTest({ kind: 'header', names: [header], test: { match: 'regex', values: [c.regex], ...(c.caseSensitive ? { caseSensitive: true } : {}) } }, scope);
 }
 

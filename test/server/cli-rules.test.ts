@@ -35,6 +35,8 @@ const cases = {
   compileUnknownOption: { args: ['compile', example, '--sieve', '-', '--fast'] },
   compileMissingCapability: { args: ['compile', example, '--sieve', join(out, 'b.sieve'), '--capabilities', 'fileinto vacation imap4flags'] },
   compileBroken: { args: ['compile', broken, '--sieve', join(out, 'c.sieve')] },
+  compileSpamHeader: { args: ['compile', example, '--sieve', '-', '--spam-header', 'X-Local-Spam-Status'] },
+  compileBadSpamHeader: { args: ['compile', example, '--sieve', join(out, 'd.sieve'), '--spam-header', 'X-Spam: Status'] },
 } satisfies Record<string, { args: string[]; input?: string }>;
 
 type CaseName = keyof typeof cases;
@@ -157,6 +159,18 @@ describe('sievewright compile', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(result('checkBroken').stderr);
     expect(existsSync(join(out, 'c.sieve'))).toBe(false);
+  });
+
+  test('--spam-header names the header the spam filter and spam score rules read; a bad name is refused', () => {
+    const r = result('compileSpamHeader');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('header :regex "X-Local-Spam-Status"');
+    expect(r.stdout).not.toContain('"X-Spam-Status"');
+    const bad = result('compileBadSpamHeader');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('the spam status header "X-Spam: Status" is not a header name');
+    expect(existsSync(join(out, 'd.sieve'))).toBe(false);
+    expectNoStackTrace(bad);
   });
 
   test('the script it writes is accepted by sievec', async () => {

@@ -244,8 +244,9 @@ export const arbSettings: fc.Arbitrary<SpamSettings> = fc
   .tuple(
     record({ junkFolder: nonEmptyLine, threshold: score }),
     optional('trustedAuthservId', domain),
+    optional('spamFilter', fc.boolean()),
   )
-  .map(([s, id]) => ({ ...s, ...id }));
+  .map(([s, id, filter]) => ({ ...s, ...id, ...filter }));
 
 export const arbWhitelistEntry: fc.Arbitrary<WhitelistEntry> = record({ pattern: arbSenderPattern, authenticated: fc.boolean() });
 export const arbBlocklistEntry: fc.Arbitrary<BlocklistEntry> = record({

@@ -231,6 +231,7 @@ export class App extends LitElement {
           .rules=${rs.rules}
           .adminRules=${saved.defaults.rules}
           .disabledDefaults=${saved.defaults.disabled}
+          .spam=${rs.settings}
           .problems=${this.store.problems()}
           @value-changed=${(e: ValueChangedEvent<RuleItem[]>) => this.setRules(e.detail.value)}
           @edit-rule=${(e: CustomEvent<{ index: number }>) => go(`/rules/${e.detail.index}`)}

@@ -10,6 +10,7 @@ import type {
   Combine,
   Condition,
   MatchType,
+  SpamSettings,
   StringMatch,
 } from '../../grammar/model.js';
 
@@ -181,4 +182,14 @@ export function describeRule(r: { combine: Combine; conditions: Condition[]; act
   if (r.combine === 'none' && r.conditions.length > 0) when = `none of: ${when}`;
   const then = r.actions.map(describeAction).join(', then ') || 'do nothing';
   return `If ${when}: ${then}.`;
+}
+
+/** A score as SpamAssassin prints it: one decimal at least (5 -> "5.0"). */
+export function formatScore(score: number): string {
+  return Number.isInteger(score) ? score.toFixed(1) : String(score);
+}
+
+/** The built-in spam filter step, as the rules screen names it. */
+export function spamFilterTitle(s: SpamSettings): string {
+  return `Spam score ≥ ${formatScore(s.threshold)} → ${s.junkFolder}`;
 }

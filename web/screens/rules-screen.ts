@@ -1,10 +1,11 @@
-// "My rules": the user's rules in order, with the administrator's rules shown
-// where they run. Reorder by drag-and-drop, by Alt+Arrow keys or by the move
-// buttons; switch rules on and off; duplicate; delete with undo.
+// "My rules": the user's rules in order, with the administrator's rules and
+// the built-in spam filter shown where they run. Reorder by drag-and-drop, by
+// Alt+Arrow keys or by the move buttons; switch rules on and off; duplicate;
+// delete with undo.
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { isRawBlock, type Rule, type RuleItem } from '../../grammar/model.js';
-import { describeRule } from '../lib/words.js';
+import { isRawBlock, spamFilterOn, type Rule, type RuleItem, type SpamSettings } from '../../grammar/model.js';
+import { describeRule, formatScore, spamFilterTitle } from '../lib/words.js';
 import { insertAt, moveItem, replaceAt } from '../lib/list-ops.js';
 import { uniqueName } from '../lib/factories.js';
 import { base } from '../ui/styles.js';
@@ -18,6 +19,8 @@ export class RulesScreen extends LitElement {
   @property({ attribute: false }) rules: RuleItem[] = [];
   @property({ attribute: false }) adminRules: RuleItem[] = [];
   @property({ attribute: false }) disabledDefaults: string[] = [];
+  /** The user's spam settings, for the built-in spam filter step. */
+  @property({ attribute: false }) spam: SpamSettings | null = null;
   /** Problems per user rule index, in words. */
   @property({ attribute: false }) problems: Map<number, string[]> = new Map();
 
@@ -152,6 +155,28 @@ export class RulesScreen extends LitElement {
     </li>`;
   }
 
+  /** Read-only: the step is switched and tuned on the Spam settings screen. */
+  private spamItem(s: SpamSettings) {
+    const on = spamFilterOn(s);
+    return html`<li class="admin builtin ${on ? '' : 'off'}" data-builtin="spam-filter">
+      <div class="main">
+        <div class="title">
+          <span class="name">${spamFilterTitle(s)}</span>
+          <span class="badge">Built in</span>
+        </div>
+        <p class="summary">
+          ${on
+            ? `Mail SpamAssassin scores ${formatScore(s.threshold)} or more goes to ${s.junkFolder} before your rules run, unless you trust the sender.`
+            : 'Off: spam is left to your rules.'}
+        </p>
+      </div>
+      <div class="controls">
+        <span class="muted">${on ? 'On' : 'Off'}</span>
+        <a href="#/spam">Change in Spam settings</a>
+      </div>
+    </li>`;
+  }
+
   private userItem(item: RuleItem, i: number) {
     const name = itemName(item);
     const problems = this.problems.get(i) ?? [];
@@ -190,15 +215,19 @@ export class RulesScreen extends LitElement {
     const runsAfter = (r: RuleItem) => !isRawBlock(r) && r.placement === 'after';
     const before = this.adminRules.filter((r) => !runsAfter(r));
     const after = this.adminRules.filter(runsAfter);
+    // The order the script runs them: locked rules, the spam filter, the others.
+    const locked = (r: RuleItem) => !isRawBlock(r) && r.locked === true;
+    const first = [...before.filter(locked).map((r) => this.adminItem(r)), ...(this.spam ? [this.spamItem(this.spam)] : [])];
+    const beforeItems = [...first, ...before.filter((r) => !locked(r)).map((r) => this.adminItem(r))];
     return html`<div class="head">
         <h1>My rules</h1>
         <button class="primary" @click=${() => this.dispatchEvent(new CustomEvent('new-rule'))}>+ New rule</button>
       </div>
       <p class="muted">Rules run from top to bottom. Drag a rule, or focus it and press Alt+↑ / Alt+↓, to change the order.</p>
-      ${before.length ? html`<h2>Before your rules</h2><ol class="rules">${before.map((r) => this.adminItem(r))}</ol>` : nothing}
+      ${beforeItems.length ? html`<h2>Before your rules</h2><ol class="rules">${beforeItems}</ol>` : nothing}
       <h2>Your rules</h2>
       ${this.rules.length === 0
-        ? html`<div class="empty">You have no rules yet. Mail goes to your Inbox, except what your administrator’s rules sort. <br />Start with <strong>+ New rule</strong>, or import an existing filter.</div>`
+        ? html`<div class="empty">You have no rules yet. Mail goes to your Inbox, except spam and what your administrator’s rules sort. <br />Start with <strong>+ New rule</strong>, or import an existing filter.</div>`
         : html`<ol
             class="rules"
             @click=${this.onAction}

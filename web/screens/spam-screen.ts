@@ -1,8 +1,8 @@
-// Spam settings: the SpamAssassin threshold, explained for the value chosen,
-// and the folder spam goes to.
+// Spam settings: whether spam is moved to Junk at all, the SpamAssassin
+// threshold, explained for the value chosen, and the folder spam goes to.
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { SpamSettings } from '../../grammar/model.js';
+import { spamFilterOn, type SpamSettings } from '../../grammar/model.js';
 import { base } from '../ui/styles.js';
 import { fireValue } from '../editors/events.js';
 import { thresholdMeaning } from '../lib/checks.js';
@@ -17,7 +17,27 @@ export class SpamScreen extends LitElement {
     const v = this.value;
     const folders = this.folders.includes(v.junkFolder) ? this.folders : [v.junkFolder, ...this.folders];
     const bad = !Number.isFinite(v.threshold) || v.threshold <= 0 || v.threshold > 100;
+    const on = spamFilterOn(v);
     return html`<h1>Spam settings</h1>
+      <section class="card">
+        <label class="inline switch"
+          ><input
+            type="checkbox"
+            name="spam-filter"
+            .checked=${on}
+            @change=${(e: Event) => {
+              const { spamFilter: _old, ...rest } = v;
+              // On is the default: absent, so the stored rules read as before the switch existed.
+              fireValue(this, (e.target as HTMLInputElement).checked ? rest : { ...rest, spamFilter: false });
+            }}
+          />Move spam to the Junk folder</label
+        >
+        <p class="muted">
+          ${on
+            ? 'On: mail scoring at or above the threshold goes to the Junk folder before your own rules run. Senders you trust are exempt.'
+            : 'Off: spam stays wherever your rules put it, usually the Inbox. SpamAssassin still scores every message.'}
+        </p>
+      </section>
       <section class="card">
         <label
           >Spam threshold (score)

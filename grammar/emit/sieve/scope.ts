@@ -11,6 +11,8 @@ export interface ScriptContext {
   readonly caps: ReadonlySet<string>;
   readonly mode: StringMode;
   readonly settings: SpamSettings;
+  /** The header SpamAssassin's verdict is read from (SieveOptions.spamHeader). */
+  readonly spamHeader: string;
   readonly diagnostics: Diagnostic[];
   /** Set when some string needed DOLLAR_VARIABLE. */
   usesDollar: boolean;

@@ -59,7 +59,11 @@ export function thresholdTenths(atLeast: number): number {
   return Math.ceil(Math.round(atLeast * 1000) / 100);
 }
 
-/** The X-Spam-Status regex for "score >= atLeast". */
+/**
+ * The X-Spam-Status regex for "score >= atLeast". The verdict word is not
+ * trusted, only the score. Whitespace may lead: Pigeonhole keeps the
+ * line break's blank when a relay folds the header before the verdict.
+ */
 export function spamScoreRegex(atLeast: number): string {
-  return `^(yes|no),[[:space:]]*score=(${scoreAtLeastRegex(thresholdTenths(atLeast))})([[:space:]]|$)`;
+  return `^[[:space:]]*(yes|no),[[:space:]]*score=(${scoreAtLeastRegex(thresholdTenths(atLeast))})([[:space:]]|$)`;
 }

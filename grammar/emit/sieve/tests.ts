@@ -6,7 +6,7 @@
 import type { AddressHeader, Combine, Condition, StringMatch } from '../../model.js';
 import { AUTH_RESULTS_HEADER, authResultRegex } from './auth.js';
 import type { Scope } from './scope.js';
-import { SPAM_STATUS_HEADER, spamScoreRegex } from './spam-score.js';
+import { spamScoreRegex } from './spam-score.js';
 
 /** The headers "any address header" covers. */
 export const ANY_ADDRESS_HEADERS = ['from', 'sender', 'reply-to', 'to', 'cc', 'bcc'];
@@ -32,6 +32,12 @@ function authTest(c: Extract<Condition, { kind: 'auth' }>, s: Scope): string {
   return `header :regex ${s.str(AUTH_RESULTS_HEADER)} ${s.str(authResultRegex(id.trim(), c.method, c.result))}`;
 }
 
+/** "Score at least `atLeast`" over the site's spam status header (ScriptContext.spamHeader). */
+export function spamScoreTest(atLeast: number, s: Scope): string {
+  s.need('regex');
+  return `header :regex ${s.str(s.ctx.spamHeader)} ${s.str(spamScoreRegex(atLeast))}`;
+}
+
 export function renderTest(c: Condition, s: Scope): string {
   switch (c.kind) {
     case 'address':
@@ -55,9 +61,7 @@ export function renderTest(c: Condition, s: Scope): string {
     case 'auth':
       return authTest(c, s);
     case 'spam-score':
-      if (!Number.isFinite(c.atLeast)) return 'false';
-      s.need('regex');
-      return `header :regex ${s.str(SPAM_STATUS_HEADER)} ${s.str(spamScoreRegex(c.atLeast))}`;
+      return Number.isFinite(c.atLeast) ? spamScoreTest(c.atLeast, s) : 'false';
     case 'always':
       return 'true';
     case 'not':

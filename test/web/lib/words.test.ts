@@ -1,8 +1,14 @@
 import { describe, expect, test } from 'vitest';
 import type { Condition } from '../../../grammar/model.js';
-import { authSentence, describeCondition, describeRule } from '../../../web/lib/words.js';
+import { authSentence, describeCondition, describeRule, formatScore, spamFilterTitle } from '../../../web/lib/words.js';
 
 describe('plain-language wording', () => {
+  test('the built-in spam filter reads as its threshold and folder, scores with one decimal at least', () => {
+    expect(spamFilterTitle({ junkFolder: 'Junk', threshold: 5 })).toBe('Spam score ≥ 5.0 → Junk');
+    expect(spamFilterTitle({ junkFolder: 'Spam', threshold: 6.25 })).toBe('Spam score ≥ 6.25 → Spam');
+    expect(formatScore(-2)).toBe('-2.0');
+  });
+
   test.each([
     ['dmarc', 'fail', "the sender's domain failed DMARC"],
     ['dmarc', 'pass', "the sender's domain passed DMARC"],
