@@ -35,9 +35,9 @@ export interface SieveImportResult {
   diagnostics: Diagnostic[];
 }
 
-const RULE_MARKER = /^ ?rule:\[(.*)\]\s*$/;
-const WHITELIST_MARKER = ' sievewright:whitelist';
-const BLOCKLIST_MARKER = ' sievewright:blocklist';
+export const RULE_MARKER = /^ ?rule:\[(.*)\]\s*$/;
+export const WHITELIST_MARKER = ' sievewright:whitelist';
+export const BLOCKLIST_MARKER = ' sievewright:blocklist';
 
 export function importSieve(text: string, opts: { limits?: Partial<SieveLimits> } = {}): SieveImportResult {
   const parsed = parseSieve(text, opts.limits);

@@ -207,6 +207,11 @@ function sievePluginSettings(maxScriptSize: string): string {
 `;
 }
 
+/** A Dovecot config for `sievec -c` holding only the test Dovecot's Sieve settings (what a deploy is verified with). */
+export function sievecConfig(maxScriptSize = '1M'): string {
+  return `plugin {\n${sievePluginSettings(maxScriptSize)}}\n`;
+}
+
 let scriptCounter = 0;
 
 export async function pigeonhole(opts: { maxScriptSize?: string } = {}): Promise<PigeonholeTools> {
@@ -227,9 +232,7 @@ export async function pigeonhole(opts: { maxScriptSize?: string } = {}): Promise
 ${isRoot() ? `mail_uid = ${owner.uid}\nmail_gid = ${owner.gid}\n` : ''}first_valid_uid = 100
 mail_home = ${home}
 mail_location = maildir:${home}/Maildir
-plugin {
-${sievePluginSettings(opts.maxScriptSize ?? '1M')}}
-`,
+${sievecConfig(opts.maxScriptSize)}`,
   );
   return pigeonholeFor(root, conf, work, sievec, sieveTestBin);
 }

@@ -1,4 +1,5 @@
-// Deploy state as words and colour; failures name the rule they came from.
+// Deploy state as words and colour; a refused script names the rule the
+// mail server's error is in, and an unverified one says it was not checked.
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { DeployStatus, LineMapEntry } from '../api/types.js';
@@ -17,8 +18,12 @@ export function deployWords(s: DeployStatus): { text: string; cls: string } {
   switch (s.state) {
     case 'deployed':
       return { text: `Active on the mail server (version ${s.deployedVersion ?? '?'})`, cls: 'ok' };
+    case 'unverified':
+      return { text: `Written, not verified (version ${s.deployedVersion ?? '?'})`, cls: 'warn' };
     case 'pending':
       return { text: `Waiting to be installed (version ${s.pendingVersion ?? '?'})`, cls: 'warn' };
+    case 'rejected':
+      return { text: 'Refused by the mail server', cls: 'bad' };
     case 'failed':
       return { text: 'Could not be installed', cls: 'bad' };
     case 'never':
@@ -37,11 +42,13 @@ export class DeployStatusView extends LitElement {
     const s = this.status;
     if (!s) return html`<span class="badge">Checking…</span>`;
     const w = deployWords(s);
-    const rule = s.state === 'failed' ? ruleAtLine(this.lineMap, s.errorLine) : null;
+    const failed = s.state === 'failed' || s.state === 'rejected';
+    // The server stored the rule with the error; the current rules' line map only helps for an unnamed one.
+    const rule = s.state === 'rejected' ? s.errorRule || (ruleAtLine(this.lineMap, s.errorLine)?.name ?? null) : null;
     return html`<span class="badge ${w.cls}" data-state=${s.state}>${w.text}</span>
-      ${!this.compact && s.state === 'failed'
+      ${!this.compact && failed
         ? html`<p class="error" role="alert">
-            ${rule ? html`The problem is in the rule “${rule.name}” (script line ${s.errorLine}). ` : nothing}${s.error ??
+            ${rule ? html`The problem is in the rule “${rule}” (script line ${s.errorLine}). ` : nothing}${s.error ??
             'The mail server gave no reason.'}
             Your previous filter stays active until this is fixed.
             ${s.errorCode === 'foreign-active'
@@ -49,6 +56,12 @@ export class DeployStatusView extends LitElement {
                   Show the offer
                 </button>`
               : nothing}
+          </p>`
+        : nothing}
+      ${!this.compact && s.state === 'unverified'
+        ? html`<p class="muted">
+            The mail server’s Sieve compiler did not check this version${s.unverifiedReason ? html` (${s.unverifiedReason})` : nothing}; the
+            mail server may still refuse it when mail arrives.
           </p>`
         : nothing}
       ${!this.compact && s.state === 'pending' && s.error

@@ -30,7 +30,7 @@ function msTarget(takeOver = false): ManageSieveTarget {
     master: dc.master,
     scriptName: 'sievewright',
     takeOver,
-    prefs: new DirectoryTarget({ layout: layout(join(prefsRoot, '%u')), scriptName: 'sievewright', takeOver: false }),
+    prefs: new DirectoryTarget({ layout: layout(join(prefsRoot, '%u')), scriptName: 'sievewright', takeOver: false, verify: null }),
   });
 }
 
@@ -137,8 +137,12 @@ describe('ManageSieve target against Dovecot', () => {
 });
 
 describe('directory target against Dovecot', () => {
+  /** Verifies with sievec and the very config the test Dovecot delivers with. */
+  const dirTarget = () =>
+    new DirectoryTarget({ layout: layout(join(dc.root, 'vmail', '%u')), scriptName: 'sievewright', takeOver: false, verify: { binary: 'sievec', config: dc.conf } });
+
   test('Dovecot sees the written script as the active one and delivers with it', async () => {
-    const target = new DirectoryTarget({ layout: layout(join(dc.root, 'vmail', '%u')), scriptName: 'sievewright', takeOver: false });
+    const target = dirTarget();
     await dc.addUser('frank', 'frankpw');
     expect(await target.deploy(job('frank', 4))).toEqual({ status: 'deployed', scriptName: 'sievewright' });
     expect(await scriptsOf('frank')).toEqual([{ name: 'sievewright', active: true, body: script(4) }]);
@@ -147,7 +151,7 @@ describe('directory target against Dovecot', () => {
   });
 
   test("a script Roundcube activated is replaced only with the user's consent for it, and Dovecot still lists it, inactive", async () => {
-    const target = new DirectoryTarget({ layout: layout(join(dc.root, 'vmail', '%u')), scriptName: 'sievewright', takeOver: false });
+    const target = dirTarget();
     await dc.addUser('heidi', 'heidipw');
     const c = await ManageSieveClient.connect({ host: dc.host, port: dc.sievePort, tls: 'none' });
     await c.authenticate('heidi', 'heidipw');

@@ -5,10 +5,13 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { DirectoryTarget } from '../../../server/deploy/directory-target.js';
 import { userPaths } from '../../../server/deploy/mail-home.js';
 import { DeployError } from '../../../server/deploy/outcome.js';
+import type { SievecOptions } from '../../../server/deploy/sievec.js';
+import { requireBinary, sievecConfig } from '../../support/mailstack.js';
 
 let root: string;
+let sievec: SievecOptions;
 const layout = () => ({ home: join(root, 'mail', '%u'), sieveDir: 'sieve', activeLink: '.dovecot.sieve', prefsPath: '.spamassassin/user_prefs' });
-const target = (takeOver = false) => new DirectoryTarget({ layout: layout(), scriptName: 'sievewright', takeOver });
+const target = (takeOver = false, verify: SievecOptions | null = sievec) => new DirectoryTarget({ layout: layout(), scriptName: 'sievewright', takeOver, verify });
 const job = (version: number, username = 'alice', replaceConsent?: string) => ({
   username,
   version,
@@ -28,6 +31,9 @@ async function foreignActive(name: string): Promise<string> {
 
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'sw-dirtarget-'));
+  const config = join(root, 'sievec.conf');
+  await writeFile(config, sievecConfig());
+  sievec = { binary: requireBinary('sievec'), config };
 });
 afterEach(async () => {
   await rm(root, { recursive: true, force: true });
