@@ -72,11 +72,17 @@ function ruleAt(list: readonly Marker[], line: number): RuleAtLine | null {
 export function locateError(script: string, lines: readonly (number | null)[]): ErrorLocation {
   const known = lines.filter((l): l is number => l !== null);
   if (known.length === 0) return { line: null, rule: null };
-  const parsed = parseSieve(script, { maxScriptBytes: 0 });
-  const list = parsed.value ? markers(parsed.value) : [];
+  const ruleAt = rulesOf(script);
   for (const line of known) {
-    const rule = ruleAt(list, line);
+    const rule = ruleAt(line);
     if (rule) return { line, rule };
   }
   return { line: known[0]!, rule: null };
+}
+
+/** Reads the script once; the answer tells the rule any line lies in (none when the script does not parse). */
+export function rulesOf(script: string): (line: number) => RuleAtLine | null {
+  const parsed = parseSieve(script, { maxScriptBytes: 0 });
+  const list = parsed.value ? markers(parsed.value) : [];
+  return (line) => ruleAt(list, line);
 }

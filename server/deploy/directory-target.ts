@@ -12,7 +12,7 @@
 // The compiled binary is not kept: Dovecot compiles its own at the first
 // delivery, with its own settings and path (Pigeonhole 2.4 ties a binary to
 // the script path it was compiled from). A `.svbin` Dovecot compiled from
-// the old script is removed, and the new script gets a fresh mtime just
+// the old script (beside the active link, or beside the script) is removed, and the new script gets a fresh mtime just
 // before it moves in, so an old binary can never pass for the new script
 // (Pigeonhole uses a binary only while it is newer than the script).
 import { promises as fs } from 'node:fs';
@@ -33,6 +33,11 @@ export interface DirectoryTargetOptions {
 }
 
 const NOT_CONFIGURED = 'no Sieve compiler is configured (deploy.verify.sievec)';
+
+/** Where Pigeonhole saves the binary it compiles from the script at `path`. */
+function binaryPath(path: string): string {
+  return `${path.replace(/\.sieve$/, '')}.svbin`;
+}
 
 /** Null when the compiler accepted the script at `path`, why it could not check it otherwise; throws when it rejected it. */
 async function verify(path: string, script: string, sievec: SievecOptions): Promise<string | null> {
@@ -86,7 +91,8 @@ export class DirectoryTarget implements DeployTarget {
           await fs.utimes(tmp, now, now);
         },
       });
-      await fs.rm(join(paths.sieveDir, `${this.opts.scriptName}.svbin`), { force: true });
+      // Pigeonhole keeps the binary beside the path it opened: the active link (Dovecot's delivery) or the script itself.
+      await Promise.all([paths.activeLink, scriptPath].map((p) => fs.rm(binaryPath(p), { force: true })));
       if (active.kind === 'foreign' && active.plainFile) {
         // Keep the user's own script: it moves aside, it is not overwritten.
         await fs.rename(paths.activeLink, `${paths.activeLink}.before-sievewright`);

@@ -1,6 +1,6 @@
 // Deploy targets against a real Dovecot: safe activation, rejected scripts,
 // foreign scripts, quota, and the directory layout Dovecot itself reads.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -148,6 +148,25 @@ describe('directory target against Dovecot', () => {
     expect(await scriptsOf('frank')).toEqual([{ name: 'sievewright', active: true, body: script(4) }]);
     expect((await dc.deliver('frank', MSG('about v4'))).exitCode).toBe(0);
     expect(dc.log()).toMatch(/lda\(frank\).*stored mail into mailbox 'Folder4'/);
+  });
+
+  test("a newer script takes effect at once though Dovecot compiled the old one; a rejected one leaves Dovecot delivering with the old", async () => {
+    const target = dirTarget();
+    await dc.addUser('ivan', 'ivanpw');
+    expect(await target.deploy(job('ivan', 1))).toEqual({ status: 'deployed', scriptName: 'sievewright' });
+    expect((await dc.deliver('ivan', MSG('about v1'))).exitCode).toBe(0);
+    // Dovecot saved the binary it compiled from version 1 beside the active link.
+    const binaries = async () => (await readdir(dc.home('ivan'), { recursive: true })).filter((f) => f.endsWith('.svbin'));
+    expect(await binaries()).toEqual(['.dovecot.svbin']);
+    expect(await target.deploy(job('ivan', 2))).toEqual({ status: 'deployed', scriptName: 'sievewright' });
+    expect(await binaries()).toEqual([]);
+    expect((await dc.deliver('ivan', MSG('about v2'))).exitCode).toBe(0);
+    expect(dc.log()).toMatch(/lda\(ivan\).*stored mail into mailbox 'Folder2'/);
+    const bad = `require ["fileinto"];\r\n# rule:[Broken]\r\nif header :contains "subject" "v3" { fileinto :frob "Folder3"; }\r\n`;
+    await expect(target.deploy(job('ivan', 3, bad))).rejects.toMatchObject({ code: 'rejected', transient: false, line: 3, rule: 'Broken' });
+    expect(await scriptsOf('ivan')).toEqual([{ name: 'sievewright', active: true, body: script(2) }]);
+    expect((await dc.deliver('ivan', MSG('about v2 again'))).exitCode).toBe(0);
+    expect(dc.log()).toMatch(/lda\(ivan\).*stored mail into mailbox 'Folder2'[\s\S]*lda\(ivan\).*stored mail into mailbox 'Folder2'/);
   });
 
   test("a script Roundcube activated is replaced only with the user's consent for it, and Dovecot still lists it, inactive", async () => {
