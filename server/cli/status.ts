@@ -5,6 +5,7 @@
 import { configForCommand } from '../config/cli.js';
 import { databasePath } from '../config/paths.js';
 import { Outbox, type DeployStatus } from '../deploy/outbox.js';
+import { errorPlace } from '../deploy/rejection.js';
 import { openDatabase } from '../store/db.js';
 import { EXIT_INPUT, EXIT_OK } from './command.js';
 import { runCommandLine, stringOptions, type ParsedCommandLine } from './options.js';
@@ -15,7 +16,7 @@ const USAGE = `usage: sievewright status [--user NAME] [--json] [--config FILE] 
 /** The last column: the error (first line) and where it is, else why the live script is unverified. */
 function note(s: DeployStatus): string {
   if (s.error === null) return s.state === 'unverified' && s.unverifiedReason !== null ? `not verified: ${s.unverifiedReason}` : '';
-  const where = [s.errorRule === null ? null : `rule "${s.errorRule}"`, s.errorLine === null ? null : `line ${s.errorLine}`].filter(Boolean).join(', ');
+  const where = errorPlace(s.errorRule, s.errorLine);
   return `${s.errorCode ?? 'error'}: ${s.error.split('\n')[0]}${where ? ` (${where})` : ''}`;
 }
 

@@ -12,3 +12,8 @@ export function scriptRejected(script: string, message: string, lines: readonly 
     ...(at.rule ? { rule: at.rule.name } : {}),
   });
 }
+
+/** Where the error is, in words: `rule "Tag lists", line 7` (empty when neither is known). */
+export function errorPlace(rule: string | null, line: number | null, lineWord = 'line'): string {
+  return [rule === null ? null : `rule "${rule}"`, line === null ? null : `${lineWord} ${line}`].filter((p) => p !== null).join(', ');
+}

@@ -29,6 +29,13 @@ export interface DeployProgress {
   total: number;
 }
 
+export interface DeployedEvent {
+  username: string;
+  version: number;
+  /** False when no compiler checked the script (written, not verified). */
+  verified: boolean;
+}
+
 export interface DeployFailure {
   username: string;
   version: number;
@@ -135,7 +142,8 @@ export class DeployWorker extends EventEmitter {
         const unverified = outcome.status === 'unverified' ? outcome.reason : null;
         if (this.outbox.complete(job.id, this.owner, unverified)) {
           this.done += 1;
-          this.emit('deployed', { username: job.username, version: job.version, verified: unverified === null });
+          const event: DeployedEvent = { username: job.username, version: job.version, verified: unverified === null };
+          this.emit('deployed', event);
         }
         return;
       }
