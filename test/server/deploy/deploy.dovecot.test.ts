@@ -76,6 +76,13 @@ describe('ManageSieve target against Dovecot', () => {
     expect(await scriptsOf('carol')).toEqual([{ name: 'sievewright-a', active: true, body: script(1) }]);
   });
 
+  test("CHECKSCRIPT's error line is mapped to the user's rule, past an error on the require line", async () => {
+    const sieve = 'require ["fileinto", "vnd.example.frob"];\r\n# rule:[First]\r\nkeep;\r\n# rule:[Frobbing]\r\nif true {\r\n  frob "x";\r\n}\r\n';
+    const err = await msTarget().deploy(job('carol', 3, sieve)).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'rejected', transient: false, line: 6, rule: 'Frobbing' });
+    expect((err as Error).message).toMatch(/unknown Sieve capability/);
+  });
+
   /** What a user's old client leaves behind: its own script `roundcube`, active. */
   const activateForeign = async (user: string, password: string) => {
     const c = await ManageSieveClient.connect({ host: dc.host, port: dc.sievePort, tls: 'none' });
