@@ -8,6 +8,7 @@ import { Outbox } from '../../../server/deploy/outbox.js';
 import { DeployError, type DeployJob, type DeployOutcome, type DeployTarget } from '../../../server/deploy/outcome.js';
 import { DeployWorker } from '../../../server/deploy/worker.js';
 import { openDatabase, type Db } from '../../../server/store/db.js';
+import { allMigrations } from '../../../server/store/migrations/index.js';
 import { UsersRepository } from '../../../server/store/users-repository.js';
 
 /** Records deploys, holds each for `delayMs`, and fails as told. */
@@ -164,6 +165,20 @@ describe('outbox', () => {
       { username: 'alice', version: 1, verified: false },
       { username: 'alice', version: 3, verified: true },
     ]);
+  });
+
+  test('after the upgrade, scripts the directory target wrote unchecked read as unverified; ManageSieve ones stay deployed', () => {
+    db.close();
+    const path = join(dir, 'old.db');
+    const old = openDatabase(path, allMigrations.filter((m) => m.version !== 101));
+    const live = old.prepare("INSERT INTO deploy_current (username, version, target, deployed_at) VALUES (?, 3, ?, '2026-01-01T00:00:00.000Z')");
+    live.run('alice', 'directory:/srv/mail/%u');
+    live.run('bob', 'managesieve:mail.example.org:4190');
+    old.close();
+    db = openDatabase(path);
+    const outbox = new Outbox(db);
+    expect(outbox.status('alice')).toMatchObject({ state: 'unverified', deployedVersion: 3, unverifiedReason: expect.stringMatching(/before sievewright checked/) });
+    expect(outbox.status('bob')).toMatchObject({ state: 'deployed', deployedVersion: 3, unverifiedReason: null });
   });
 
   test('a foreign active script is a failed deploy with its own error code', async () => {
