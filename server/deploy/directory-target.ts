@@ -12,9 +12,10 @@
 // The compiled binary is not kept: Dovecot compiles its own at the first
 // delivery, with its own settings and path (Pigeonhole 2.4 ties a binary to
 // the script path it was compiled from). A `.svbin` Dovecot compiled from
-// the old script (beside the active link, or beside the script) is removed, and the new script gets a fresh mtime just
-// before it moves in, so an old binary can never pass for the new script
-// (Pigeonhole uses a binary only while it is newer than the script).
+// the old script (beside the active link, or beside the script) is
+// removed, and the new script gets a fresh mtime just before it moves in,
+// so an old binary can never pass for the new script (Pigeonhole uses a
+// binary only while it is newer than the script).
 import { promises as fs } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { mayReplaceForeign } from './activation.js';
