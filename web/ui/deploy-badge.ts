@@ -1,6 +1,6 @@
 // Deploy state as words and colour; a refused script names the rule the
 // mail server's error is in, and an unverified one says it was not checked.
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { DeployStatus, LineMapEntry } from '../api/types.js';
 import { base } from './styles.js';
@@ -33,7 +33,12 @@ export function deployWords(s: DeployStatus): { text: string; cls: string } {
 
 @customElement('sw-deploy-status')
 export class DeployStatusView extends LitElement {
-  static override styles = base;
+  // Pigeonhole lists one error per line.
+  static override styles = [base, css`
+    .detail {
+      white-space: pre-line;
+    }
+  `];
   @property({ attribute: false }) status: DeployStatus | null = null;
   @property({ attribute: false }) lineMap: LineMapEntry[] = [];
   @property({ type: Boolean }) compact = false;
@@ -48,8 +53,8 @@ export class DeployStatusView extends LitElement {
     return html`<span class="badge ${w.cls}" data-state=${s.state}>${w.text}</span>
       ${!this.compact && failed
         ? html`<p class="error" role="alert">
-            ${rule ? html`The problem is in the rule “${rule}” (script line ${s.errorLine}). ` : nothing}${s.error ??
-            'The mail server gave no reason.'}
+            ${rule ? html`The problem is in the rule “${rule}” (script line ${s.errorLine}). ` : nothing}<span class="detail">${s.error ??
+            'The mail server gave no reason.'}</span>
             Your previous filter stays active until this is fixed.
             ${s.errorCode === 'foreign-active'
               ? html`<button @click=${() => this.dispatchEvent(new CustomEvent(SHOW_OFFER_EVENT, { bubbles: true, composed: true }))}>
