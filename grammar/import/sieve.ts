@@ -40,9 +40,9 @@ export interface SieveImportResult {
   diagnostics: Diagnostic[];
 }
 
-const RULE_MARKER = /^ ?rule:\[(.*)\]\s*$/;
-const WHITELIST_MARKER = ' sievewright:whitelist';
-const BLOCKLIST_MARKER = ' sievewright:blocklist';
+export const RULE_MARKER = /^ ?rule:\[(.*)\]\s*$/;
+export const WHITELIST_MARKER = ' sievewright:whitelist';
+export const BLOCKLIST_MARKER = ' sievewright:blocklist';
 const SPAM_MARKER = SPAM_FILTER_MARKER.slice(1);
 
 export interface SieveImportOptions {

@@ -5,8 +5,9 @@
 import { databasePath } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
 import { Outbox } from '../deploy/outbox.js';
+import { errorPlace } from '../deploy/rejection.js';
 import { createTarget } from '../deploy/targets.js';
-import { DeployWorker, type DeployFailure, type DeployProgress } from '../deploy/worker.js';
+import { DeployWorker, type DeployedEvent, type DeployFailure, type DeployProgress } from '../deploy/worker.js';
 import { compileForUser, listUsernames } from '../services/deploy-source.js';
 import { openDatabase } from '../store/db.js';
 import { EXIT_INPUT, EXIT_OK, UsageError } from './command.js';
@@ -152,6 +153,10 @@ async function deploy(db: ReturnType<typeof openDatabase>, config: Config, value
   worker.on('failed', (f: DeployFailure) => {
     if (f.final) failures.push(f);
   });
+  let unverified = 0;
+  worker.on('deployed', (d: DeployedEvent) => {
+    if (!d.verified) unverified += 1;
+  });
   const started = Date.now();
   worker.start();
   await worker.drain();
@@ -159,9 +164,14 @@ async function deploy(db: ReturnType<typeof openDatabase>, config: Config, value
   printer.finish();
 
   const notQueued = problems.length;
-  for (const f of failures) problems.push(`${f.username}: ${f.error}${f.line === null ? '' : ` (script line ${f.line})`}`);
+  for (const f of failures) {
+    const where = errorPlace(f.rule, f.line, 'script line');
+    problems.push(`${f.username}: ${f.error}${where ? ` (${where})` : ''}`);
+  }
   for (const p of problems) process.stderr.write(`  ${p}\n`);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  process.stdout.write(`deployed ${final.done}, failed ${final.failed + notQueued} of ${users.length} user(s) in ${seconds} s\n`);
+  // Written without a compiler to check it is not "deployed": the server may still refuse it.
+  const written = unverified > 0 ? `, written but not verified ${unverified}` : '';
+  process.stdout.write(`deployed ${final.done - unverified}${written}, failed ${final.failed + notQueued} of ${users.length} user(s) in ${seconds} s\n`);
   return problems.length > 0 ? EXIT_INPUT : EXIT_OK;
 }

@@ -113,6 +113,17 @@ export const ConfigSchema = Type.Object(
           },
           { additionalProperties: false, default: {} },
         ),
+        /** The directory target compiles each script with the mail server's own compiler before it goes live. */
+        verify: Type.Object(
+          {
+            /** Pigeonhole's sievec (name on PATH or path); "" when there is none: scripts are then written unverified. */
+            sievec: Type.String({ default: 'sievec' }),
+            /** Dovecot config for `sievec -c`: the one delivery uses, so the same extensions count. */
+            config: Type.Optional(Type.String({ minLength: 1 })),
+            timeoutMs: Type.Integer({ minimum: 100, default: 30000 }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
       },
       { additionalProperties: false, default: {} },
     ),

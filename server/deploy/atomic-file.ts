@@ -50,10 +50,10 @@ export async function ensureDir(dir: string): Promise<Ownership | null> {
   return owner;
 }
 
-/** Gives `tmp` its owner, renames it over `path` and makes the rename durable; removes `tmp` on failure. */
-async function commit(tmp: string, path: string, chown: (() => Promise<void>) | null): Promise<void> {
+/** Prepares `tmp` (its owner, a check), renames it over `path` and makes the rename durable; removes `tmp` on failure. */
+async function commit(tmp: string, path: string, prepare: (() => Promise<void>) | null): Promise<void> {
   try {
-    if (chown) await chown();
+    if (prepare) await prepare();
     await fs.rename(tmp, path);
   } catch (e) {
     await fs.rm(tmp, { force: true });
@@ -62,16 +62,29 @@ async function commit(tmp: string, path: string, chown: (() => Promise<void>) | 
   await fsyncDir(dirname(path));
 }
 
-export async function writeFileAtomic(path: string, content: string, owner: Ownership | null, mode = 0o644): Promise<void> {
+export interface WriteOptions {
+  mode?: number;
+  /**
+   * Runs on the complete temporary file just before it replaces `path`; when
+   * it throws, `path` is left as it was and the temporary file is removed.
+   */
+  beforeRename?: (tmp: string) => Promise<void>;
+}
+
+export async function writeFileAtomic(path: string, content: string, owner: Ownership | null, opts: WriteOptions = {}): Promise<void> {
   const tmp = tempName(path);
-  const h = await fs.open(tmp, 'wx', mode);
+  const h = await fs.open(tmp, 'wx', opts.mode ?? 0o644);
   try {
     await h.writeFile(content, 'utf8');
     await h.sync();
   } finally {
     await h.close();
   }
-  await commit(tmp, path, owner && (() => fs.chown(tmp, owner.uid, owner.gid)));
+  const { beforeRename } = opts;
+  await commit(tmp, path, async () => {
+    if (owner) await fs.chown(tmp, owner.uid, owner.gid);
+    if (beforeRename) await beforeRename(tmp);
+  });
 }
 
 /** Points `linkPath` at `target` by renaming a fresh symlink over it (rename(2) replaces atomically). */

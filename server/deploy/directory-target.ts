@@ -5,17 +5,48 @@
 // link elsewhere, or a plain file) is reported unless config says take over
 // or the user agreed to replace that script; a plain file is then kept
 // beside it, never deleted.
+//
+// The new script is compiled by the server's `sievec` while it is still a
+// temporary file; a rejected one never replaces the script in place. With
+// no compiler to ask the script is written and reported "unverified".
+// The compiled binary is not kept: Dovecot compiles its own at the first
+// delivery, with its own settings and path (Pigeonhole 2.4 ties a binary to
+// the script path it was compiled from). A `.svbin` Dovecot compiled from
+// the old script (beside the active link, or beside the script) is
+// removed, and the new script gets a fresh mtime just before it moves in,
+// so an old binary can never pass for the new script (Pigeonhole uses a
+// binary only while it is newer than the script).
 import { promises as fs } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { mayReplaceForeign } from './activation.js';
 import { ensureDir, replaceSymlink, writeFileAtomic } from './atomic-file.js';
 import { userPaths, type MailHomeLayout, type UserPaths } from './mail-home.js';
 import { DeployError, type DeployJob, type DeployOutcome, type DeployTarget } from './outcome.js';
+import { scriptRejected } from './rejection.js';
+import { checkScriptFile, describeErrors, type SievecOptions } from './sievec.js';
 
 export interface DirectoryTargetOptions {
   layout: MailHomeLayout;
   scriptName: string;
   takeOver: boolean;
+  /** The server's Sieve compiler; null when none is configured (scripts are then written unverified). */
+  verify: SievecOptions | null;
+}
+
+const NOT_CONFIGURED = 'no Sieve compiler is configured (deploy.verify.sievec)';
+
+/** Where Pigeonhole saves the binary it compiles from the script at `path`. */
+function binaryPath(path: string): string {
+  return `${path.replace(/\.sieve$/, '')}.svbin`;
+}
+
+/** Null when the compiler accepted the script at `path`, why it could not check it otherwise; throws when it rejected it. */
+async function verify(path: string, script: string, sievec: SievecOptions): Promise<string | null> {
+  const verdict = await checkScriptFile(path, sievec);
+  if (verdict.kind === 'accepted') return null;
+  if (verdict.kind === 'unavailable') return verdict.reason;
+  const message = `the server's Sieve compiler rejected the script: ${describeErrors(verdict.errors)}`;
+  throw scriptRejected(script, message, verdict.errors.map((e) => e.line));
 }
 
 /**
@@ -53,14 +84,24 @@ export class DirectoryTarget implements DeployTarget {
         return { status: 'foreign-active', activeScript: active.name };
       }
       const owner = await ensureDir(paths.sieveDir);
-      await writeFileAtomic(scriptPath, job.sieve, owner);
+      const checked: { unverified: string | null } = { unverified: NOT_CONFIGURED };
+      await writeFileAtomic(scriptPath, job.sieve, owner, {
+        beforeRename: async (tmp) => {
+          if (this.opts.verify) checked.unverified = await verify(tmp, job.sieve, this.opts.verify);
+          const now = new Date();
+          await fs.utimes(tmp, now, now);
+        },
+      });
+      // Pigeonhole keeps the binary beside the path it opened: the active link (Dovecot's delivery) or the script itself.
+      await Promise.all([paths.activeLink, scriptPath].map((p) => fs.rm(binaryPath(p), { force: true })));
       if (active.kind === 'foreign' && active.plainFile) {
         // Keep the user's own script: it moves aside, it is not overwritten.
         await fs.rename(paths.activeLink, `${paths.activeLink}.before-sievewright`);
       }
       if (active.kind !== 'ours') await replaceSymlink(paths.activeLink, relative(dirname(paths.activeLink), scriptPath), owner);
       await this.writePrefs(job.username, job.prefs);
-      return { status: 'deployed', scriptName: this.opts.scriptName };
+      const { scriptName } = this.opts;
+      return checked.unverified === null ? { status: 'deployed', scriptName } : { status: 'unverified', scriptName, reason: checked.unverified };
     } catch (e) {
       throw asDeployError(e);
     }

@@ -2,11 +2,12 @@
 // the pipelined plan in activation.ts; user_prefs goes to the prefs
 // directory (ManageSieve cannot carry it), after the script is live.
 import { ManageSieveClient, type ConnectOptions } from '../managesieve/client.js';
-import { ManageSieveError } from '../managesieve/errors.js';
+import { ManageSieveError, scriptErrorLines } from '../managesieve/errors.js';
 import { planActivation } from './activation.js';
 import type { DirectoryTarget } from './directory-target.js';
 import { checkUsername } from './mail-home.js';
 import { DeployError, type DeployJob, type DeployOutcome, type DeployTarget } from './outcome.js';
+import { scriptRejected } from './rejection.js';
 
 export interface ManageSieveTargetOptions {
   endpoint: ConnectOptions;
@@ -30,7 +31,7 @@ export class ManageSieveTarget implements DeployTarget {
   async deploy(job: DeployJob): Promise<DeployOutcome> {
     checkUsername(job.username);
     const outcome = await this.deployScript(job).catch((e: unknown) => {
-      throw asDeployError(e);
+      throw asDeployError(e, job.sieve);
     });
     if (outcome.status === 'deployed' && this.opts.prefs) await this.opts.prefs.writePrefs(job.username, job.prefs);
     return outcome;
@@ -62,14 +63,14 @@ export class ManageSieveTarget implements DeployTarget {
   }
 }
 
-function asDeployError(e: unknown): DeployError {
+function asDeployError(e: unknown, script: string): DeployError {
   if (e instanceof DeployError) return e;
   if (!(e instanceof ManageSieveError)) return new DeployError(String(e), 'server', true, undefined, { cause: e });
   if (e.kind !== 'response') return new DeployError(`mail server unreachable: ${e.message}`, 'unreachable', true, undefined, { cause: e });
   if (e.command === 'AUTHENTICATE') return new DeployError(e.message, 'auth', e.transient, undefined, { cause: e });
   if (e.responseCode?.startsWith('QUOTA')) return new DeployError(e.message, 'quota', false, undefined, { cause: e });
   if ((e.command === 'CHECKSCRIPT' || e.command === 'PUTSCRIPT') && !e.transient) {
-    return new DeployError(`the server rejected the script: ${e.serverText.trim()}`, 'rejected', false, e.line, { cause: e });
+    return scriptRejected(script, `the server rejected the script: ${e.serverText.trim()}`, scriptErrorLines(e.serverText), e);
   }
   return new DeployError(e.message, 'server', e.transient, undefined, { cause: e });
 }

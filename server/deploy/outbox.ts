@@ -7,19 +7,30 @@
 // stands at that moment, so a consent given while a deploy waits counts.
 import { EventEmitter } from 'node:events';
 import type { Db } from '../store/db.js';
-import { OutboxRepository, type FailureRecord, type OutboxRow } from '../store/outbox-repository.js';
+import { OutboxRepository, type CurrentRow, type FailureRecord, type OutboxRow } from '../store/outbox-repository.js';
 import { UsersRepository } from '../store/users-repository.js';
 import type { DeployJob } from './outcome.js';
 
+/**
+ * `deployed`: live, and the server's compiler accepted it. `unverified`:
+ * live, but written without a compiler to check it (the server may still
+ * refuse it at delivery). `rejected`: the server's compiler refused the
+ * latest version; the one before stays live. `failed`: any other final
+ * failure.
+ */
 export interface DeployStatus {
   username: string;
-  state: 'deployed' | 'pending' | 'failed' | 'never';
+  state: 'deployed' | 'unverified' | 'pending' | 'rejected' | 'failed' | 'never';
   deployedVersion: number | null;
   pendingVersion: number | null;
   error: string | null;
   errorLine: number | null;
   /** Machine-readable reason of `error`: `rejected`, `foreign-active`, `unreachable`, `quota`, ... */
   errorCode: string | null;
+  /** The name of the user's rule `errorLine` lies in (a rejected script). */
+  errorRule: string | null;
+  /** Why the live version was not checked by the server's compiler; null when it was, or nothing is live. */
+  unverifiedReason: string | null;
   updatedAt: string | null;
 }
 
@@ -55,15 +66,15 @@ export class Outbox extends EventEmitter {
   }
 
   status(username: string): DeployStatus {
-    return toStatus(username, this.repo.latest(username)[0], this.repo.current(username)[0]?.version ?? null);
+    return toStatus(username, this.repo.latest(username)[0], this.repo.current(username)[0]);
   }
 
   /** Every user the outbox has seen, by username. */
   statusAll(): DeployStatus[] {
     const latest = new Map(this.repo.latest().map((r) => [r.username, r]));
-    const current = new Map(this.repo.current().map((r) => [r.username, r.version]));
+    const current = new Map(this.repo.current().map((r) => [r.username, r]));
     const names = [...new Set([...latest.keys(), ...current.keys()])].sort();
-    return names.map((u) => toStatus(u, latest.get(u), current.get(u) ?? null));
+    return names.map((u) => toStatus(u, latest.get(u), current.get(u)));
   }
 
   // The worker's side.
@@ -83,8 +94,9 @@ export class Outbox extends EventEmitter {
     };
   }
 
-  complete(id: number, owner: string): boolean {
-    return this.repo.markDeployed(id, owner);
+  /** `unverified`: why the server's compiler did not check the script (null: it accepted it). */
+  complete(id: number, owner: string, unverified: string | null): boolean {
+    return this.repo.markDeployed(id, owner, unverified);
   }
 
   retryLater(id: number, owner: string, delayMs: number, failure: FailureRecord): void {
@@ -104,13 +116,17 @@ export class Outbox extends EventEmitter {
   }
 }
 
-function toStatus(username: string, latest: OutboxRow | undefined, deployedVersion: number | null): DeployStatus {
+function toStatus(username: string, latest: OutboxRow | undefined, current: CurrentRow | undefined): DeployStatus {
+  const deployedVersion = current?.version ?? null;
+  const unverifiedReason = current?.unverified ?? null;
+  const live = unverifiedReason === null ? 'deployed' : 'unverified';
   if (!latest) {
-    const state = deployedVersion === null ? 'never' : 'deployed';
-    return { username, state, deployedVersion, pendingVersion: null, error: null, errorLine: null, errorCode: null, updatedAt: null };
+    const state = current ? live : 'never';
+    return { username, state, deployedVersion, pendingVersion: null, error: null, errorLine: null, errorCode: null, errorRule: null, unverifiedReason, updatedAt: null };
   }
   const waiting = latest.state === 'pending' || latest.state === 'running';
-  const state = waiting ? 'pending' : latest.state === 'failed' ? 'failed' : 'deployed';
+  const failed = latest.error_code === 'rejected' ? 'rejected' : 'failed';
+  const state = waiting ? 'pending' : latest.state === 'failed' ? failed : live;
   return {
     username,
     state,
@@ -120,6 +136,8 @@ function toStatus(username: string, latest: OutboxRow | undefined, deployedVersi
     error: latest.last_error,
     errorLine: latest.error_line,
     errorCode: latest.error_code,
+    errorRule: latest.error_rule,
+    unverifiedReason,
     updatedAt: latest.updated_at,
   };
 }

@@ -1,4 +1,5 @@
-// What a deploy target reports: success, a foreign active script it will not
+// What a deploy target reports: success (verified by the server's compiler,
+// or written without one to ask), a foreign active script it will not
 // replace, or a DeployError saying whether trying again can help.
 
 export interface DeployJob {
@@ -11,7 +12,10 @@ export interface DeployJob {
 }
 
 export type DeployOutcome =
+  /** Active, and the server's own compiler accepted it. */
   | { status: 'deployed'; scriptName: string }
+  /** Active, but no compiler could check it (`reason` says why): the server may still refuse it at delivery. */
+  | { status: 'unverified'; scriptName: string; reason: string }
   /** Another script (not written by sievewright) is active, and neither config nor the user's consent lets it be replaced. */
   | { status: 'foreign-active'; activeScript: string };
 
@@ -22,7 +26,7 @@ export interface DeployTarget {
 }
 
 export type DeployErrorCode =
-  /** The server rejected the script (Sieve error; `line` points at it). */
+  /** The server's compiler rejected the script (Sieve error; `line` points at it); the active script is unchanged. */
   | 'rejected'
   /** Another script is active, and neither config nor the user's consent lets it be replaced. */
   | 'foreign-active'
@@ -34,15 +38,19 @@ export type DeployErrorCode =
   | 'server';
 
 export class DeployError extends Error {
+  /** For a rejected script: the name of the user's rule that `line` lies in. */
+  readonly rule: string | null;
+
   constructor(
     message: string,
     readonly code: DeployErrorCode,
     /** True when the same deploy can succeed later without anyone changing anything. */
     readonly transient: boolean,
     readonly line?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; rule?: string },
   ) {
     super(message, options);
     this.name = 'DeployError';
+    this.rule = options?.rule ?? null;
   }
 }

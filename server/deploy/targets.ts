@@ -13,7 +13,9 @@ export { DeployError } from './outcome.js';
 
 export function createTarget(config: Config): DeployTarget {
   const { deploy, mail } = config;
-  const directory = new DirectoryTarget({ layout: deploy.directory, scriptName: deploy.scriptName, takeOver: deploy.takeOver });
+  const { sievec, config: sievecConfig, timeoutMs } = deploy.verify;
+  const verify = sievec === '' ? null : { binary: sievec, timeoutMs, ...(sievecConfig === undefined ? {} : { config: sievecConfig }) };
+  const directory = new DirectoryTarget({ layout: deploy.directory, scriptName: deploy.scriptName, takeOver: deploy.takeOver, verify });
   if (deploy.target === 'directory') return directory;
   const endpoint = mail.managesieve;
   if (!endpoint) throw new Error('deploy.target is managesieve but mail.managesieve is not configured');

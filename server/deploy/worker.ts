@@ -29,12 +29,20 @@ export interface DeployProgress {
   total: number;
 }
 
+export interface DeployedEvent {
+  username: string;
+  version: number;
+  /** False when no compiler checked the script (written, not verified). */
+  verified: boolean;
+}
+
 export interface DeployFailure {
   username: string;
   version: number;
   error: string;
   code: string;
   line: number | null;
+  rule: string | null;
   final: boolean;
 }
 
@@ -130,10 +138,12 @@ export class DeployWorker extends EventEmitter {
     let failure: DeployError;
     try {
       const outcome = await this.target.deploy(job);
-      if (outcome.status === 'deployed') {
-        if (this.outbox.complete(job.id, this.owner)) {
+      if (outcome.status === 'deployed' || outcome.status === 'unverified') {
+        const unverified = outcome.status === 'unverified' ? outcome.reason : null;
+        if (this.outbox.complete(job.id, this.owner, unverified)) {
           this.done += 1;
-          this.emit('deployed', { username: job.username, version: job.version });
+          const event: DeployedEvent = { username: job.username, version: job.version, verified: unverified === null };
+          this.emit('deployed', event);
         }
         return;
       }
@@ -145,7 +155,7 @@ export class DeployWorker extends EventEmitter {
     } catch (e) {
       failure = e instanceof DeployError ? e : new DeployError(e instanceof Error ? e.message : String(e), 'server', true, undefined, { cause: e });
     }
-    const record = { message: failure.message, code: failure.code, line: failure.line ?? null };
+    const record = { message: failure.message, code: failure.code, line: failure.line ?? null, rule: failure.rule };
     const final = !failure.transient || job.attempts >= this.opts.maxAttempts;
     if (final) {
       this.outbox.fail(job.id, this.owner, record);
@@ -153,7 +163,7 @@ export class DeployWorker extends EventEmitter {
     } else {
       this.outbox.retryLater(job.id, this.owner, backoffDelay(job.attempts, this.opts.backoff), record);
     }
-    const event: DeployFailure = { username: job.username, version: job.version, error: record.message, code: record.code, line: record.line, final };
+    const event: DeployFailure = { username: job.username, version: job.version, error: record.message, code: record.code, line: record.line, rule: record.rule, final };
     this.emit('failed', event);
   }
 }

@@ -61,6 +61,10 @@ export class ManageSieveError extends Error {
 
 /** Pigeonhole reports `line 3: error: ...`, optionally prefixed by the script name (`name: line 3: ...`). */
 export function scriptErrorLine(text: string): number | undefined {
-  const m = /(?:^|[\s:])line (\d+):/.exec(text);
-  return m ? Number(m[1]) : undefined;
+  return scriptErrorLines(text)[0];
+}
+
+/** Every `line N:` in the server's text, in its order (it lists all validation errors). */
+export function scriptErrorLines(text: string): number[] {
+  return [...text.matchAll(/(?:^|[\s:])line (\d+):/g)].map((m) => Number(m[1]));
 }

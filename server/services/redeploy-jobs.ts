@@ -65,8 +65,8 @@ export class RedeployJobs {
     let failed = job.failedEarly.size;
     for (const u of job.queued) {
       const s = this.outbox.status(u).state;
-      if (s === 'deployed') done++;
-      else if (s === 'failed') failed++;
+      if (s === 'deployed' || s === 'unverified') done++;
+      else if (s === 'failed' || s === 'rejected') failed++;
     }
     return { done, failed, total: job.usernames.length };
   }

@@ -22,6 +22,8 @@ export interface OutboxRow {
   last_error: string | null;
   error_code: string | null;
   error_line: number | null;
+  /** The user's rule a rejected script's error lies in. */
+  error_rule: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -31,12 +33,15 @@ export interface CurrentRow {
   version: number;
   target: string;
   deployed_at: string;
+  /** Why the live script was not checked by the server's compiler; null when it was. */
+  unverified: string | null;
 }
 
 export interface FailureRecord {
   message: string;
   code: string | null;
   line: number | null;
+  rule: string | null;
 }
 
 const NOW_ISO = `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
@@ -104,20 +109,24 @@ export class OutboxRepository {
     }).immediate();
   }
 
-  /** Marks a claimed row deployed and records it as live; false when the lease was lost. */
-  markDeployed(id: number, owner: string): boolean {
+  /**
+   * Marks a claimed row deployed and records it as live, with why the
+   * server's compiler did not check it (null: it did); false when the lease
+   * was lost.
+   */
+  markDeployed(id: number, owner: string, unverified: string | null): boolean {
     return this.db.transaction(() => {
       const r = this
-        .sql(`UPDATE deploy_outbox SET state = 'deployed', lease_owner = NULL, lease_until = NULL, last_error = NULL, error_code = NULL, error_line = NULL, updated_at = ${NOW_ISO} WHERE id = ? AND lease_owner = ? AND state = 'running'`)
+        .sql(`UPDATE deploy_outbox SET state = 'deployed', lease_owner = NULL, lease_until = NULL, last_error = NULL, error_code = NULL, error_line = NULL, error_rule = NULL, updated_at = ${NOW_ISO} WHERE id = ? AND lease_owner = ? AND state = 'running'`)
         .run(id, owner);
       if (r.changes === 0) return false;
       this
         .sql(
-          `INSERT INTO deploy_current (username, version, target, deployed_at)
-           SELECT username, version, target, ${NOW_ISO} FROM deploy_outbox WHERE id = ?
-           ON CONFLICT (username) DO UPDATE SET version = excluded.version, target = excluded.target, deployed_at = excluded.deployed_at`,
+          `INSERT INTO deploy_current (username, version, target, deployed_at, unverified)
+           SELECT username, version, target, ${NOW_ISO}, @unverified FROM deploy_outbox WHERE id = @id
+           ON CONFLICT (username) DO UPDATE SET version = excluded.version, target = excluded.target, deployed_at = excluded.deployed_at, unverified = excluded.unverified`,
         )
-        .run(id);
+        .run({ id, unverified });
       // Older finished rows of the user say nothing the new one does not: keep the table one row per user.
       this
         .sql(
@@ -136,14 +145,14 @@ export class OutboxRepository {
    */
   markRetry(id: number, owner: string, dueAt: number, failure: FailureRecord): void {
     this
-      .sql(`UPDATE deploy_outbox SET state = CASE WHEN EXISTS (${NEWER_REQUEST}) THEN 'superseded' ELSE 'pending' END, lease_owner = NULL, lease_until = NULL, next_attempt_at = ?, last_error = ?, error_code = ?, error_line = ?, updated_at = ${NOW_ISO} WHERE id = ? AND lease_owner = ? AND state = 'running'`)
-      .run(dueAt, failure.message, failure.code, failure.line, id, owner);
+      .sql(`UPDATE deploy_outbox SET state = CASE WHEN EXISTS (${NEWER_REQUEST}) THEN 'superseded' ELSE 'pending' END, lease_owner = NULL, lease_until = NULL, next_attempt_at = ?, last_error = ?, error_code = ?, error_line = ?, error_rule = ?, updated_at = ${NOW_ISO} WHERE id = ? AND lease_owner = ? AND state = 'running'`)
+      .run(dueAt, failure.message, failure.code, failure.line, failure.rule, id, owner);
   }
 
   markFailed(id: number, owner: string, failure: FailureRecord): void {
     this
-      .sql(`UPDATE deploy_outbox SET state = 'failed', lease_owner = NULL, lease_until = NULL, last_error = ?, error_code = ?, error_line = ?, updated_at = ${NOW_ISO} WHERE id = ? AND lease_owner = ? AND state = 'running'`)
-      .run(failure.message, failure.code, failure.line, id, owner);
+      .sql(`UPDATE deploy_outbox SET state = 'failed', lease_owner = NULL, lease_until = NULL, last_error = ?, error_code = ?, error_line = ?, error_rule = ?, updated_at = ${NOW_ISO} WHERE id = ? AND lease_owner = ? AND state = 'running'`)
+      .run(failure.message, failure.code, failure.line, failure.rule, id, owner);
   }
 
   /** Rows still to be delivered (pending, or running under a lease). */

@@ -207,6 +207,11 @@ function sievePluginSettings(maxScriptSize: string, extensions = ''): string {
 `;
 }
 
+/** A Dovecot config for `sievec -c` holding only the test Dovecot's Sieve settings (what a deploy is verified with). */
+export function sievecConfig(maxScriptSize = '1M', extensions?: string, settings = ''): string {
+  return `plugin {\n${sievePluginSettings(maxScriptSize, extensions)}${settings}}\n`;
+}
+
 let scriptCounter = 0;
 
 /**
@@ -232,9 +237,7 @@ export async function pigeonhole(opts: { maxScriptSize?: string; extensions?: st
 ${isRoot() ? `mail_uid = ${owner.uid}\nmail_gid = ${owner.gid}\n` : ''}first_valid_uid = 100
 mail_home = ${home}
 mail_location = maildir:${home}/Maildir
-plugin {
-${sievePluginSettings(opts.maxScriptSize ?? '1M', opts.extensions)}${opts.settings ?? ''}}
-`,
+${sievecConfig(opts.maxScriptSize, opts.extensions, opts.settings)}`,
   );
   return pigeonholeFor(root, conf, work, sievec, sieveTestBin);
 }

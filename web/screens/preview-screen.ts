@@ -82,7 +82,7 @@ export class PreviewScreen extends LitElement {
         pending: () => html`<p class="muted">Preparing the preview…</p>`,
         error: (e) => html`<p class="error" role="alert">The preview could not be made: ${(e as Error).message}</p>`,
         complete: (p) => {
-          const errorLine = this.status?.state === 'failed' ? this.status.errorLine : null;
+          const errorLine = this.status?.state === 'rejected' ? this.status.errorLine : null;
           const failedRule = ruleAtLine(p.lineMap, errorLine);
           return html`${p.diagnostics.length
               ? html`<ul class="errors" role="alert">

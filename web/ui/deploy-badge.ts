@@ -1,5 +1,6 @@
-// Deploy state as words and colour; failures name the rule they came from.
-import { LitElement, html, nothing } from 'lit';
+// Deploy state as words and colour; a refused script names the rule the
+// mail server's error is in, and an unverified one says it was not checked.
+import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { DeployStatus, LineMapEntry } from '../api/types.js';
 import { base } from './styles.js';
@@ -17,8 +18,12 @@ export function deployWords(s: DeployStatus): { text: string; cls: string } {
   switch (s.state) {
     case 'deployed':
       return { text: `Active on the mail server (version ${s.deployedVersion ?? '?'})`, cls: 'ok' };
+    case 'unverified':
+      return { text: `Written, not verified (version ${s.deployedVersion ?? '?'})`, cls: 'warn' };
     case 'pending':
       return { text: `Waiting to be installed (version ${s.pendingVersion ?? '?'})`, cls: 'warn' };
+    case 'rejected':
+      return { text: 'Refused by the mail server', cls: 'bad' };
     case 'failed':
       return { text: 'Could not be installed', cls: 'bad' };
     case 'never':
@@ -28,7 +33,12 @@ export function deployWords(s: DeployStatus): { text: string; cls: string } {
 
 @customElement('sw-deploy-status')
 export class DeployStatusView extends LitElement {
-  static override styles = base;
+  // Pigeonhole lists one error per line.
+  static override styles = [base, css`
+    .detail {
+      white-space: pre-line;
+    }
+  `];
   @property({ attribute: false }) status: DeployStatus | null = null;
   @property({ attribute: false }) lineMap: LineMapEntry[] = [];
   @property({ type: Boolean }) compact = false;
@@ -37,18 +47,26 @@ export class DeployStatusView extends LitElement {
     const s = this.status;
     if (!s) return html`<span class="badge">Checking…</span>`;
     const w = deployWords(s);
-    const rule = s.state === 'failed' ? ruleAtLine(this.lineMap, s.errorLine) : null;
+    const failed = s.state === 'failed' || s.state === 'rejected';
+    // The server stored the rule with the error; the current rules' line map only helps for an unnamed one.
+    const rule = s.state === 'rejected' ? s.errorRule || (ruleAtLine(this.lineMap, s.errorLine)?.name ?? null) : null;
     return html`<span class="badge ${w.cls}" data-state=${s.state}>${w.text}</span>
-      ${!this.compact && s.state === 'failed'
+      ${!this.compact && failed
         ? html`<p class="error" role="alert">
-            ${rule ? html`The problem is in the rule “${rule.name}” (script line ${s.errorLine}). ` : nothing}${s.error ??
-            'The mail server gave no reason.'}
+            ${rule ? html`The problem is in the rule “${rule}” (script line ${s.errorLine}). ` : nothing}<span class="detail">${s.error ??
+            'The mail server gave no reason.'}</span>
             Your previous filter stays active until this is fixed.
             ${s.errorCode === 'foreign-active'
               ? html`<button @click=${() => this.dispatchEvent(new CustomEvent(SHOW_OFFER_EVENT, { bubbles: true, composed: true }))}>
                   Show the offer
                 </button>`
               : nothing}
+          </p>`
+        : nothing}
+      ${!this.compact && s.state === 'unverified'
+        ? html`<p class="muted">
+            The mail server’s Sieve compiler did not check this version${s.unverifiedReason ? html` (${s.unverifiedReason})` : nothing}; the
+            mail server may still refuse it when mail arrives.
           </p>`
         : nothing}
       ${!this.compact && s.state === 'pending' && s.error

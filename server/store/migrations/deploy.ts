@@ -2,7 +2,8 @@
 // deploy_outbox: one row per requested deploy. A newer request for a user
 // supersedes the older pending one (only the latest version matters); a
 // running row holds a lease so a crashed worker's row is claimed again once
-// the lease runs out. deploy_current: what is live per user.
+// the lease runs out. deploy_current: what is live per user, and whether
+// the server's compiler checked it (unverified holds why not).
 import type { Migration } from './index.js';
 
 export const deployMigrations: Migration[] = [
@@ -36,6 +37,16 @@ CREATE TABLE deploy_current (
   target TEXT NOT NULL,
   deployed_at TEXT NOT NULL
 );
+`,
+  },
+  {
+    version: 101,
+    name: 'deploy verification',
+    // Scripts the directory target wrote before it compiled them were never checked.
+    sql: `
+ALTER TABLE deploy_outbox ADD COLUMN error_rule TEXT;
+ALTER TABLE deploy_current ADD COLUMN unverified TEXT;
+UPDATE deploy_current SET unverified = 'written before sievewright checked scripts with the server''s compiler' WHERE target LIKE 'directory:%';
 `,
   },
 ];

@@ -1,17 +1,21 @@
 // Builds the real app on a temp data directory and drives it with
 // app.inject like a browser would: session cookie plus CSRF header.
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../../../server/app.js';
 import { loadConfig } from '../../../server/config/load.js';
 import type { Config } from '../../../server/config/schema.js';
 import { hashPassword } from '../../../server/services/passwords.js';
+import { sievecConfig } from '../../support/mailstack.js';
 
 export const ADMIN = 'root';
 
+/** The directory target verifies with the real sievec and the test Dovecot's Sieve extensions. */
 export function testConfig(dir: string, env: Record<string, string> = {}): Config {
+  const sievecConf = join(dir, 'sievec.conf');
+  writeFileSync(sievecConf, sievecConfig());
   return loadConfig({
     env: {
       SIEVEWRIGHT_SERVER__DATA_DIR: dir,
@@ -19,6 +23,7 @@ export function testConfig(dir: string, env: Record<string, string> = {}): Confi
       SIEVEWRIGHT_SERVER__DEMO: 'false',
       SIEVEWRIGHT_SERVER__WEB_ROOT: join(dir, 'no-web'),
       SIEVEWRIGHT_DEPLOY__DIRECTORY__HOME: join(dir, 'mail', '%u'),
+      SIEVEWRIGHT_DEPLOY__VERIFY__CONFIG: sievecConf,
       ...env,
     },
   });

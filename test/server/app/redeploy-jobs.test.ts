@@ -24,7 +24,7 @@ describe('RedeployJobs', () => {
     expect(jobs.progress(id)).toEqual({ done: 0, failed: 2, total: 4 });
     expect(errors).toHaveLength(1);
     const row = outbox.claim('test', 60_000)!;
-    expect(outbox.complete(row.id, 'test')).toBe(true);
+    expect(outbox.complete(row.id, 'test', null)).toBe(true);
     expect(jobs.progress(id)).toEqual({ done: 1, failed: 2, total: 4 });
     expect(jobs.progress('unknown')).toBeUndefined();
   });

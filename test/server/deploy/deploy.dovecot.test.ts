@@ -1,6 +1,6 @@
 // Deploy targets against a real Dovecot: safe activation, rejected scripts,
 // foreign scripts, quota, and the directory layout Dovecot itself reads.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -30,7 +30,7 @@ function msTarget(takeOver = false): ManageSieveTarget {
     master: dc.master,
     scriptName: 'sievewright',
     takeOver,
-    prefs: new DirectoryTarget({ layout: layout(join(prefsRoot, '%u')), scriptName: 'sievewright', takeOver: false }),
+    prefs: new DirectoryTarget({ layout: layout(join(prefsRoot, '%u')), scriptName: 'sievewright', takeOver: false, verify: null }),
   });
 }
 
@@ -74,6 +74,13 @@ describe('ManageSieve target against Dovecot', () => {
     expect(err).toMatchObject({ code: 'rejected', transient: false, line: 2 });
     expect((err as Error).message).toMatch(/unknown test 'foo'/);
     expect(await scriptsOf('carol')).toEqual([{ name: 'sievewright-a', active: true, body: script(1) }]);
+  });
+
+  test("CHECKSCRIPT's error line is mapped to the user's rule, past an error on the require line", async () => {
+    const sieve = 'require ["fileinto", "vnd.example.frob"];\r\n# rule:[First]\r\nkeep;\r\n# rule:[Frobbing]\r\nif true {\r\n  frob "x";\r\n}\r\n';
+    const err = await msTarget().deploy(job('carol', 3, sieve)).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'rejected', transient: false, line: 6, rule: 'Frobbing' });
+    expect((err as Error).message).toMatch(/unknown Sieve capability/);
   });
 
   /** What a user's old client leaves behind: its own script `roundcube`, active. */
@@ -137,8 +144,12 @@ describe('ManageSieve target against Dovecot', () => {
 });
 
 describe('directory target against Dovecot', () => {
+  /** Verifies with sievec and the very config the test Dovecot delivers with. */
+  const dirTarget = () =>
+    new DirectoryTarget({ layout: layout(join(dc.root, 'vmail', '%u')), scriptName: 'sievewright', takeOver: false, verify: { binary: 'sievec', config: dc.conf } });
+
   test('Dovecot sees the written script as the active one and delivers with it', async () => {
-    const target = new DirectoryTarget({ layout: layout(join(dc.root, 'vmail', '%u')), scriptName: 'sievewright', takeOver: false });
+    const target = dirTarget();
     await dc.addUser('frank', 'frankpw');
     expect(await target.deploy(job('frank', 4))).toEqual({ status: 'deployed', scriptName: 'sievewright' });
     expect(await scriptsOf('frank')).toEqual([{ name: 'sievewright', active: true, body: script(4) }]);
@@ -146,8 +157,27 @@ describe('directory target against Dovecot', () => {
     expect(dc.log()).toMatch(/lda\(frank\).*stored mail into mailbox 'Folder4'/);
   });
 
+  test("a newer script takes effect at once though Dovecot compiled the old one; a rejected one leaves Dovecot delivering with the old", async () => {
+    const target = dirTarget();
+    await dc.addUser('ivan', 'ivanpw');
+    expect(await target.deploy(job('ivan', 1))).toEqual({ status: 'deployed', scriptName: 'sievewright' });
+    expect((await dc.deliver('ivan', MSG('about v1'))).exitCode).toBe(0);
+    // Dovecot saved the binary it compiled from version 1 beside the active link.
+    const binaries = async () => (await readdir(dc.home('ivan'), { recursive: true })).filter((f) => f.endsWith('.svbin'));
+    expect(await binaries()).toEqual(['.dovecot.svbin']);
+    expect(await target.deploy(job('ivan', 2))).toEqual({ status: 'deployed', scriptName: 'sievewright' });
+    expect(await binaries()).toEqual([]);
+    expect((await dc.deliver('ivan', MSG('about v2'))).exitCode).toBe(0);
+    expect(dc.log()).toMatch(/lda\(ivan\).*stored mail into mailbox 'Folder2'/);
+    const bad = `require ["fileinto"];\r\n# rule:[Broken]\r\nif header :contains "subject" "v3" { fileinto :frob "Folder3"; }\r\n`;
+    await expect(target.deploy(job('ivan', 3, bad))).rejects.toMatchObject({ code: 'rejected', transient: false, line: 3, rule: 'Broken' });
+    expect(await scriptsOf('ivan')).toEqual([{ name: 'sievewright', active: true, body: script(2) }]);
+    expect((await dc.deliver('ivan', MSG('about v2 again'))).exitCode).toBe(0);
+    expect(dc.log()).toMatch(/lda\(ivan\).*stored mail into mailbox 'Folder2'[\s\S]*lda\(ivan\).*stored mail into mailbox 'Folder2'/);
+  });
+
   test("a script Roundcube activated is replaced only with the user's consent for it, and Dovecot still lists it, inactive", async () => {
-    const target = new DirectoryTarget({ layout: layout(join(dc.root, 'vmail', '%u')), scriptName: 'sievewright', takeOver: false });
+    const target = dirTarget();
     await dc.addUser('heidi', 'heidipw');
     const c = await ManageSieveClient.connect({ host: dc.host, port: dc.sievePort, tls: 'none' });
     await c.authenticate('heidi', 'heidipw');

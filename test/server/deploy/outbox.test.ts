@@ -8,6 +8,7 @@ import { Outbox } from '../../../server/deploy/outbox.js';
 import { DeployError, type DeployJob, type DeployOutcome, type DeployTarget } from '../../../server/deploy/outcome.js';
 import { DeployWorker } from '../../../server/deploy/worker.js';
 import { openDatabase, type Db } from '../../../server/store/db.js';
+import { allMigrations } from '../../../server/store/migrations/index.js';
 import { UsersRepository } from '../../../server/store/users-repository.js';
 
 /** Records deploys, holds each for `delayMs`, and fails as told. */
@@ -18,6 +19,8 @@ class RecordingTarget implements DeployTarget {
   maxPerUser = 0;
   maxTotal = 0;
   failNext: Array<DeployError | 'foreign'> = [];
+  /** Set: deploys succeed without a compiler to check them, for this reason. */
+  unverified: string | null = null;
 
   constructor(private readonly delayMs = 5) {}
 
@@ -31,7 +34,7 @@ class RecordingTarget implements DeployTarget {
       if (failure === 'foreign') return { status: 'foreign-active', activeScript: 'roundcube' };
       if (failure) throw failure;
       this.deployed.push(job);
-      return { status: 'deployed', scriptName: 'sw-a' };
+      return this.unverified === null ? { status: 'deployed', scriptName: 'sw-a' } : { status: 'unverified', scriptName: 'sw-a', reason: this.unverified };
     } finally {
       this.running.set(job.username, this.running.get(job.username)! - 1);
     }
@@ -113,18 +116,69 @@ describe('outbox', () => {
     expect(outbox.status('alice')).toMatchObject({ state: 'deployed', deployedVersion: 1, error: null });
   });
 
-  test('a rejected script fails at once with its line, keeping the deployed version', async () => {
+  test('a rejected script is final at once, with its line and rule, keeping the deployed version', async () => {
     const outbox = new Outbox(db);
     const target = new RecordingTarget();
     const worker = new DeployWorker(outbox, target, { concurrency: 1, backoff: fastRetry });
     worker.start();
     outbox.enqueue(job('alice', 1));
     await worker.drain();
-    target.failNext = [new DeployError("the server rejected the script: line 7: error: unknown test 'foo'", 'rejected', false, 7)];
+    target.failNext = [new DeployError("the server rejected the script: line 7: error: unknown test 'foo'", 'rejected', false, 7, { rule: 'From the boss' })];
     outbox.enqueue(job('alice', 2));
     await worker.drain();
     await worker.stop();
-    expect(outbox.status('alice')).toMatchObject({ state: 'failed', deployedVersion: 1, pendingVersion: null, errorLine: 7, errorCode: 'rejected' });
+    expect(target.deployed.map((j) => j.version)).toEqual([1]);
+    expect(outbox.status('alice')).toMatchObject({
+      state: 'rejected',
+      deployedVersion: 1,
+      pendingVersion: null,
+      errorLine: 7,
+      errorCode: 'rejected',
+      errorRule: 'From the boss',
+      unverifiedReason: null,
+    });
+  });
+
+  test('a script written without a compiler reads as unverified with the reason, until a checked one replaces it', async () => {
+    const outbox = new Outbox(db);
+    const target = new RecordingTarget();
+    target.unverified = "the Sieve compiler 'sievec' is not installed (not found)";
+    const worker = new DeployWorker(outbox, target, { concurrency: 1 });
+    const events: unknown[] = [];
+    worker.on('deployed', (e) => events.push(e));
+    worker.start();
+    outbox.enqueue(job('alice', 1));
+    await worker.drain();
+    expect(outbox.status('alice')).toMatchObject({ state: 'unverified', deployedVersion: 1, error: null, unverifiedReason: expect.stringMatching(/not installed/) });
+    expect(outbox.statusAll()).toEqual([outbox.status('alice')]);
+    target.failNext = [new DeployError('rejected', 'rejected', false, 3)];
+    outbox.enqueue(job('alice', 2));
+    await worker.drain();
+    // The live version is still the unverified one; the latest attempt was refused.
+    expect(outbox.status('alice')).toMatchObject({ state: 'rejected', deployedVersion: 1, unverifiedReason: expect.stringMatching(/not installed/) });
+    target.unverified = null;
+    outbox.enqueue(job('alice', 3));
+    await worker.drain();
+    await worker.stop();
+    expect(outbox.status('alice')).toMatchObject({ state: 'deployed', deployedVersion: 3, error: null, errorRule: null, unverifiedReason: null });
+    expect(events).toEqual([
+      { username: 'alice', version: 1, verified: false },
+      { username: 'alice', version: 3, verified: true },
+    ]);
+  });
+
+  test('after the upgrade, scripts the directory target wrote unchecked read as unverified; ManageSieve ones stay deployed', () => {
+    db.close();
+    const path = join(dir, 'old.db');
+    const old = openDatabase(path, allMigrations.filter((m) => m.version !== 101));
+    const live = old.prepare("INSERT INTO deploy_current (username, version, target, deployed_at) VALUES (?, 3, ?, '2026-01-01T00:00:00.000Z')");
+    live.run('alice', 'directory:/srv/mail/%u');
+    live.run('bob', 'managesieve:mail.example.org:4190');
+    old.close();
+    db = openDatabase(path);
+    const outbox = new Outbox(db);
+    expect(outbox.status('alice')).toMatchObject({ state: 'unverified', deployedVersion: 3, unverifiedReason: expect.stringMatching(/before sievewright checked/) });
+    expect(outbox.status('bob')).toMatchObject({ state: 'deployed', deployedVersion: 3, unverifiedReason: null });
   });
 
   test('a foreign active script is a failed deploy with its own error code', async () => {

@@ -9,6 +9,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../server/app.js';
 import { loadConfig } from '../../../server/config/load.js';
+import { sievecConfig } from '../../support/mailstack.js';
 
 export interface AppServer {
   url: string;
@@ -24,12 +25,14 @@ const CREATED = /created \w+ "?([^"\s]+)"? with password "?([^"\s]+)"?/;
 export async function startAppServer(webRoot: string, extra: Record<string, unknown> = {}): Promise<AppServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sw-app-'));
   const file = join(dataDir, 'config.json');
+  const sievecConf = join(dataDir, 'sievec.conf');
+  await writeFile(sievecConf, sievecConfig());
   const { server: extraServer, deploy: extraDeploy, ...rest } = extra as { server?: object; deploy?: object };
   await writeFile(
     file,
     JSON.stringify({
       server: { host: '127.0.0.1', port: 0, dataDir, webRoot, ...extraServer },
-      deploy: { directory: { home: join(dataDir, 'mail', '%u') }, ...extraDeploy },
+      deploy: { directory: { home: join(dataDir, 'mail', '%u') }, verify: { config: sievecConf }, ...extraDeploy },
       ...rest,
     }),
   );
