@@ -94,6 +94,14 @@ export const ConfigSchema = Type.Object(
         /** SIEVE capability list of the target server, when not read over ManageSieve. */
         capabilities: Type.Optional(Type.Array(Type.String())),
         saVersion: Type.Union([Type.Literal(3), Type.Literal(4)], { default: 4 }),
+        /**
+         * The global scripts of the admin's locked rules, for Dovecot's
+         * sieve_before / sieve_after; default <server.dataDir>/sieve-global/before.sieve and after.sieve.
+         */
+        globalScripts: Type.Object(
+          { before: Type.Optional(Type.String({ minLength: 1 })), after: Type.Optional(Type.String({ minLength: 1 })) },
+          { additionalProperties: false, default: {} },
+        ),
         directory: Type.Object(
           {
             /** Root of the mail home tree; %u is the username. */

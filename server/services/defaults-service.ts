@@ -1,14 +1,18 @@
-// Admin defaults and policy: saving them (audited) and re-deploying every
-// affected user in bulk.
+// Admin defaults and policy: saving them (audited), installing the global
+// scripts of the locked rules, and re-deploying every user in bulk when the
+// part of the defaults that sits in users' scripts changed.
 import { hasErrors } from '../../grammar/diagnostics.js';
 import { compileRuleSet } from '../../grammar/compile.js';
+import { splitDefaults } from '../../grammar/effective.js';
 import { printRules } from '../../grammar/emit/rules-text.js';
 import { emptyRuleSet, type RuleSet } from '../../grammar/model.js';
 import { parseRules } from '../../grammar/parse-rules.js';
-import type { DefaultsResponse } from '../routes/schemas.js';
+import { globalScriptPaths } from '../config/paths.js';
+import { writeGlobalScripts } from '../deploy/global-scripts.js';
+import type { DefaultsResponse, GlobalScriptsStatus } from '../routes/schemas.js';
 import type { Policy } from '../store/defaults-repository.js';
 import type { AppContext } from './context.js';
-import { compileOptions, listUsernames } from './deploy-source.js';
+import { compileGlobal, compileOptions, listUsernames } from './deploy-source.js';
 import { AppError } from './errors.js';
 import { ALL_ACTIONS, DEFAULT_POLICY } from './policy.js';
 import { queueDeploy } from './rules-service.js';
@@ -31,7 +35,36 @@ export function redeployAll(ctx: AppContext, log: (err: unknown) => void): strin
   return ctx.redeploys.start(listUsernames(ctx.db), (u) => queueDeploy(ctx, u), log);
 }
 
-export function saveDefaults(ctx: AppContext, actor: string, text: string, log: (err: unknown) => void): DefaultsResponse & { jobId: string } {
+/**
+ * Writes the global scripts of the current defaults' locked rules. A failure
+ * is reported, not thrown: the defaults are saved either way, and the next
+ * save, re-deploy or server start writes them again.
+ */
+export async function deployGlobalScripts(ctx: AppContext, log: (err: unknown) => void): Promise<GlobalScriptsStatus> {
+  const paths = globalScriptPaths(ctx.config);
+  const { before, after } = compileGlobal(ctx.db, ctx.config);
+  const problems = [...before.diagnostics, ...after.diagnostics].filter((d) => d.severity === 'error');
+  if (problems.length > 0) return { ...paths, written: false, error: problems.map((d) => d.message).join('; ') };
+  try {
+    await writeGlobalScripts(paths, { before: before.sieve, after: after.sieve });
+    return { ...paths, written: true };
+  } catch (err) {
+    log(err);
+    return { ...paths, written: false, error: `writing the global scripts failed: ${(err as Error).message}` };
+  }
+}
+
+/** What of the defaults sits in each user's script: a change there means re-deploying everyone. */
+function perUserPart(ruleSet: RuleSet | undefined): string {
+  return JSON.stringify(ruleSet ? splitDefaults(ruleSet).overridable : null);
+}
+
+export async function saveDefaults(
+  ctx: AppContext,
+  actor: string,
+  text: string,
+  log: (err: unknown) => void,
+): Promise<DefaultsResponse & { jobId: string; globalScripts: GlobalScriptsStatus }> {
   const ruleSet = parseDefaults(text);
   const compiled = compileRuleSet(ruleSet, compileOptions(ctx.config));
   if (hasErrors(compiled.diagnostics)) {
@@ -52,8 +85,11 @@ export function saveDefaults(ctx: AppContext, actor: string, text: string, log: 
       removed: [...before].filter((n) => !after.includes(n)),
     },
   });
-  const jobId = redeployAll(ctx, log);
-  return { version: saved.version, ruleSet, text, jobId };
+  const globalScripts = await deployGlobalScripts(ctx, log);
+  // A change to locked rules only is the one write above; the job then has no users.
+  const usersChanged = perUserPart(previous?.ruleSet) !== perUserPart(ruleSet);
+  const jobId = usersChanged ? redeployAll(ctx, log) : ctx.redeploys.start([], () => true, log);
+  return { version: saved.version, ruleSet, text, jobId, globalScripts };
 }
 
 export function policyView(ctx: AppContext): Policy {

@@ -10,7 +10,7 @@ import { validateRuleSet } from '../../grammar/validate.js';
 import type { PreviewResponse, RulesInput, RulesResponse } from '../routes/schemas.js';
 import type { RuleVersion } from '../store/rules-repository.js';
 import type { AppContext } from './context.js';
-import { compileEffective, compileForUser } from './deploy-source.js';
+import { compileEffective, compileForUser, compileGlobal } from './deploy-source.js';
 import { AppError } from './errors.js';
 import { checkPolicy, DEFAULT_POLICY } from './policy.js';
 import { summarizeChange } from './rule-diff.js';
@@ -101,7 +101,16 @@ export function restoreVersion(ctx: AppContext, username: string, version: numbe
 export function preview(ctx: AppContext, username: string, ruleSet: RuleSet): PreviewResponse {
   const semantic = validateRuleSet(ruleSet);
   const { sieve, prefs, diagnostics, lineMap } = compileEffective(ctx.db, ctx.config, username, ruleSet);
-  return { sieve, prefs, diagnostics: uniqueDiagnostics([...semantic, ...diagnostics]), lineMap };
+  const global = compileGlobal(ctx.db, ctx.config);
+  // An empty global script is only its header: the preview shows nothing for it.
+  const shown = (c: { sieve: string; lineMap: unknown[] }) => (c.lineMap.length > 0 ? c.sieve : '');
+  return {
+    sieve,
+    prefs,
+    diagnostics: uniqueDiagnostics([...semantic, ...diagnostics]),
+    lineMap,
+    locked: { before: shown(global.before), after: shown(global.after) },
+  };
 }
 
 export function setOverrides(ctx: AppContext, username: string, disabled: string[]): string[] {
