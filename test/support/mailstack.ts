@@ -307,8 +307,6 @@ export interface DovecotOptions {
   maxScriptSize?: string;
   /** Learn through IMAPSieve hooks (a global script piping to a recorder). Off by default. */
   imapsieve?: { pipeDir: string; spamScript: string; hamScript: string };
-  /** Global scripts run before / after every user's own at delivery (sieve_before / sieve_after). */
-  globalScripts?: { before?: string; after?: string };
 }
 
 const DEFAULT_USERS: Record<string, string> = { alice: 'alicepw', bob: 'bobpw', carol: 'carolpw' };
@@ -349,10 +347,6 @@ service imap-login {
   imapsieve_mailbox2_before = file:${o.imapsieve.hamScript}
 `
     : '';
-  const globalScripts = [
-    o.globalScripts?.before ? `  sieve_before = file:${o.globalScripts.before}\n` : '',
-    o.globalScripts?.after ? `  sieve_after = file:${o.globalScripts.after}\n` : '',
-  ].join('');
   return `# Private Dovecot for sievewright tests (generated).
 base_dir = ${root}/run
 state_dir = ${root}/state
@@ -444,7 +438,7 @@ plugin {
   sieve = file:~/sieve;active=~/.dovecot.sieve
 ${sievePluginSettings(o.maxScriptSize ?? '1M')}  sieve_quota_max_scripts = 50
   sieve_quota_max_storage = ${o.sieveQuotaMaxStorage ?? '2M'}
-${imapsieve}${globalScripts}}
+${imapsieve}}
 `;
 }
 

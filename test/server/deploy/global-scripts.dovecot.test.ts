@@ -1,8 +1,9 @@
 // Locked admin rules as Dovecot global scripts, proven with real deliveries
-// through dovecot-lda: the server writes sieve_before / sieve_after from the
+// through dovecot-lda: Dovecot runs with the configuration `sievewright
+// dovecot-config defaults` prints, the server writes the two scripts from the
 // admin's defaults, users' scripts no longer hold the locked rules, and
 // nothing in a user's script switches them off.
-import { chmod, readFile, rm } from 'node:fs/promises';
+import { appendFile, chmod, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -10,6 +11,7 @@ import { emptyRuleSet, type Action, type Condition, type Rule } from '../../../g
 import { globalScriptPaths } from '../../../server/config/paths.js';
 import type { Config } from '../../../server/config/schema.js';
 import { DirectoryTarget } from '../../../server/deploy/directory-target.js';
+import { globalScriptsConfig } from '../../../server/deploy/global-scripts-config.js';
 import { saveDefaults } from '../../../server/services/defaults-service.js';
 import { saveRules, setOverrides } from '../../../server/services/rules-service.js';
 import { startApp, tempDir, testConfig } from '../app/harness.js';
@@ -48,7 +50,9 @@ beforeAll(async () => {
   // Dovecot delivers as the mail user, who must read the global scripts under the data directory.
   await chmod(dir, 0o755);
   const paths = globalScriptPaths(testConfig(dir));
-  dc = await startDovecot({ users: USERS, globalScripts: paths });
+  dc = await startDovecot({ users: USERS });
+  // dovecot-lda reads its configuration at every delivery: no restart needed.
+  await appendFile(dc.conf, globalScriptsConfig('2.3', paths));
   ({ app, config } = await startApp({ dir, env: { SIEVEWRIGHT_DEPLOY__DIRECTORY__HOME: join(dc.root, 'vmail', '%u') } }));
   const saved = await saveDefaults(app.ctx, 'root', DEFAULTS, (err) => {
     throw err;
