@@ -38,7 +38,7 @@ rule "Audit copy" locked after {
 }
 `;
 
-const USERS = { alice: 'alicepw', bob: 'bobpw', carol: 'carolpw', dave: 'davepw' };
+const USERS = { alice: 'alicepw', bob: 'bobpw', carol: 'carolpw', dave: 'davepw', erin: 'erinpw' };
 
 let dc: Dovecot;
 let app: FastifyInstance;
@@ -113,6 +113,17 @@ describe('locked admin rules run from the global scripts', () => {
     expect(dc.log()).toMatch(/lda\(alice\).*Failed to compile script/);
     // Pigeonhole ends the sequence at the script that failed (the after-script does not run) and keeps the message.
     expect(await foldersOf('alice', 'a1')).toEqual(['Archive', 'INBOX']);
+  });
+
+  test('a user script that fails at run time: what Pigeonhole does with the locked rules', async () => {
+    // More redirects than sieve_max_redirects (4): compiles, fails when run.
+    const redirects = Array.from({ length: 6 }, (_, i) => `redirect "r${i}@example.org";`).join('\n');
+    const target = new DirectoryTarget({ layout: config.deploy.directory, scriptName: 'sievewright', takeOver: false });
+    await target.deploy({ username: 'erin', version: 1, sieve: `${redirects}\n`, prefs: '' });
+    await deliver('erin', 'e1');
+    expect(dc.log()).toMatch(/lda\(erin\).*Execution of script .* failed, but implicit keep was successful/);
+    // The locked before-rule's copy stays; the sequence ends, so the after-script does not run.
+    expect(await foldersOf('erin', 'e1')).toEqual(['Archive', 'INBOX']);
   });
 
   test("(b) a user whose first rule is stop still gets the locked rules; the user's later rules do not run", async () => {
