@@ -166,4 +166,17 @@ describe('locked admin rules run from the global scripts', () => {
     await deliver('dave', 'd3');
     expect(await foldersOf('dave', 'd3')).toEqual(['Archive2', 'Audit', 'INBOX']);
   });
+
+  test('a change to an overridable default re-deploys every user', async () => {
+    const text = DEFAULTS.replace('fileinto "Archive" copy create', 'fileinto "Archive2" copy create').replace('"Newsletters" create', '"News" create');
+    const saved = await saveDefaults(app.ctx, 'root', text, (err) => {
+      throw err;
+    });
+    expect(saved.globalScripts.written).toBe(true);
+    await app.ctx.worker!.drain();
+    expect(app.ctx.redeploys.progress(saved.jobId)).toEqual({ done: Object.keys(USERS).length, failed: 0, total: Object.keys(USERS).length });
+    expect(await userScript('dave')).toContain('fileinto :create "News";');
+    await deliver('dave', 'd4', 'List-Id: <news.example.org>\r\n');
+    expect(await foldersOf('dave', 'd4')).toEqual(['Archive2', 'News']);
+  });
 });
