@@ -54,14 +54,14 @@ describe('compileGlobalScripts', () => {
     expect((await tools.sievec(g.before.sieve)).ok).toBe(true);
   });
 
-  test('a locked before-rule whose stop keeps the message is flagged: the user\'s rules still run after it', () => {
-    const g = compileGlobalScripts(
-      rules(
-        'rule "Tag" locked {\n  when always\n  then keyword "$Tagged"; stop\n}\nrule "Junk" locked {\n  when subject contains "junk"\n  then fileinto "Junk"; stop\n}\nrule "Late" locked after {\n  when always\n  then stop\n}\n',
-      ),
-    );
-    expect(g.before.diagnostics.map((d) => [d.code, d.severity])).toEqual([['locked-stop-continues', 'warning']]);
-    expect(g.before.diagnostics[0]!.message).toMatch(/^rule "Tag": /);
+  test("a locked before-rule whose stop keeps the message is flagged where it is written: the user's rules still run after it", () => {
+    const text =
+      'rule "Junk" locked {\n  when subject contains "junk"\n  then fileinto "Junk"; stop\n}\nrule "Tag" locked {\n  when always\n  then keyword "$Tagged"; stop\n}\nrule "Late" locked after {\n  when always\n  then stop\n}\nrule "Open" {\n  when always\n  then keyword "$Open"; stop\n}\n';
+    const { ruleSet, diagnostics } = parseRules(text);
+    expect(diagnostics.map((d) => [d.code, d.severity, d.start?.line])).toEqual([['locked-stop-continues', 'warning', 5]]);
+    expect(diagnostics[0]!.message).toMatch(/^rule "Tag": "stop" in a locked rule ends only the administrator's script/);
+    const g = compileGlobalScripts(ruleSet!);
+    expect(g.before.diagnostics.map((d) => d.code)).toEqual(['locked-stop-continues']);
     expect(g.before.ok).toBe(true);
     expect(g.after.diagnostics).toEqual([]);
   });
