@@ -38,9 +38,9 @@ export function redeployAll(ctx: AppContext, log: (err: unknown) => void): strin
 /**
  * Writes the global scripts of the current defaults' locked rules. A failure
  * is reported, not thrown: the defaults are saved either way, and the next
- * save, re-deploy or server start writes them again.
+ * save, re-deploy, server start or `push --all` writes them again.
  */
-export async function deployGlobalScripts(ctx: AppContext, log: (err: unknown) => void): Promise<GlobalScriptsStatus> {
+export async function deployGlobalScripts(ctx: Pick<AppContext, 'db' | 'config'>, log: (err: unknown) => void): Promise<GlobalScriptsStatus> {
   const paths = globalScriptPaths(ctx.config);
   const { before, after } = compileGlobal(ctx.db, ctx.config);
   const problems = [...before.diagnostics, ...after.diagnostics].filter((d) => d.severity === 'error');
