@@ -155,6 +155,16 @@ function checkRule(rule: Rule, limits: SieveLimits, report: Report): void {
     if (action.kind === 'stop' && i < rule.actions.length - 1) report(rule.actions[i + 1] as Action, 'after-stop', `${where}: actions after "stop" never run`, 'warning');
     checkAction(action, where, report);
   });
+  // A locked before-rule runs in Dovecot's sieve_before script: its `stop` ends only that script, and the
+  // user's script still runs unless the message is no longer kept (see grammar/global-scripts.ts).
+  if (rule.locked && rule.enabled && rule.placement !== 'after' && rule.actions.some((a) => a.kind === 'stop') && !rule.actions.some(cancelsKeep)) {
+    report(rule, 'locked-stop-continues', `${where}: "stop" in a locked rule ends only the administrator's script; the user's own rules still run, since the message is still kept (file, forward or discard it to end its delivery)`, 'warning');
+  }
+}
+
+/** Cancels the implicit keep, which is what ends Dovecot's sequence of scripts. */
+function cancelsKeep(a: Action): boolean {
+  return ((a.kind === 'fileinto' || a.kind === 'redirect') && a.copy !== true) || a.kind === 'discard' || a.kind === 'reject';
 }
 
 function checkCondition(c: Condition, where: string, depth: number, limits: SieveLimits, report: Report): void {

@@ -15,6 +15,7 @@ import { mailRoutes } from './routes/mail.js';
 import { rulesRoutes } from './routes/rules.js';
 import { sessionRoutes } from './routes/session.js';
 import { createContext, type AppContext } from './services/context.js';
+import { deployGlobalScripts } from './services/defaults-service.js';
 import { seedFirstRun } from './services/first-run.js';
 import { openDatabase, type Db } from './store/db.js';
 
@@ -58,6 +59,11 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const seeded = await seedFirstRun(ctx);
   for (const a of seeded.accounts) {
     app.log.warn(`first start: created ${a.role} ${a.username} with password ${a.password} (shown once; keep it safe)`);
+  }
+  if (ctx.worker) {
+    // The process that deploys also (re)installs the locked rules' global scripts, e.g. after the first start seeded the defaults.
+    const global = await deployGlobalScripts(ctx, (err) => app.log.error({ err }, 'global scripts: could not write them'));
+    if (!global.written) app.log.error(`global scripts not installed: ${global.error ?? 'unknown reason'}`);
   }
 
   await app.register(healthRoutes, { ctx });

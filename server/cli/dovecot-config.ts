@@ -1,12 +1,13 @@
 // `sievewright dovecot-config learning`: prints a tested IMAPSieve setup that
 // learns spam/ham inside Dovecot (config fragment, report scripts, pipe
 // helper, install commands), for Dovecot 2.3 or 2.4, and when to prefer it
-// over `sievewright learn`.
+// over `sievewright learn`. `dovecot-config defaults` lives in its own module.
 import { imapsieveConfig, WHEN_TO_CHOOSE } from '../learning/dovecot-config.js';
 import { EXIT_INPUT, EXIT_OK, UsageError } from './command.js';
 import { runCommandLine, type ParsedCommandLine } from './options.js';
 
 const USAGE = `usage: sievewright dovecot-config learning [options]
+       sievewright dovecot-config defaults [options]   (see its --help)
 
   --dovecot 2.3|2.4     configuration syntax (default 2.3)
   --junk NAME           Junk folder (default Junk)
@@ -25,12 +26,13 @@ const OPTIONS = {
   spamc: { type: 'string', default: '/usr/bin/spamc' },
 } as const;
 
-export function run(args: string[]): Promise<number> {
+export async function run(args: string[]): Promise<number> {
+  if (args[0] === 'defaults') return (await import('./dovecot-config-defaults.js')).run(args.slice(1));
   return runCommandLine({ name: 'dovecot-config', usage: USAGE, options: OPTIONS, positionals: true }, args, dovecotConfig);
 }
 
 async function dovecotConfig({ values, positionals }: ParsedCommandLine<typeof OPTIONS>): Promise<number> {
-  if (positionals.length !== 1 || positionals[0] !== 'learning') throw new UsageError("say what to configure ('learning')");
+  if (positionals.length !== 1 || positionals[0] !== 'learning') throw new UsageError("say what to configure ('learning' or 'defaults')");
   const version = values.dovecot;
   if (version !== '2.3' && version !== '2.4') throw new UsageError(`--dovecot must be 2.3 or 2.4 (got ${JSON.stringify(version)})`);
   const m = /^(.+):(\d{1,5})$/.exec(values.spamd);

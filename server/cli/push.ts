@@ -8,6 +8,7 @@ import { Outbox } from '../deploy/outbox.js';
 import { errorPlace } from '../deploy/rejection.js';
 import { createTarget } from '../deploy/targets.js';
 import { DeployWorker, type DeployedEvent, type DeployFailure, type DeployProgress } from '../deploy/worker.js';
+import { deployGlobalScripts } from '../services/defaults-service.js';
 import { compileForUser, listUsernames } from '../services/deploy-source.js';
 import { openDatabase } from '../store/db.js';
 import { EXIT_INPUT, EXIT_OK, UsageError } from './command.js';
@@ -19,7 +20,8 @@ const USAGE = `usage: sievewright push (--user NAME [--user NAME ...] | --all) [
 Compiles each user's rules (with the admin defaults) and deploys the Sieve
 script and user_prefs. A user whose script is rejected keeps the old one.
 
-  --all                     every known user
+  --all                     every known user, and the global scripts of the
+                            admin's locked rules (deploy.globalScripts)
   --config FILE             JSON config (default: $SIEVEWRIGHT_CONFIG)
   --db FILE                 database (default: <server.dataDir>/sievewright.db)
   --host HOST --port PORT   ManageSieve server (implies deploy.target managesieve)
@@ -122,6 +124,12 @@ async function deploy(db: ReturnType<typeof openDatabase>, config: Config, value
   const known = listUsernames(db);
   const users = values.all ? known : (values.user ?? []);
   const problems: string[] = [];
+  if (values.all) {
+    // The returned status carries the reason of a failed write; it is reported below with the users' problems.
+    const global = await deployGlobalScripts({ db, config }, () => {});
+    if (global.written) process.stdout.write(`global scripts: ${global.before}, ${global.after}\n`);
+    else problems.push(`global scripts: ${global.error ?? 'not written'}`);
+  }
   const target = createTarget(config);
   const outbox = new Outbox(db, { target: target.label });
   for (const u of users) {

@@ -103,6 +103,14 @@ export const ConfigSchema = Type.Object(
          * X-Spam-Status format (`Yes|No, score=N.N ...`, one decimal).
          */
         spamHeader: Type.String({ default: 'X-Spam-Status', pattern: HEADER_NAME.source }),
+        /**
+         * The global scripts of the admin's locked rules, for Dovecot's
+         * sieve_before / sieve_after; default <server.dataDir>/sieve-global/before.sieve and after.sieve.
+         */
+        globalScripts: Type.Object(
+          { before: Type.Optional(Type.String({ minLength: 1 })), after: Type.Optional(Type.String({ minLength: 1 })) },
+          { additionalProperties: false, default: {} },
+        ),
         directory: Type.Object(
           {
             /** Root of the mail home tree; %u is the username. */

@@ -7,15 +7,20 @@ import type { Config } from '../config/schema.js';
 import { DirectoryTarget } from './directory-target.js';
 import { ManageSieveTarget } from './managesieve-target.js';
 import type { DeployTarget } from './outcome.js';
+import type { SievecOptions } from './sievec.js';
 
 export type { DeployTarget, DeployJob, DeployOutcome } from './outcome.js';
 export { DeployError } from './outcome.js';
 
+/** The server's Sieve compiler as configured (deploy.verify); null when none is. */
+export function sievecOptions(deploy: Config['deploy']): SievecOptions | null {
+  const { sievec, config: sievecConfig, timeoutMs } = deploy.verify;
+  return sievec === '' ? null : { binary: sievec, timeoutMs, ...(sievecConfig === undefined ? {} : { config: sievecConfig }) };
+}
+
 export function createTarget(config: Config): DeployTarget {
   const { deploy, mail } = config;
-  const { sievec, config: sievecConfig, timeoutMs } = deploy.verify;
-  const verify = sievec === '' ? null : { binary: sievec, timeoutMs, ...(sievecConfig === undefined ? {} : { config: sievecConfig }) };
-  const directory = new DirectoryTarget({ layout: deploy.directory, scriptName: deploy.scriptName, takeOver: deploy.takeOver, verify });
+  const directory = new DirectoryTarget({ layout: deploy.directory, scriptName: deploy.scriptName, takeOver: deploy.takeOver, verify: sievecOptions(deploy) });
   if (deploy.target === 'directory') return directory;
   const endpoint = mail.managesieve;
   if (!endpoint) throw new Error('deploy.target is managesieve but mail.managesieve is not configured');

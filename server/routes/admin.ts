@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { learningHealth } from '../learning/service.js';
 import { isAdmin } from '../plugins/auth.js';
 import type { AppContext } from '../services/context.js';
-import { defaultsView, policyView, redeployAll, saveDefaults, savePolicy } from '../services/defaults-service.js';
+import { defaultsView, deployGlobalScripts, policyView, redeployAll, saveDefaults, savePolicy } from '../services/defaults-service.js';
 import { AppError } from '../services/errors.js';
 import type { JobProgress } from '../services/redeploy-jobs.js';
 import { DefaultsBody, JobParams, LimitQuery, PolicyBody } from './schemas.js';
@@ -14,11 +14,12 @@ const SSE_POLL_MS = 200;
 
 export async function adminRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
   const logQueueError = (err: unknown) => app.log.error({ err }, 're-deploy: could not queue a user');
+  const logGlobalError = (err: unknown) => app.log.error({ err }, 'global scripts: could not write them');
 
   app.get('/defaults', async () => defaultsView(ctx));
 
   app.put<{ Body: DefaultsBody }>('/defaults', { schema: { body: DefaultsBody } }, async (request) =>
-    saveDefaults(ctx, request.username, request.body.text, logQueueError),
+    saveDefaults(ctx, request.username, request.body.text, (err) => app.log.error({ err }, 'defaults: a deploy step failed')),
   );
 
   app.get('/policy', async () => policyView(ctx));
@@ -39,9 +40,10 @@ export async function adminRoutes(app: FastifyInstance, { ctx }: { ctx: AppConte
   });
 
   app.post('/redeploy', async (request, reply) => {
+    const globalScripts = await deployGlobalScripts(ctx, logGlobalError);
     const jobId = redeployAll(ctx, logQueueError);
     ctx.audit.append({ actor: request.username, action: 'deploy.redeploy-all', target: 'all', details: { jobId } });
-    return reply.code(202).send({ jobId });
+    return reply.code(202).send({ jobId, globalScripts });
   });
 
   app.get<{ Params: JobParams }>('/redeploy/:jobId/events', { schema: { params: JobParams } }, async (request, reply) => {

@@ -154,6 +154,8 @@ export interface PreviewResponse {
   prefs: string;
   diagnostics: Diagnostic[];
   lineMap: Array<{ startLine: number; endLine: number; ruleIndex: number; name: string }>;
+  /** The global scripts of the admin's locked rules that run around `sieve` ('' when there are none). */
+  locked: { before: string; after: string };
 }
 
 export const OverridesBody = obj({ disabled: Type.Array(Name, { maxItems: 1000 }) });
@@ -182,6 +184,18 @@ export interface DefaultsResponse {
   version: number;
   ruleSet: RuleSet;
   text: string;
+}
+
+/** Where the global scripts of the locked admin rules are, and whether the last write worked. */
+export interface GlobalScriptsStatus {
+  before: string;
+  after: string;
+  written: boolean;
+  /** True when the server's Sieve compiler accepted both scripts; absent when they were not written. */
+  verified?: boolean;
+  /** Why they were written without that check (no compiler configured, or it could not run). */
+  unverifiedReason?: string;
+  error?: string;
 }
 
 export const PolicyBody = obj({

@@ -1,9 +1,11 @@
-// What gets deployed for a user: the admin defaults merged with the user's
-// newest rule set, compiled. The deploy worker and CLI call this; nothing
-// else decides what a user's script is.
+// What gets deployed: for a user, the overridable admin defaults merged with
+// the user's newest rule set, compiled; for everyone, the global scripts of
+// the locked admin rules. The deploy worker and CLI call this; nothing else
+// decides what a script is.
 import { compileRuleSet, type CompileOptions, type CompileResult } from '../../grammar/compile.js';
 import type { Diagnostic } from '../../grammar/diagnostics.js';
 import { effectiveRuleSet } from '../../grammar/effective.js';
+import { compileGlobalScripts, type GlobalScripts } from '../../grammar/global-scripts.js';
 import { emptyRuleSet, type RuleSet } from '../../grammar/model.js';
 import type { Config } from '../config/schema.js';
 import type { Db } from '../store/db.js';
@@ -17,6 +19,8 @@ interface Repos {
   users: UsersRepository;
   /** The parsed admin defaults of one version, reused across users. */
   cached?: { version: number; ruleSet: RuleSet };
+  /** Their global scripts, compiled once per version (every preview shows them). */
+  global?: { version: number; options: string; scripts: GlobalScripts };
 }
 
 // One set of prepared statements per database, not one per call: a re-deploy of everyone calls this per user.
@@ -60,6 +64,18 @@ export function compileForUser(db: Db, config: Config, username: string): { vers
   const { sieve, prefs, diagnostics } = compileEffective(db, config, username, own?.ruleSet);
   const version = own?.version ?? 0;
   return { version, sieve, prefs, diagnostics };
+}
+
+/** The global scripts of the current defaults' locked rules. */
+export function compileGlobal(db: Db, config: Config): GlobalScripts {
+  const r = repos(db);
+  const version = r.defaults.latestVersion();
+  const opts = compileOptions(config);
+  const options = JSON.stringify(opts);
+  if (r.global?.version !== version || r.global.options !== options) {
+    r.global = { version, options, scripts: compileGlobalScripts(currentDefaults(r), opts) };
+  }
+  return r.global.scripts;
 }
 
 export function listUsernames(db: Db): string[] {

@@ -11,7 +11,7 @@ import { validateRuleSet } from '../../grammar/validate.js';
 import type { PreviewResponse, RulesInput, RulesResponse } from '../routes/schemas.js';
 import type { RuleVersion } from '../store/rules-repository.js';
 import type { AppContext } from './context.js';
-import { compileEffective, compileForUser, compileOptions } from './deploy-source.js';
+import { compileEffective, compileForUser, compileGlobal, compileOptions } from './deploy-source.js';
 import { AppError } from './errors.js';
 import { summarizeChange } from './rule-diff.js';
 
@@ -109,7 +109,16 @@ export function restoreVersion(ctx: AppContext, username: string, version: numbe
 export function preview(ctx: AppContext, username: string, ruleSet: RuleSet): PreviewResponse {
   const semantic = validateRuleSet(ruleSet, compileOptions(ctx.config));
   const { sieve, prefs, diagnostics, lineMap } = compileEffective(ctx.db, ctx.config, username, ruleSet);
-  return { sieve, prefs, diagnostics: uniqueDiagnostics([...semantic, ...diagnostics]), lineMap };
+  const global = compileGlobal(ctx.db, ctx.config);
+  // An empty global script is only its header: the preview shows nothing for it.
+  const shown = (c: { sieve: string; lineMap: unknown[] }) => (c.lineMap.length > 0 ? c.sieve : '');
+  return {
+    sieve,
+    prefs,
+    diagnostics: uniqueDiagnostics([...semantic, ...diagnostics]),
+    lineMap,
+    locked: { before: shown(global.before), after: shown(global.after) },
+  };
 }
 
 export function setOverrides(ctx: AppContext, username: string, disabled: string[]): string[] {

@@ -13,7 +13,7 @@ import { dovecotLog, freePort, INBOX_NAMESPACE, requireBinary, run, type RunResu
 
 const BUILD_SCRIPT = fileURLToPath(new URL('./build-trixie-dovecot.sh', import.meta.url));
 /** Owner of the mail inside the root (no name needed: the userdb gives numbers). */
-const MAIL_ID = 5000;
+export const MAIL_ID = 5000;
 
 export interface TrixieRoot {
   path: string;

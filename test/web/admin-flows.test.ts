@@ -1,7 +1,7 @@
 // The admin's side of the web UI in Debian's Chromium against the real
 // server app: defaults edited as text with inline errors, saved, and every
-// user re-deployed with a live progress bar; the demo user's deployed script
-// then carries the new default.
+// user re-deployed with a live progress bar; the new locked default then runs
+// from the server's global script, not from the demo user's script.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -39,6 +39,7 @@ async function adminPage(): Promise<Page> {
 }
 
 const demoScript = () => readFile(join(server.dataDir, 'mail', 'demo', '.dovecot.sieve'), 'utf8').catch(() => '');
+const globalBefore = () => readFile(join(server.dataDir, 'sieve-global', 'before.sieve'), 'utf8').catch(() => '');
 
 describe('the web UI for an admin, in Chromium against the real server', () => {
   test('an admin edits the defaults as text, sees an error on its line, saves, and re-deploys every user with progress', SLOW, async () => {
@@ -77,7 +78,10 @@ describe('the web UI for an admin, in Chromium against the real server', () => {
     expect(await summary.innerText()).not.toContain('failed');
     await screenshots(page, 'admin-defaults');
 
-    await expect.poll(demoScript, { timeout: 30_000 }).toContain('rule:[Tagged spam]');
+    // Locked: one global script for everyone, out of reach of the user's own script.
+    expect(await globalBefore()).toContain('rule:[Tagged spam]');
+    expect(await demoScript()).toContain('rule:[DMARC fail to Junk]');
+    expect(await demoScript()).not.toContain('Tagged spam');
     await page.close();
   });
 
@@ -88,6 +92,11 @@ describe('the web UI for an admin, in Chromium against the real server', () => {
     await item.waitFor();
     expect(await item.getByText('Locked').count()).toBe(1);
     expect(await item.getByRole('checkbox').count()).toBe(0);
+    // The preview shows it, read-only, as the script that runs before the user's own.
+    await page.goto(`${server.url}/#/preview`);
+    const locked = page.locator('sw-preview-screen details.locked');
+    await locked.getByText(/locked rules, run before your script/).click();
+    expect(await locked.locator('sw-code-view pre').innerText()).toContain('rule:[Tagged spam]');
     await page.close();
   });
 

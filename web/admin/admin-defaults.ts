@@ -82,6 +82,11 @@ export class AdminDefaults extends LitElement {
       this.ruleSet = d.ruleSet;
       this.dirty = false;
       this.saved = true;
+      if (!d.globalScripts.written) {
+        this.problem = { message: `Saved, but the locked rules are not installed: ${d.globalScripts.error ?? 'unknown reason'}`, details: [], conflict: false };
+      } else if (d.globalScripts.verified === false) {
+        this.problem = { message: `Saved and installed, but not verified by the mail server's compiler: ${d.globalScripts.unverifiedReason ?? 'unknown reason'}`, details: [], conflict: false };
+      }
     } catch (e) {
       this.problem = describeSaveError(e);
     }
@@ -122,7 +127,7 @@ export class AdminDefaults extends LitElement {
     return this.load.render({
       pending: () => html`<p class="muted">Loading the defaults…</p>`,
       error: (e) => html`<p class="error" role="alert">The defaults could not be loaded: ${(e as Error).message}</p>`,
-      complete: (d) => html`<p class="muted">Every user gets these rules (version ${d.version}). Saving queues a re-deploy of every user.</p>
+      complete: (d) => html`<p class="muted">Every user gets these rules (version ${d.version}). Locked rules are installed at once in the server’s global scripts, which run around every user’s own; saving a change to the other rules queues a re-deploy of every user.</p>
         <div class="cols">
           <section class="card">
             <sw-dsl-editor

@@ -1,8 +1,8 @@
 import { get, post, put } from './http.js';
-import type { AdminUser, AuditEntry, DefaultsResponse, LearningHealth, Policy, RedeployProgress } from './types.js';
+import type { AdminUser, AuditEntry, DefaultsResponse, GlobalScriptsStatus, LearningHealth, Policy, RedeployProgress } from './types.js';
 
 export const getDefaults = (signal?: AbortSignal) => get<DefaultsResponse>('/api/admin/defaults', signal);
-export const saveDefaults = (text: string) => put<DefaultsResponse>('/api/admin/defaults', { text });
+export const saveDefaults = (text: string) => put<DefaultsResponse & { globalScripts: GlobalScriptsStatus }>('/api/admin/defaults', { text });
 
 export const getPolicy = (signal?: AbortSignal) => get<Policy>('/api/admin/policy', signal);
 export const savePolicy = (policy: Policy) => put<Policy>('/api/admin/policy', policy);

@@ -5,6 +5,7 @@
 import type {
   DefaultsResponse,
   ErrorResponse,
+  GlobalScriptsStatus,
   HistoryEntryResponse,
   PolicyBody,
   PreviewResponse,
@@ -23,7 +24,7 @@ import type { ImportReportEntry } from '../../grammar/import/sieve.js';
 import type { RuleSet } from '../../grammar/model.js';
 import type { Diagnostic } from '../../grammar/diagnostics.js';
 
-export type { DefaultsResponse, DeployStatus, LearningEvent, PreviewResponse, SessionUser };
+export type { DefaultsResponse, DeployStatus, GlobalScriptsStatus, LearningEvent, PreviewResponse, SessionUser };
 export type ApiErrorBody = ErrorResponse;
 export type Session = SessionResponse;
 export type HistoryEntry = HistoryEntryResponse;

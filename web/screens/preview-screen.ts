@@ -1,6 +1,8 @@
-// What will be installed: the effective Sieve script (the administrator's
-// rules included) and the SpamAssassin user_prefs, for the rules as they are
-// on screen now, saved or not. Plus the deploy status of the saved version.
+// What will be installed: the user's Sieve script (with the administrator's
+// rules the user may switch off) and the SpamAssassin user_prefs, for the
+// rules as they are on screen now, saved or not; the administrator's locked
+// rules, read-only, as the server-wide scripts that run before and after it.
+// Plus the deploy status of the saved version.
 import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
@@ -29,6 +31,9 @@ export class PreviewScreen extends LitElement {
         color: #fff;
         border-color: #1f5fbf;
       }
+      details.locked {
+        margin: 0.5rem 0;
+      }
       .status {
         display: flex;
         flex-wrap: wrap;
@@ -54,6 +59,15 @@ export class PreviewScreen extends LitElement {
     },
     args: () => [this.ruleSet] as const,
   });
+
+  /** The administrator's locked rules run in a script of their own, which no user script can switch off. */
+  private lockedScript(where: 'before' | 'after', code: string) {
+    if (!code) return nothing;
+    return html`<details class="locked">
+      <summary>🔒 Your administrator’s locked rules, run ${where} your script (read-only)</summary>
+      <sw-code-view label=${`Locked rules run ${where} your script`} filename=${`${where}.sieve`} .code=${code} .highlight=${highlightSieve}></sw-code-view>
+    </details>`;
+  }
 
   override render() {
     return html`<h1>Preview</h1>
@@ -91,13 +105,15 @@ export class PreviewScreen extends LitElement {
               : nothing}
             <div role="tabpanel">
               ${this.tab === 'sieve'
-                ? html`<sw-code-view
-                    label="Sieve script"
-                    filename="sievewright.sieve"
-                    .code=${p.sieve}
-                    .highlight=${highlightSieve}
-                    .marked=${failedRule && errorLine ? [errorLine] : []}
-                  ></sw-code-view>`
+                ? html`${this.lockedScript('before', p.locked.before)}
+                    <sw-code-view
+                      label="Sieve script"
+                      filename="sievewright.sieve"
+                      .code=${p.sieve}
+                      .highlight=${highlightSieve}
+                      .marked=${failedRule && errorLine ? [errorLine] : []}
+                    ></sw-code-view>
+                    ${this.lockedScript('after', p.locked.after)}`
                 : html`<sw-code-view label="user_prefs" filename="user_prefs" .code=${p.prefs} .highlight=${highlightPrefs}></sw-code-view>`}
             </div>`;
         },

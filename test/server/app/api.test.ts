@@ -6,6 +6,7 @@ import { printRules } from '../../../grammar/emit/rules-text.js';
 import { parseRules } from '../../../grammar/parse-rules.js';
 import { emptyRuleSet, type Rule, type RuleSet } from '../../../grammar/model.js';
 import { buildApp } from '../../../server/app.js';
+import { globalScriptPaths } from '../../../server/config/paths.js';
 import { ADMIN, addUser, Client, startApp, tempDir, testConfig } from './harness.js';
 
 const ADMIN_DEFAULTS = readFileSync(new URL('../../fixtures/rules/admin-defaults.rules', import.meta.url), 'utf8');
@@ -159,7 +160,7 @@ describe('rules routes', () => {
     expect((await alice.post('/api/rules/history/999/restore')).statusCode).toBe(404);
   });
 
-  test('preview shows the effective script with the admin defaults and the user_prefs', async () => {
+  test("preview shows the user's script with the overridable admin defaults, the locked ones as the global scripts around it, and the user_prefs", async () => {
     const before = (await alice.get('/api/rules')).json().defaults.rules.map((r: Rule) => r.name);
     expect(before).not.toContain('Virus flag');
     expect((await admin.put('/api/admin/defaults', { text: ADMIN_DEFAULTS })).statusCode).toBe(200);
@@ -169,9 +170,13 @@ describe('rules routes', () => {
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.sieve).toContain('Preview me');
-    expect(body.sieve).toContain('X-Virus-Status');
     expect(typeof body.prefs).toBe('string');
-    expect(body.lineMap.map((l: { name: string }) => l.name)).toEqual(expect.arrayContaining(['Forged mail to Junk', 'Preview me', 'Spam to Junk']));
+    expect(body.lineMap.map((l: { name: string }) => l.name)).toEqual(['Preview me', 'Spam to Junk']);
+    // Locked rules are not in the user's script: they run from the global scripts, shown beside it.
+    expect(body.sieve).not.toContain('X-Virus-Status');
+    expect(body.locked.before).toContain('# rule:[Forged mail to Junk]');
+    expect(body.locked.before).toContain('X-Virus-Status');
+    expect(body.locked.after).toContain('# rule:[Old newsletters]');
     // Preview saves nothing.
     expect((await alice.get('/api/rules')).json().ruleSet.rules.map((r: Rule) => r.name)).not.toContain('Preview me');
   });
@@ -235,6 +240,8 @@ describe('admin routes', () => {
     const body = res.json();
     expect(body).toMatchObject({ text: ADMIN_DEFAULTS, jobId: expect.any(String) });
     expect(body.ruleSet.rules.find((r: Rule) => r.name === 'Forged mail to Junk').locked).toBe(true);
+    expect(body.globalScripts).toEqual({ before: globalScriptPaths(app.ctx.config).before, after: globalScriptPaths(app.ctx.config).after, written: true, verified: true });
+    expect(readFileSync(body.globalScripts.before, 'utf8')).toContain('# rule:[Virus flag]');
     expect((await admin.get('/api/admin/defaults')).json()).toMatchObject({ version: body.version, text: ADMIN_DEFAULTS });
     expect((await admin.get('/api/admin/audit')).json()[0]).toMatchObject({ actor: ADMIN, action: 'defaults.save', target: 'defaults' });
   });

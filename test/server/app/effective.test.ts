@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { effectiveRuleSet, overridableDefaults } from '../../../grammar/effective.js';
+import { effectiveRuleSet, overridableDefaults, splitDefaults } from '../../../grammar/effective.js';
 import { emptyRuleSet, type Rule, type RuleSet } from '../../../grammar/model.js';
 
 function rule(name: string, extra: Partial<Rule> = {}): Rule {
@@ -32,14 +32,46 @@ function user(): RuleSet {
 
 const names = (rs: RuleSet) => rs.rules.map((r) => r.name);
 
-describe('effectiveRuleSet', () => {
-  test('orders locked admin rules, other admin before-rules, user rules, then admin after-rules', () => {
-    expect(names(effectiveRuleSet(defaults(), user(), []))).toEqual(['virus', 'dmarc', 'mine', 'after-open', 'after-locked']);
+describe('splitDefaults', () => {
+  test('locked rules go to the global script of their placement, the rest stays for users', () => {
+    const split = splitDefaults(defaults());
+    expect(names(split.before)).toEqual(['virus']);
+    expect(names(split.after)).toEqual(['after-locked']);
+    expect(names(split.overridable)).toEqual(['after-open', 'dmarc']);
   });
 
-  test('a user may switch off overridable admin rules but not locked ones', () => {
+  test("the global scripts carry the admin's settings and no sender list; the users' part keeps the lists", () => {
+    const split = splitDefaults(defaults());
+    for (const g of [split.before, split.after]) {
+      expect(g.settings).toEqual(defaults().settings);
+      expect(g.whitelist).toEqual([]);
+      expect(g.blocklist).toEqual([]);
+    }
+    expect(split.overridable.whitelist).toEqual(defaults().whitelist);
+    expect(split.overridable.blocklist).toEqual(defaults().blocklist);
+  });
+
+  test('a raw Sieve block in the defaults is never locked: it stays in users\' scripts, before their rules', () => {
+    const rs = { ...defaults(), rules: [...defaults().rules, { kind: 'raw' as const, name: 'raw', sieve: 'keep;', requires: [], enabled: true }] };
+    const split = splitDefaults(rs);
+    expect(names(split.overridable)).toEqual(['after-open', 'dmarc', 'raw']);
+    expect(names(effectiveRuleSet(rs, user(), []))).toEqual(['dmarc', 'raw', 'mine', 'after-open']);
+  });
+
+  test('a locked rule switched off by the admin (disabled) still goes to the global script, disabled', () => {
+    const rs = { ...defaults(), rules: [rule('virus', { locked: true, enabled: false })] };
+    expect(splitDefaults(rs).before.rules).toEqual([rule('virus', { locked: true, enabled: false })]);
+  });
+});
+
+describe('effectiveRuleSet', () => {
+  test("orders the overridable admin before-rules, the user's rules, then the overridable after-rules; locked rules are not in it", () => {
+    expect(names(effectiveRuleSet(defaults(), user(), []))).toEqual(['dmarc', 'mine', 'after-open']);
+  });
+
+  test('a user may switch off overridable admin rules; naming a locked one changes nothing', () => {
     const rs = effectiveRuleSet(defaults(), user(), ['dmarc', 'virus', 'after-open', 'after-locked']);
-    expect(names(rs)).toEqual(['virus', 'mine', 'after-locked']);
+    expect(names(rs)).toEqual(['mine']);
     expect(overridableDefaults(defaults())).toEqual(['after-open', 'dmarc']);
   });
 
@@ -61,6 +93,7 @@ describe('effectiveRuleSet', () => {
     const u = user();
     const before = JSON.stringify([d, u]);
     effectiveRuleSet(d, u, ['dmarc']);
+    splitDefaults(d);
     expect(JSON.stringify([d, u])).toBe(before);
   });
 });
