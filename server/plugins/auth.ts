@@ -48,8 +48,9 @@ export async function registerSessions(app: FastifyInstance, ctx: AppContext): P
       path: '/',
       httpOnly: true,
       sameSite: 'strict',
-      // Secure on HTTPS (directly or, with trustProxy, behind a TLS proxy).
-      secure: 'auto',
+      // Not 'auto': the session plugin turns that into SameSite=Lax over plain
+      // HTTP. startSession sets Secure per request instead.
+      secure: Boolean(ctx.config.server.tls),
       maxAge: maxMs,
     },
   });
@@ -62,6 +63,8 @@ export async function registerSessions(app: FastifyInstance, ctx: AppContext): P
 
 /** Marks a fresh login: both expiry clocks start now. */
 export function startSession(request: FastifyRequest, username: string): void {
+  // Secure on HTTPS (directly or, with trustProxy, behind a TLS proxy); Strict either way.
+  request.session.options({ secure: request.protocol === 'https', sameSite: 'strict' });
   const now = Date.now();
   request.session.user = { username };
   request.session.loginAt = now;
