@@ -165,6 +165,10 @@ describe('the UI under the Content-Security-Policy, in Chromium', () => {
     // The demo user has example rules to edit; the admin sees the admin screens.
     await signIn(page, server.url, 'demo', server.passwords.demo!);
     await visit(USER_SCREENS);
+    // A download made from a blob: URL still works under the policy.
+    await page.goto(`${server.url}/#/preview`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('sw-preview-screen sw-code-view').first().getByRole('button', { name: /^Download/ }).click()]);
+    expect(await readFile((await download.path())!, 'utf8')).toContain('rule:[Project mailing list]');
     await signIn(page, server.url, 'admin', server.passwords.admin!);
     await visit(ADMIN_SCREENS);
     expect(seen).toHaveLength(USER_SCREENS.length + ADMIN_SCREENS.length);
