@@ -346,6 +346,8 @@ describe('Secure cookies', () => {
       expect(https.httpOnly).toBe(true);
       const http = (await login({})).cookies.find((c) => c.name === 'sievewright.sid')!;
       expect(http.secure).toBeFalsy();
+      // Strict either way: the session plugin's 'auto' mode would have made it Lax over http.
+      expect([https.sameSite, http.sameSite]).toEqual(['Strict', 'Strict']);
     } finally {
       await proxied.close();
     }
