@@ -7,6 +7,7 @@ import { databasePath } from './config/paths.js';
 import type { Config } from './config/schema.js';
 import { csrfForWrites, registerSessions, requireAdmin, requireUser } from './plugins/auth.js';
 import { registerErrorHandling } from './plugins/errors.js';
+import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerWebUi } from './plugins/web.js';
 import { adminRoutes } from './routes/admin.js';
 import { deployRoutes } from './routes/deploy.js';
@@ -54,6 +55,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const ctx = createContext(config, db, { worker: opts.worker ?? true });
   app.decorate('ctx', ctx);
   registerErrorHandling(app);
+  registerSecurityHeaders(app);
   await registerSessions(app, ctx);
 
   const seeded = await seedFirstRun(ctx);

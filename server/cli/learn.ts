@@ -5,6 +5,7 @@
 import { databasePath } from '../config/paths.js';
 import { idleFromConfig, runnerFromConfig } from '../learning/configure.js';
 import type { LearningRunner, RunReport } from '../learning/runner.js';
+import { InvalidUsernameError, isValidUsername } from '../services/username.js';
 import { openDatabase } from '../store/db.js';
 import { EXIT_INPUT, EXIT_OK, UsageError } from './command.js';
 import { configForCommand } from '../config/cli.js';
@@ -85,6 +86,11 @@ export function run(args: string[]): Promise<number> {
 async function learn({ values }: ParsedCommandLine<typeof OPTIONS>): Promise<number> {
   const users = values.user ?? [];
   if (!users.length) throw new UsageError('--user is required');
+  const invalid = users.filter((u) => !isValidUsername(u));
+  if (invalid.length) {
+    for (const u of invalid) process.stderr.write(`sievewright learn: ${new InvalidUsernameError(u).message}\n`);
+    return EXIT_INPUT;
+  }
 
   const config = configForCommand('learn', values.config, flagEnv(values));
   if (!config) return EXIT_INPUT;

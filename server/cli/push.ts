@@ -10,6 +10,7 @@ import { createTarget } from '../deploy/targets.js';
 import { DeployWorker, type DeployedEvent, type DeployFailure, type DeployProgress } from '../deploy/worker.js';
 import { deployGlobalScripts } from '../services/defaults-service.js';
 import { compileForUser, listUsernames } from '../services/deploy-source.js';
+import { InvalidUsernameError, isValidUsername } from '../services/username.js';
 import { openDatabase } from '../store/db.js';
 import { EXIT_INPUT, EXIT_OK, UsageError } from './command.js';
 import { configForCommand } from '../config/cli.js';
@@ -133,6 +134,10 @@ async function deploy(db: ReturnType<typeof openDatabase>, config: Config, value
   const target = createTarget(config);
   const outbox = new Outbox(db, { target: target.label });
   for (const u of users) {
+    if (!isValidUsername(u)) {
+      problems.push(new InvalidUsernameError(u).message);
+      continue;
+    }
     if (!known.includes(u)) {
       problems.push(`${u}: no such user`);
       continue;

@@ -5,6 +5,7 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { Kind, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { invalidAddressEntries } from '../services/address-list.js';
 import { ConfigSchema, type Config } from './schema.js';
 
 export const ENV_PREFIX = 'SIEVEWRIGHT_';
@@ -181,6 +182,7 @@ function crossChecks(c: Config): string[] {
     out.push('learning.enabled needs mail.imap and mail.masterUser (the watcher reads Junk folders as the master user)');
   }
   if (c.mail.canaryUser && !c.mail.imap) out.push('mail.canaryUser is set but mail.imap is not: nothing to check it against');
+  for (const e of invalidAddressEntries(c.server.readinessDetailsFrom)) out.push(`server.readinessDetailsFrom: not an IP address or CIDR range: ${JSON.stringify(e)}`);
   return out;
 }
 

@@ -56,13 +56,20 @@ export const ConfigSchema = Type.Object(
         ),
         /** The built web UI; served when the directory exists. */
         webRoot: Type.String({ default: 'web/dist' }),
+        /** Client addresses (IPs or CIDRs) shown /readyz details without logging in as an admin. */
+        readinessDetailsFrom: Type.Array(Type.String(), { default: [] }),
+        /** How long a /readyz result is reused, so probes cannot make a mail-server login each. */
+        readinessCacheSeconds: Type.Integer({ minimum: 0, default: 5 }),
         loginLimit: Type.Object(
           {
             /** Login attempts per client IP per window. */
             perIp: Type.Integer({ minimum: 1, default: 20 }),
-            /** Failed logins per username per window. */
+            /** Failed logins per username and client address per window. */
             perUserFailures: Type.Integer({ minimum: 1, default: 5 }),
             windowMinutes: Type.Integer({ minimum: 1, default: 15 }),
+            /** Once a username has perUserFailures failures from all addresses, each attempt waits this long, doubling per failure. */
+            delayMs: Type.Integer({ minimum: 0, default: 500 }),
+            maxDelayMs: Type.Integer({ minimum: 0, default: 8000 }),
           },
           { additionalProperties: false, default: {} },
         ),

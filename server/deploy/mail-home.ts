@@ -1,8 +1,9 @@
 // Where a user's files live in a Dovecot-style mail home tree, from the
-// config template (`/srv/mail/%u`). Usernames are checked before they reach
-// a path, and the result must stay under the template's fixed prefix, so no
-// username can point a write elsewhere.
-import { isAbsolute, relative, resolve } from 'node:path';
+// config template (`/srv/mail/%u`), through the shared user-directory rule;
+// every path the layout names must stay inside that home.
+import { resolve } from 'node:path';
+import { userDirectory, isInside, UserTemplateError } from '../services/user-directory.js';
+import { InvalidUsernameError, isValidUsername } from '../services/username.js';
 import { DeployError } from './outcome.js';
 
 export interface MailHomeLayout {
@@ -23,30 +24,26 @@ export interface UserPaths {
   prefs: string;
 }
 
-const USERNAME = /^[A-Za-z0-9_][A-Za-z0-9._@+=-]{0,127}$/;
-
+/** Refuses a name the one username rule refuses, as a permanent deploy failure. */
 export function checkUsername(username: string): void {
-  if (!USERNAME.test(username) || username.includes('..')) {
-    throw new DeployError(`invalid username for a mail home: ${JSON.stringify(username)}`, 'invalid-user', false);
-  }
+  if (!isValidUsername(username)) throw new DeployError(new InvalidUsernameError(username).message, 'invalid-user', false);
 }
 
-function inside(parent: string, child: string): boolean {
-  const rel = relative(parent, child);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+function homeOf(template: string, username: string): string {
+  try {
+    return userDirectory(template, username, 'deploy.directory.home');
+  } catch (err) {
+    if (err instanceof InvalidUsernameError) throw new DeployError(err.message, 'invalid-user', false);
+    if (err instanceof UserTemplateError) throw new DeployError(err.message, 'io', false);
+    throw err;
+  }
 }
 
 export function userPaths(layout: MailHomeLayout, username: string): UserPaths {
-  checkUsername(username);
-  if (!layout.home.includes('%u')) throw new DeployError('deploy.directory.home must contain %u', 'io', false);
-  const home = resolve(layout.home.replaceAll('%u', username));
-  const fixedPrefix = resolve(layout.home.slice(0, layout.home.indexOf('%u')) || '.');
-  if (home !== fixedPrefix && !inside(fixedPrefix, home)) {
-    throw new DeployError(`mail home of ${username} escapes ${fixedPrefix}`, 'invalid-user', false);
-  }
+  const home = homeOf(layout.home, username);
   const under = (p: string, what: string) => {
     const full = resolve(home, p);
-    if (!inside(home, full)) throw new DeployError(`${what} must stay inside the mail home`, 'io', false);
+    if (!isInside(home, full)) throw new DeployError(`${what} must stay inside the mail home`, 'io', false);
     return full;
   };
   return {

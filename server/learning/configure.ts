@@ -1,9 +1,11 @@
 // Builds a LearningRunner from the configuration: the IMAP endpoint and the
 // master user acting for each user, and the learner the admin chose.
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { readSecret } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { Db } from '../store/db.js';
+import { userDirectory } from '../services/user-directory.js';
 import { LearningRepository } from '../store/learning-repository.js';
 import { IdleWatcher } from './idle.js';
 import { saLearnLearner, spamdLearner, type Learner } from './learner.js';
@@ -15,7 +17,8 @@ export const MAX_MESSAGE_BYTES = 1024 * 1024;
 export function learnerFromConfig(config: Config): Learner {
   const l = config.learning;
   if (l.via === 'spamd') return spamdLearner(l.spamd);
-  return saLearnLearner({ homeFor: (u) => l.saLearnHome.replaceAll('%u', u) });
+  // Without %u every user shares one Bayes home (a site-wide database).
+  return saLearnLearner({ homeFor: (u) => (l.saLearnHome.includes('%u') ? userDirectory(l.saLearnHome, u, 'learning.saLearnHome') : resolve(l.saLearnHome)) });
 }
 
 export function imapFromConfig(config: Config): { endpoint: ImapEndpoint; master: MasterLogin } {

@@ -7,8 +7,9 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InvalidUsernameError, isValidUsername } from '../services/username.js';
 import type { Direction } from './decide.js';
-import { isSafeSpamdUser, SpamdConnectionError, SpamdStatusError, tell, type SpamdAddress } from './spamd-tell.js';
+import { SpamdConnectionError, SpamdStatusError, tell, type SpamdAddress } from './spamd-tell.js';
 
 export interface LearnItem {
   id: number;
@@ -42,6 +43,11 @@ export class LearnerError extends Error {
     super(message);
     this.name = 'LearnerError';
   }
+}
+
+/** The one username rule: a name becomes a spamd header or a Bayes home path. */
+function refuseInvalidUser(username: string): void {
+  if (!isValidUsername(username)) throw new LearnerError(new InvalidUsernameError(username).message, 'failed');
 }
 
 interface ProgramResult {
@@ -93,7 +99,7 @@ export function spamdLearner(address: SpamdAddress): Learner {
   return {
     name: 'spamd',
     async learn(username, items, signal) {
-      if (!isSafeSpamdUser(username)) throw new LearnerError(`user name ${JSON.stringify(username)} cannot be sent to spamd`, 'failed');
+      refuseInvalidUser(username);
       const outcomes: LearnOutcome[] = [];
       for (const item of items) {
         try {
@@ -127,6 +133,7 @@ export function saLearnLearner(opts: { homeFor: (username: string) => string; sa
   return {
     name: 'sa-learn',
     async learn(username, items, signal) {
+      refuseInvalidUser(username);
       const outcomes: LearnOutcome[] = [];
       const home = opts.homeFor(username);
       for (const batch of directionRuns(items, batchSize)) {

@@ -48,8 +48,9 @@ export async function registerSessions(app: FastifyInstance, ctx: AppContext): P
       path: '/',
       httpOnly: true,
       sameSite: 'strict',
-      // Secure on HTTPS (directly or, with trustProxy, behind a TLS proxy).
-      secure: 'auto',
+      // Not 'auto': the session plugin turns that into SameSite=Lax over plain
+      // HTTP. startSession sets Secure per request instead.
+      secure: Boolean(ctx.config.server.tls),
       maxAge: maxMs,
     },
   });
@@ -62,26 +63,44 @@ export async function registerSessions(app: FastifyInstance, ctx: AppContext): P
 
 /** Marks a fresh login: both expiry clocks start now. */
 export function startSession(request: FastifyRequest, username: string): void {
+  // Secure on HTTPS (directly or, with trustProxy, behind a TLS proxy); Strict either way.
+  request.session.options({ secure: request.protocol === 'https', sameSite: 'strict' });
   const now = Date.now();
   request.session.user = { username };
   request.session.loginAt = now;
   request.session.lastSeen = now;
 }
 
-export function requireUser(ctx: AppContext) {
+/**
+ * The user of a live session, or why there is none. A session past its idle
+ * or absolute limit is ended here, whoever asks.
+ */
+async function liveSessionUser(ctx: AppContext, request: FastifyRequest): Promise<{ username: string } | { refused: string }> {
   const maxMs = ctx.config.server.sessionMaxHours * 3_600_000;
   const idleMs = ctx.config.server.sessionIdleMinutes * 60_000;
+  const { user, loginAt, lastSeen } = request.session;
+  if (!user) return { refused: 'log in first' };
+  const now = Date.now();
+  if (loginAt === undefined || lastSeen === undefined || now - loginAt > maxMs || now - lastSeen > idleMs) {
+    await request.session.destroy();
+    return { refused: 'the session expired; log in again' };
+  }
+  if (now - lastSeen > TOUCH_MS) request.session.lastSeen = now;
+  return { username: user.username };
+}
+
+export function requireUser(ctx: AppContext) {
   return async (request: FastifyRequest): Promise<void> => {
-    const { user, loginAt, lastSeen } = request.session;
-    if (!user) throw new AppError(401, 'unauthenticated', 'log in first');
-    const now = Date.now();
-    if (loginAt === undefined || lastSeen === undefined || now - loginAt > maxMs || now - lastSeen > idleMs) {
-      await request.session.destroy();
-      throw new AppError(401, 'unauthenticated', 'the session expired; log in again');
-    }
-    if (now - lastSeen > TOUCH_MS) request.session.lastSeen = now;
-    request.username = user.username;
+    const live = await liveSessionUser(ctx, request);
+    if ('refused' in live) throw new AppError(401, 'unauthenticated', live.refused);
+    request.username = live.username;
   };
+}
+
+/** True when the request comes with a live admin session (for routes that are public but show admins more). */
+export async function hasAdminSession(ctx: AppContext, request: FastifyRequest): Promise<boolean> {
+  const live = await liveSessionUser(ctx, request);
+  return 'username' in live && isAdmin(ctx, live.username);
 }
 
 export function isAdmin(ctx: AppContext, username: string): boolean {

@@ -1,13 +1,26 @@
-// Liveness and readiness probes (no session, no CSRF).
+// Liveness and readiness probes (no session, no CSRF). Anyone may ask
+// whether the service is ready; what was checked (paths, server names,
+// certificates) is shown only to a logged-in admin or to the addresses in
+// server.readinessDetailsFrom (e.g. the monitoring host). The deep check is
+// shared by all callers for server.readinessCacheSeconds, so probing
+// /readyz cannot turn into a mail-server login per request.
 import type { FastifyInstance } from 'fastify';
+import { hasAdminSession } from '../plugins/auth.js';
+import { AddressList } from '../services/address-list.js';
 import type { AppContext } from '../services/context.js';
+import { ProbeCache } from '../services/probe-cache.js';
 import { readiness } from '../services/readiness.js';
 
 export async function healthRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
+  const { readinessDetailsFrom, readinessCacheSeconds } = ctx.config.server;
+  const detailsFrom = new AddressList(readinessDetailsFrom);
+  const probe = new ProbeCache(() => readiness(ctx.config, ctx.db), readinessCacheSeconds * 1000);
+
   app.get('/healthz', async () => ({ ok: true }));
 
-  app.get('/readyz', async (_request, reply) => {
-    const r = await readiness(ctx.config, ctx.db);
-    return reply.code(r.ready ? 200 : 503).send(r);
+  app.get('/readyz', async (request, reply) => {
+    const r = await probe.get();
+    const details = detailsFrom.includes(request.ip) || (await hasAdminSession(ctx, request));
+    return reply.code(r.ready ? 200 : 503).send(details ? r : { ready: r.ready });
   });
 }

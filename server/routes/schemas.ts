@@ -5,6 +5,7 @@
 import { Type, type Static, type TLiteral, type TUnion } from '@sinclair/typebox';
 import type { Diagnostic } from '../../grammar/diagnostics.js';
 import type { RuleSet } from '../../grammar/model.js';
+import { USERNAME_PATTERN } from '../services/username.js';
 
 function oneOf<const T extends readonly [string, ...string[]]>(...values: T): TUnion<Array<TLiteral<T[number]>>> {
   return Type.Union(values.map((v) => Type.Literal(v))) as TUnion<Array<TLiteral<T[number]>>>;
@@ -116,8 +117,8 @@ export const RulesInput = Type.Union([
 export type RulesInput = Static<typeof RulesInput>;
 
 export const LoginBody = obj({
-  // No master-user separator or control characters: a username names one mailbox.
-  username: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._@+=-]+$' }),
+  // The one username rule: no master-user separator, no path tricks; a username names one mailbox.
+  username: Type.String({ minLength: 1, maxLength: 128, pattern: USERNAME_PATTERN }),
   password: Type.String({ minLength: 1, maxLength: 1024 }),
 });
 export type LoginBody = Static<typeof LoginBody>;

@@ -1,12 +1,14 @@
 // Login, logout and the current session. Login is rate limited per client IP
-// (@fastify/rate-limit) and per username (failed attempts), rotates the
-// session id, and returns the CSRF token every later write must carry.
+// (@fastify/rate-limit), throttled per user and address and slowed down per
+// user (LoginThrottle), rotates the session id, and returns the CSRF token
+// every later write must carry.
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isAdmin, requireUser, SESSION_COOKIE, startSession } from '../plugins/auth.js';
-import { AttemptLimiter } from '../services/attempt-limiter.js';
 import type { AppContext } from '../services/context.js';
 import { AppError } from '../services/errors.js';
+import { LoginThrottle } from '../services/login-throttle.js';
 import { LoginBody, type SessionResponse } from './schemas.js';
 
 function sessionResponse(ctx: AppContext, username: string, reply: FastifyReply): SessionResponse {
@@ -21,9 +23,9 @@ function tooMany(retryAfter: number, what: string): AppError {
 }
 
 export async function sessionRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
-  const { perIp, perUserFailures, windowMinutes } = ctx.config.server.loginLimit;
+  const { perIp, perUserFailures, windowMinutes, delayMs, maxDelayMs } = ctx.config.server.loginLimit;
   const windowMs = windowMinutes * 60_000;
-  const failures = new AttemptLimiter(perUserFailures, windowMs);
+  const throttle = new LoginThrottle({ perUserFailures, windowMs, delayMs, maxDelayMs });
 
   await app.register(rateLimit, {
     global: false,
@@ -38,18 +40,25 @@ export async function sessionRoutes(app: FastifyInstance, { ctx }: { ctx: AppCon
     { schema: { body: LoginBody }, config: { rateLimit: { max: perIp, timeWindow: windowMs } } },
     async (request, reply) => {
       const { username, password } = request.body;
-      const key = username.toLowerCase();
-      const state = failures.check(key);
-      if (!state.allowed) {
-        reply.header('retry-after', String(state.retryAfter));
-        throw tooMany(state.retryAfter, 'for this user');
+      const admission = throttle.admit(username, request.ip);
+      if (!admission.allowed) {
+        reply.header('retry-after', String(admission.retryAfter));
+        throw tooMany(admission.retryAfter, 'for this user from this address');
       }
-      if (!(await ctx.authenticator.verify(username, password))) {
-        failures.record(key);
+      const { attempt } = admission;
+      if (admission.delayMs > 0) await sleep(admission.delayMs);
+      let ok: boolean;
+      try {
+        ok = await ctx.authenticator.verify(username, password);
+      } catch (err) {
+        attempt.abandoned();
+        throw err;
+      }
+      if (!ok) {
         ctx.audit.append({ actor: username, action: 'login.failed', target: username, details: { ip: request.ip } });
         throw new AppError(401, 'bad_credentials', 'Wrong username or password.');
       }
-      failures.reset(key);
+      attempt.succeeded();
       // A fresh id at login, so an id planted before login is worthless.
       await request.session.regenerate();
       startSession(request, username);

@@ -49,6 +49,13 @@ export class LearningScreen extends LitElement {
         border-radius: 2px;
         vertical-align: -0.1rem;
       }
+      /* Classes, not style attributes: the Content-Security-Policy allows no inline styles. */
+      .swatch.spam {
+        background: #c0392b;
+      }
+      .swatch.ham {
+        background: #2f8f4e;
+      }
     `,
   ];
 
@@ -70,8 +77,8 @@ export class LearningScreen extends LitElement {
         <text class="axis" x="2" y="10">${max}</text>
       </svg>
       <div class="key">
-        <span><span class="swatch" style="background:#c0392b"></span> learned as spam</span>
-        <span><span class="swatch" style="background:#2f8f4e"></span> learned as not spam</span>
+        <span><span class="swatch spam"></span> learned as spam</span>
+        <span><span class="swatch ham"></span> learned as not spam</span>
       </div>`;
   }
 

@@ -328,11 +328,26 @@ describe('mail-side routes', () => {
 });
 
 describe('health', () => {
-  test('/healthz answers and /readyz checks the database and the directory target in embedded mode', async () => {
+  test('/healthz answers and /readyz checks the database and the directory target in embedded mode, naming them to an admin only', async () => {
     expect((await app.inject('/healthz')).json()).toEqual({ ok: true });
-    const ready = await app.inject('/readyz');
+    const anonymous = await app.inject('/readyz');
+    expect(anonymous.statusCode).toBe(200);
+    expect(anonymous.json()).toEqual({ ready: true });
+    const ready = await admin.get('/readyz');
     expect(ready.statusCode).toBe(200);
     expect(ready.json().checks.map((c: { name: string }) => c.name)).toEqual(['database', 'directory target']);
+    expect(ready.json().checks[1].detail).toMatch(/is writable/);
+  });
+
+  test('/readyz details go to the configured addresses and ranges, not to others', async () => {
+    const { app: probed } = await startApp({ worker: false, env: { SIEVEWRIGHT_SERVER__READINESS_DETAILS_FROM: '10.0.0.0/8,2001:db8::7' } });
+    try {
+      const from = (remoteAddress: string) => probed.inject({ url: '/readyz', remoteAddress });
+      for (const inside of ['10.20.30.40', '::ffff:10.0.0.1', '2001:db8::7']) expect((await from(inside)).json().checks, inside).toHaveLength(2);
+      for (const outside of ['11.0.0.1', '127.0.0.1', '2001:db8::8']) expect((await from(outside)).json(), outside).toEqual({ ready: true });
+    } finally {
+      await probed.close();
+    }
   });
 });
 

@@ -82,4 +82,13 @@ describe('loadConfig', () => {
     expect(p).toMatch(/mail\.canaryUser\.passwordFile: cannot read \/nonexistent\/pw/);
     expect(p).toMatch(/mail\.canaryUser is set but mail\.imap is not/);
   });
+
+  test('readiness detail addresses must be IPs or CIDR ranges', () => {
+    const p = problems(() => loadConfig({ env: { SIEVEWRIGHT_SERVER__READINESS_DETAILS_FROM: '10.0.0.0/8,monitor.example.org,10.0.0.0/33,::1/129,192.0.2.1' } }));
+    expect(p).toEqual([
+      'server.readinessDetailsFrom: not an IP address or CIDR range: "monitor.example.org"',
+      'server.readinessDetailsFrom: not an IP address or CIDR range: "10.0.0.0/33"',
+      'server.readinessDetailsFrom: not an IP address or CIDR range: "::1/129"',
+    ]);
+  });
 });

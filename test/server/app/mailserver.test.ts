@@ -31,12 +31,22 @@ function mailEnv(canaryPassword: string): Record<string, string> {
     SIEVEWRIGHT_MAIL__CANARY_USER: JSON.stringify({ username: 'carol', passwordFile: file(`canary-${canaryPassword}.pw`, `${canaryPassword}\n`) }),
     SIEVEWRIGHT_DEPLOY__TARGET: 'managesieve',
     SIEVEWRIGHT_SERVER__ADMINS: 'bob',
+    // The tests ask from 127.0.0.1 and see what every check found, afresh each time.
+    SIEVEWRIGHT_SERVER__READINESS_DETAILS_FROM: '127.0.0.1',
+    SIEVEWRIGHT_SERVER__READINESS_CACHE_SECONDS: '0',
   };
 }
 
-async function appWith(canaryPassword: string): Promise<FastifyInstance> {
+async function appWith(canaryPassword: string, env: Record<string, string> = {}): Promise<FastifyInstance> {
   const d = mkdtempSync(join(tmpdir(), 'sw-mail-app-'));
-  return buildApp({ config: testConfig(d, mailEnv(canaryPassword)) });
+  return buildApp({ config: testConfig(d, { ...mailEnv(canaryPassword), ...env }) });
+}
+
+/** Logins Dovecot logged for `user` so far, per protocol. */
+function loginsLogged(user: string): { imap: number; managesieve: number } {
+  const log = dovecot.log();
+  const count = (service: string) => log.split('\n').filter((l) => l.includes(`${service}: Info: Login: user=<${user}>`)).length;
+  return { imap: count('imap-login'), managesieve: count('managesieve-login') };
 }
 
 let app: FastifyInstance;
@@ -191,6 +201,43 @@ describe('/readyz', () => {
       expect(checks.find((c) => c.name === 'managesieve')).toMatchObject({ ok: false });
     } finally {
       await wrong.close();
+    }
+  });
+
+  test('anonymous callers learn ready or not only; a logged-in admin sees every check, a logged-in user does not', async () => {
+    const quiet = await appWith(dovecot.users.carol!, { SIEVEWRIGHT_SERVER__READINESS_DETAILS_FROM: '[]' });
+    try {
+      const anonymous = await quiet.inject('/readyz');
+      expect(anonymous.statusCode).toBe(200);
+      expect(anonymous.json()).toEqual({ ready: true });
+      const alice = await Client.login(quiet, 'alice', dovecot.users.alice!);
+      expect((await alice.get('/readyz')).json()).toEqual({ ready: true });
+      const bob = await Client.login(quiet, 'bob', dovecot.users.bob!);
+      const detailed = (await bob.get('/readyz')).json();
+      expect(detailed.ready).toBe(true);
+      expect(detailed.checks.map((c: { name: string }) => c.name).sort()).toEqual(['database', 'imap', 'managesieve']);
+    } finally {
+      await quiet.close();
+    }
+  });
+
+  test('twenty probes within the cache window, ten of them at once, cost one IMAP and one ManageSieve login', async () => {
+    const cached = await appWith(dovecot.users.carol!, { SIEVEWRIGHT_SERVER__READINESS_DETAILS_FROM: '[]', SIEVEWRIGHT_SERVER__READINESS_CACHE_SECONDS: '60' });
+    try {
+      const before = loginsLogged('carol');
+      const aliceBefore = loginsLogged('alice').managesieve;
+      const burst = await Promise.all(Array.from({ length: 10 }, () => cached.inject('/readyz')));
+      for (let i = 0; i < 10; i++) burst.push(await cached.inject('/readyz'));
+      expect(burst.map((r) => r.statusCode)).toEqual(Array(20).fill(200));
+      // A login after the probes: once Dovecot has logged it, it has logged every probe's login before it.
+      const ms = await ManageSieveClient.connect({ host: '127.0.0.1', port: dovecot.sievePort, tls: 'starttls', ca: dovecot.caPem!, timeoutMs: 5000 });
+      await ms.authenticate('alice', dovecot.users.alice!);
+      await ms.logout();
+      await expect.poll(() => loginsLogged('alice').managesieve > aliceBefore, { timeout: 10_000 }).toBe(true);
+      const after = loginsLogged('carol');
+      expect({ imap: after.imap - before.imap, managesieve: after.managesieve - before.managesieve }).toEqual({ imap: 1, managesieve: 1 });
+    } finally {
+      await cached.close();
     }
   });
 

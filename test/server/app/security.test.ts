@@ -177,7 +177,7 @@ describe('CSRF', () => {
 });
 
 describe('login rate limit', () => {
-  test('after too many failed logins for one username, even the right password gets 429 with retry-after', async () => {
+  test('after too many failed logins for one username from one address, even the right password from there gets 429 with retry-after', async () => {
     await addUser(app, 'carol', 'carol-pw');
     for (let i = 0; i < 3; i++) {
       expect((await Client.anonymous(app).post('/api/login', { username: 'carol', password: 'wrong' })).statusCode).toBe(401);
@@ -185,7 +185,7 @@ describe('login rate limit', () => {
     const res = await Client.anonymous(app).post('/api/login', { username: 'carol', password: 'carol-pw' });
     expect(res.statusCode).toBe(429);
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
-    expect(res.json().error).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/Too many login attempts for this user\. Try again in \d+ minutes?\./) });
+    expect(res.json().error).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/Too many login attempts for this user from this address\. Try again in \d+ minutes?\./) });
     // Other users are not affected.
     expect((await Client.anonymous(app).post('/api/login', { username: 'alice', password: 'alice-pw' })).statusCode).toBe(200);
   });
@@ -346,6 +346,8 @@ describe('Secure cookies', () => {
       expect(https.httpOnly).toBe(true);
       const http = (await login({})).cookies.find((c) => c.name === 'sievewright.sid')!;
       expect(http.secure).toBeFalsy();
+      // Strict either way: the session plugin's 'auto' mode would have made it Lax over http.
+      expect([https.sameSite, http.sameSite]).toEqual(['Strict', 'Strict']);
     } finally {
       await proxied.close();
     }
