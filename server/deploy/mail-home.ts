@@ -31,7 +31,8 @@ export function checkUsername(username: string): void {
   }
 }
 
-function inside(parent: string, child: string): boolean {
+/** Whether `child` lies strictly below `parent` (both resolved, no links followed). */
+export function inside(parent: string, child: string): boolean {
   const rel = relative(parent, child);
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
