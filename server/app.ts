@@ -7,6 +7,7 @@ import { databasePath } from './config/paths.js';
 import type { Config } from './config/schema.js';
 import { csrfForWrites, registerSessions, requireAdmin, requireUser } from './plugins/auth.js';
 import { registerErrorHandling } from './plugins/errors.js';
+import { registerJsonDepthLimit } from './plugins/json-depth.js';
 import { registerWebUi } from './plugins/web.js';
 import { adminRoutes } from './routes/admin.js';
 import { deployRoutes } from './routes/deploy.js';
@@ -53,6 +54,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const ctx = createContext(config, db, { worker: opts.worker ?? true });
   app.decorate('ctx', ctx);
   registerErrorHandling(app);
+  registerJsonDepthLimit(app);
   await registerSessions(app, ctx);
 
   const seeded = await seedFirstRun(ctx);
