@@ -8,9 +8,9 @@
 // use `:copy`, and the A/a/E flags become conditions on the earlier
 // recipes' conditions. Pure: INCLUDERC/SWITCHRC files come in `includes`.
 import { error, warning, type Diagnostic } from '../diagnostics.js';
-import { parse } from '../generated/procmail.js';
+import { parse, SyntaxError as PeggySyntaxError } from '../generated/procmail.js';
 import { emptyRuleSet, type Action, type RuleItem, type RuleSet } from '../model.js';
-import type { Assignment, ProcmailItem, Recipe } from '../procmail-ast.js';
+import type { Assignment, ProcmailFile, ProcmailItem, Recipe } from '../procmail-ast.js';
 import { convertAction } from './procmail-actions.js';
 import { conditionLines } from './procmail-condition-lines.js';
 import { matchFolder } from './procmail-match.js';
@@ -73,7 +73,16 @@ class Converter {
   }
 
   file(text: string, scope: Scope): void {
-    const ast = parse(text.replace(/\r\n?/g, '\n'));
+    let ast: ProcmailFile;
+    try {
+      ast = parse(text.replace(/\r\n?/g, '\n'));
+    } catch (err) {
+      // Only nesting past the grammar's limit stops a parse; the file is then not converted at all.
+      if (!(err instanceof PeggySyntaxError)) throw err;
+      const { line, column } = err.location.start;
+      this.diag(error('syntax', `${err.message}; this file is not converted`, { line, column }), scope);
+      return;
+    }
     this.items(ast.items, scope, { lastUnchained: known(ALWAYS), prev: null });
   }
 
