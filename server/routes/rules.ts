@@ -14,7 +14,8 @@ const HISTORY_PAGE = 50;
 export async function rulesRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
   const views = new RulesViewCache();
   const sendView = (reply: FastifyReply, username: string) => reply.type('application/json; charset=utf-8').send(views.body(ctx, username));
-  // Every attempt counts, refused ones too: checking and compiling is the cost being bounded.
+  // Every attempt counts, refused ones too, and before the body is even read:
+  // parsing, checking and compiling is the cost being bounded.
   const saves = new AttemptLimiter(ctx.config.rules.savesPerMinute, 60_000);
   const limitSaves = async (request: FastifyRequest, reply: FastifyReply) => {
     const state = saves.check(request.username);
@@ -30,7 +31,7 @@ export async function rulesRoutes(app: FastifyInstance, { ctx }: { ctx: AppConte
   // The DSL form, for scripts and `curl`; the web UI prints it from the model itself.
   app.get('/rules/text', async (request, reply) => reply.type('text/plain; charset=utf-8').send(rulesText(ctx, request.username)));
 
-  app.put<{ Body: RulesInput }>('/rules', { schema: { body: RulesInput }, preHandler: limitSaves }, async (request, reply) => {
+  app.put<{ Body: RulesInput }>('/rules', { schema: { body: RulesInput }, onRequest: limitSaves }, async (request, reply) => {
     const ruleSet = ruleSetFromInput(request.body);
     saveRules(ctx, request.username, request.username, ruleSet, { baseVersion: request.body.baseVersion });
     return sendView(reply, request.username);
@@ -40,7 +41,7 @@ export async function rulesRoutes(app: FastifyInstance, { ctx }: { ctx: AppConte
     ctx.rules.history(request.username, { limit: request.query.limit ?? HISTORY_PAGE, ...(request.query.before ? { before: request.query.before } : {}) }),
   );
 
-  app.post<{ Params: VersionParams }>('/rules/history/:version/restore', { schema: { params: VersionParams }, preHandler: limitSaves }, async (request, reply) => {
+  app.post<{ Params: VersionParams }>('/rules/history/:version/restore', { schema: { params: VersionParams }, onRequest: limitSaves }, async (request, reply) => {
     restoreVersion(ctx, request.username, request.params.version);
     return sendView(reply, request.username);
   });

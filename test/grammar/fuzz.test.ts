@@ -44,22 +44,25 @@ function fuzzGrammar(what: string, seeds: string[], parse: (s: string) => { diag
 // A few generated models printed as DSL widen the rules samples beyond the fixtures.
 const printedModels = fc.sample(arbRuleSet, { numRuns: 20, seed: 1 }).map(printRules).filter((t) => t.length < 20_000);
 
+// 10,000 parses each: seconds alone, longer on a busy machine.
+const FUZZ_TIMEOUT = 300_000;
+
 describe('fuzzing the grammars', () => {
   test('rules DSL: 10,000 mutated samples parse to a model or diagnostics with positions, each under 100 ms', async () => {
     const seeds = [...samples('rules', '.rules'), ...samples('rules/broken', '.rules'), ...samples('compile', '.rules'), ...printedModels];
     expect(seeds.length).toBeGreaterThan(20);
     await fuzzGrammar('parseRules', seeds, parseRules);
-  });
+  }, FUZZ_TIMEOUT);
 
   test('Sieve: 10,000 mutated samples import to rules or diagnostics with positions, each under 100 ms', async () => {
     const seeds = [...samples('sieve', '.sieve'), ...samples('sieve/errors', '.sieve')];
     expect(seeds.length).toBeGreaterThan(15);
     await fuzzGrammar('importSieve', seeds, importSieve);
-  });
+  }, FUZZ_TIMEOUT);
 
   test('procmail: 10,000 mutated samples convert to rules or diagnostics with positions, each under 100 ms', async () => {
     const seeds = samples('procmail/cases', '.procmailrc');
     expect(seeds.length).toBeGreaterThan(40);
     await fuzzGrammar('convertProcmail', seeds, (text) => convertProcmail(text, { folderMap: { constructor: 'Mapped' }, includes: { 'lists.rc': seeds[0]! } }));
-  });
+  }, FUZZ_TIMEOUT);
 });

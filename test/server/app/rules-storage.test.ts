@@ -151,18 +151,20 @@ describe('history pages', () => {
 });
 
 describe('save rate limit', () => {
-  test('past savesPerMinute a user\'s saves and restores are 429 rate_limited with Retry-After; other users are not affected', async () => {
+  test('past savesPerMinute attempts a user\'s saves and restores are 429 rate_limited with Retry-After; other users are not affected', async () => {
     const { alice, app: a } = await user({ SIEVEWRIGHT_RULES__SAVES_PER_MINUTE: '3' });
     await addUser(a, 'bob', 'bob-pw');
     const bob = await Client.login(a, 'bob', 'bob-pw');
-    for (let i = 0; i < 3; i++) expect((await alice.put('/api/rules', { ruleSet: ruleSet(`r${i}`) })).statusCode).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await alice.put('/api/rules', { ruleSet: ruleSet(`r${i}`) })).statusCode).toBe(200);
+    // A refused attempt counts too: it is counted before its body is read.
+    expect((await alice.request('PUT', '/api/rules', '{"ruleSet":', { 'content-type': 'application/json' })).statusCode).toBe(400);
     for (const res of [await alice.put('/api/rules', { ruleSet: ruleSet('over') }), await alice.post('/api/rules/history/1/restore')]) {
       expect(res.statusCode).toBe(429);
       expect(res.json().error.code).toBe('rate_limited');
       expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
       expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(60);
     }
-    expect(a.ctx.rules.latest('alice')!.version).toBe(3);
+    expect(a.ctx.rules.latest('alice')!.version).toBe(2);
     expect((await bob.put('/api/rules', { ruleSet: ruleSet('bob') })).statusCode).toBe(200);
     // Reading is not limited.
     expect((await alice.get('/api/rules')).statusCode).toBe(200);
