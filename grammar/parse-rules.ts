@@ -94,7 +94,9 @@ function readEntries(text: string, spans: Map<object, Span>): { entries: Entry[]
   const positions = new LineIndex(text);
   const diagnostics = errors.map((e) => syntaxDiagnostic(text, e, positions));
   if (errors.length >= MAX_SYNTAX_ERRORS) {
-    diagnostics.push({ code: 'too-many-errors', severity: 'error', message: `stopped reading after ${MAX_SYNTAX_ERRORS} syntax errors` });
+    // Placed where reading stopped: the last error shown.
+    const last = diagnostics[diagnostics.length - 1];
+    diagnostics.push({ code: 'too-many-errors', severity: 'error', message: `stopped reading after ${MAX_SYNTAX_ERRORS} syntax errors`, ...(last?.start ? { start: last.start } : {}) });
   }
   return { entries, diagnostics };
 }

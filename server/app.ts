@@ -7,6 +7,7 @@ import { databasePath } from './config/paths.js';
 import type { Config } from './config/schema.js';
 import { csrfForWrites, registerSessions, requireAdmin, requireUser } from './plugins/auth.js';
 import { registerErrorHandling } from './plugins/errors.js';
+import { registerJsonDepthLimit } from './plugins/json-depth.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerWebUi } from './plugins/web.js';
 import { adminRoutes } from './routes/admin.js';
@@ -56,6 +57,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   app.decorate('ctx', ctx);
   registerErrorHandling(app);
   registerSecurityHeaders(app);
+  registerJsonDepthLimit(app);
   await registerSessions(app, ctx);
 
   const seeded = await seedFirstRun(ctx);

@@ -15,7 +15,8 @@ export type ActionResult =
   | { kind: 'skip'; status: 'not-converted' | 'dropped-on-purpose'; reason: string };
 
 export interface ActionOptions {
-  folderMap: Record<string, string>;
+  /** A Map, not an object: a folder named `constructor` or `__proto__` must not find Object's members. */
+  folderMap: ReadonlyMap<string, string>;
   capabilities: readonly string[] | undefined;
 }
 
@@ -37,9 +38,9 @@ function known(env: Env, name: string): string | null {
 type Dest = { kind: 'keep' } | { kind: 'discard' } | { kind: 'folder'; name: string; change?: string };
 
 /** One destination path, as procmail would resolve it, to where the message lands in IMAP terms. */
-export function destination(path: string, env: Env, folderMap: Record<string, string>): Dest {
+export function destination(path: string, env: Env, folderMap: ReadonlyMap<string, string>): Dest {
   if (path === '/dev/null') return { kind: 'discard' };
-  const mapped = folderMap[path];
+  const mapped = folderMap.get(path);
   if (mapped !== undefined) return { kind: 'folder', name: mapped };
   const maildir = clean(known(env, 'MAILDIR') ?? HOME);
   const abs = clean(path.startsWith('/') ? path : `${maildir}/${path}`);
@@ -60,7 +61,7 @@ export function destination(path: string, env: Env, folderMap: Record<string, st
   }
   // Maildir++ keeps subfolders as `.Name` directories with `.` as hierarchy separator.
   const name = rel.startsWith('.') ? rel.slice(1) : rel;
-  const relMapped = folderMap[rel] ?? folderMap[name];
+  const relMapped = folderMap.get(rel) ?? folderMap.get(name);
   if (relMapped !== undefined) return { kind: 'folder', name: relMapped };
   if (name === '' || name.toUpperCase() === 'INBOX') return { kind: 'keep' };
   return { kind: 'folder', name, ...(change ? { change } : {}) };

@@ -11,6 +11,7 @@ import { expandMacros } from './procmail-macros.js';
 import { RegexSyntaxError, parseProcmailRegex } from './procmail-regex.js';
 import { ALWAYS, NEVER, and, isNever, not, or, type Pred } from './procmail-predicates.js';
 import { expandText, unsetVariables, type Env } from './procmail-vars.js';
+import { ownEntry } from '../own.js';
 
 export interface CondLinesResult {
   pred: Pred;
@@ -73,7 +74,7 @@ function bodyPred(body: ConditionBody, ctx: Ctx): Pred {
     case 'size':
       return { ok: true, c: { kind: 'size', comparison: body.comparison === '<' ? 'under' : 'over', bytes: body.bytes } };
     case 'variable': {
-      const area = AREAS[body.name];
+      const area = ownEntry(AREAS, body.name);
       if (area) return bodyPred(body.body, { ...ctx, area });
       const v = ctx.env.get(body.name);
       if (v && 'unknown' in v) return fail(`condition tests $${body.name}, but ${v.unknown}`);

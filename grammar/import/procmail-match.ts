@@ -61,7 +61,7 @@ export function matchFolder(
   env: Env,
   caseSensitive: boolean,
   copy: boolean,
-  folderMap: Record<string, string>,
+  folderMap: ReadonlyMap<string, string>,
 ): MatchFolder | null {
   const expanded = expandMacros(pattern).pattern;
   const at = splitAt(expanded);

@@ -37,8 +37,18 @@ export function literalSet(ch: string): CharSet {
   return { negated: false, ranges: [[c, c]] };
 }
 
+/** Group nesting accepted; the tree is walked by recursion, so hostile input must not nest without end. */
+export const MAX_GROUP_DEPTH = 64;
+
+/** Two repetition operators in a row are one: `a**` is `a*`, `a+?` is `a*`, `a++` is `a+`. */
+function repeat(node: RegexNode, q: 'star' | 'plus' | 'opt'): RegexNode {
+  if (node.t !== 'star' && node.t !== 'plus' && node.t !== 'opt') return { t: q, node };
+  return { t: node.t === q ? q : 'star', node: node.node };
+}
+
 export function parseProcmailRegex(src: string): RegexNode {
   let i = 0;
+  let depth = 0;
   const alt = (): RegexNode => {
     const branches = [seq()];
     while (src[i] === '|') {
@@ -53,7 +63,7 @@ export function parseProcmailRegex(src: string): RegexNode {
       let atom = parseAtom();
       while (src[i] === '*' || src[i] === '+' || src[i] === '?') {
         const q = src[i++];
-        atom = { t: q === '*' ? 'star' : q === '+' ? 'plus' : 'opt', node: atom };
+        atom = repeat(atom, q === '*' ? 'star' : q === '+' ? 'plus' : 'opt');
       }
       items.push(atom);
     }
@@ -63,9 +73,11 @@ export function parseProcmailRegex(src: string): RegexNode {
     const c = src[i++]!;
     switch (c) {
       case '(': {
+        if (++depth > MAX_GROUP_DEPTH) throw new RegexSyntaxError(`groups nested deeper than ${MAX_GROUP_DEPTH} levels in a regular expression`);
         const inner = alt();
         if (src[i] !== ')') throw new RegexSyntaxError(`unbalanced '(' in regular expression ${JSON.stringify(src)}`);
         i++;
+        depth--;
         return inner;
       }
       case '^':

@@ -8,9 +8,9 @@
 // use `:copy`, and the A/a/E flags become conditions on the earlier
 // recipes' conditions. Pure: INCLUDERC/SWITCHRC files come in `includes`.
 import { error, warning, type Diagnostic } from '../diagnostics.js';
-import { parse } from '../generated/procmail.js';
+import { parse, SyntaxError as PeggySyntaxError } from '../generated/procmail.js';
 import { emptyRuleSet, type Action, type RuleItem, type RuleSet } from '../model.js';
-import type { Assignment, ProcmailItem, Recipe } from '../procmail-ast.js';
+import type { Assignment, ProcmailFile, ProcmailItem, Recipe } from '../procmail-ast.js';
 import { convertAction } from './procmail-actions.js';
 import { conditionLines } from './procmail-condition-lines.js';
 import { matchFolder } from './procmail-match.js';
@@ -62,11 +62,27 @@ class Converter {
   headerTests = false;
   private depth = 0;
   private readonly memo: RegexMemo = new Map();
+  // Maps, not the option objects: a folder or rcfile named `constructor` or
+  // `__proto__` must not find Object's own members.
+  private readonly folderMap: ReadonlyMap<string, string>;
+  private readonly includes: ReadonlyMap<string, string>;
 
-  constructor(private readonly opts: ConvertProcmailOptions) {}
+  constructor(private readonly opts: ConvertProcmailOptions) {
+    this.folderMap = new Map(Object.entries(opts.folderMap ?? {}));
+    this.includes = new Map(Object.entries(opts.includes ?? {}));
+  }
 
   file(text: string, scope: Scope): void {
-    const ast = parse(text.replace(/\r\n?/g, '\n'));
+    let ast: ProcmailFile;
+    try {
+      ast = parse(text.replace(/\r\n?/g, '\n'));
+    } catch (err) {
+      // Only nesting past the grammar's limit stops a parse; the file is then not converted at all.
+      if (!(err instanceof PeggySyntaxError)) throw err;
+      const { line, column } = err.location.start;
+      this.diag(error('syntax', `${err.message}; this file is not converted`, { line, column }), scope);
+      return;
+    }
     this.items(ast.items, scope, { lastUnchained: known(ALWAYS), prev: null });
   }
 
@@ -132,8 +148,7 @@ class Converter {
   private include(a: Assignment, path: string | null, scope: Scope): void {
     const line = a.span.start.line;
     const raw = a.value?.map((p) => (p.kind === 'text' ? p.text : p.kind === 'var' ? `$${p.name}` : '`...`')).join('') ?? '';
-    const includes = this.opts.includes ?? {};
-    const key = [raw, path ?? ''].find((k) => k !== '' && includes[k] !== undefined);
+    const key = [raw, path ?? ''].find((k) => k !== '' && this.includes.has(k));
     if (key === undefined || this.depth >= MAX_INCLUDE_DEPTH) {
       const why = this.depth >= MAX_INCLUDE_DEPTH ? 'includes nest too deeply' : 'that file was not supplied with the procmailrc';
       this.record({ line, status: 'not-converted', reason: `${a.name}=${raw}: ${why}; its recipes are missing from the converted rules` }, scope);
@@ -141,7 +156,7 @@ class Converter {
       return;
     }
     this.depth++;
-    this.file(includes[key]!, { ...scope, file: key });
+    this.file(this.includes.get(key)!, { ...scope, file: key });
     this.depth--;
     if (a.name === 'SWITCHRC') this.endHere(line, `SWITCHRC=${raw} does not return to this rcfile`, scope);
   }
@@ -198,7 +213,7 @@ class Converter {
     }
     const copy = flags.copy || scope.clonedAt !== null;
     if (this.matchRecipe(r, flags, scope, copy, line)) return;
-    const act = convertAction(r.action, this.env, { ...flags, copy }, { folderMap: this.opts.folderMap ?? {}, capabilities: this.opts.capabilities });
+    const act = convertAction(r.action, this.env, { ...flags, copy }, { folderMap: this.folderMap, capabilities: this.opts.capabilities });
     if (act.kind === 'skip') {
       this.record({ line, status: act.status, reason: act.reason }, scope);
       return;
@@ -246,7 +261,7 @@ class Converter {
     if (r.action.kind !== 'folder' || !/\$\{?MATCH\b/.test(r.action.text) || r.conditions.length !== 1 || !cond) return false;
     if (cond.weight || cond.body.kind !== 'regex' || flags.body || flags.andPrevious || flags.elseIf || flags.onError) return false;
     if (!scope.ctx.ok || scope.ctx.c.kind !== 'always') return false;
-    const m = matchFolder(cond.body.pattern, r.action.text, this.env, flags.caseSensitive, copy, this.opts.folderMap ?? {});
+    const m = matchFolder(cond.body.pattern, r.action.text, this.env, flags.caseSensitive, copy, this.folderMap);
     if (m === null) return false;
     const name = `procmail line ${line}${scope.file ? ` (${scope.file})` : ''}`;
     this.rules.push({ kind: 'raw', name, sieve: m.sieve, requires: m.requires, enabled: true });

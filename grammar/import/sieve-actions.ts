@@ -4,6 +4,7 @@
 import { FILTER_JUNK_KEYWORD, type Action, type Vacation } from '../model.js';
 import { stringValues, type SieveCommand, type SieveTest } from '../sieve-ast.js';
 import { ok, readArgs, refuse, type Outcome } from './sieve-args.js';
+import { ownEntry } from '../own.js';
 
 export interface ActionContext {
   /**
@@ -57,7 +58,7 @@ function convertAction(cmd: SieveCommand, ctx: ActionContext): Outcome<Action[]>
   const name = cmd.name.toLowerCase();
   if (name === 'if') return datedVacation(cmd);
   if (cmd.block !== null || cmd.tests.length > 0) return refuse(`'${name}' with a block or tests inside the rule`);
-  const converter = ACTIONS[name];
+  const converter = ownEntry(ACTIONS, name);
   return converter ? converter(cmd, ctx) : refuse(`command '${name}'`);
 }
 

@@ -3,6 +3,7 @@
 // twice, a missing or extra positional argument) makes the reader refuse, and
 // the caller keeps the whole construct verbatim instead of guessing.
 import type { SieveArgument, SieveCommand, SieveTest } from '../sieve-ast.js';
+import { ownEntry } from '../own.js';
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -51,7 +52,7 @@ export function readArgs(node: SieveCommand | SieveTest, spec: ArgSpec): Outcome
       continue;
     }
     const name = arg.name.toLowerCase();
-    const kind = spec.tags[name];
+    const kind = ownEntry(spec.tags, name);
     if (kind === undefined) return refuse(`'${what}' with tag ':${name}'`);
     if (tags.has(name)) return refuse(`'${what}' with tag ':${name}' given twice`);
     if (positional.length > 0) return refuse(`'${what}' with tag ':${name}' after its positional arguments`);

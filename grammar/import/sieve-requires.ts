@@ -4,6 +4,7 @@
 // keeping one too many is harmless (the original script required it) while
 // keeping one too few breaks the script.
 import type { SieveArgument, SieveCommand, SieveTest } from '../sieve-ast.js';
+import { ownEntry } from '../own.js';
 
 interface Usage {
   commands: Set<string>;
@@ -56,7 +57,7 @@ export function requiresFor(commands: readonly SieveCommand[], scriptRequires: r
   return scriptRequires.filter((cap) => {
     const lower = cap.toLowerCase();
     if (lower.startsWith('comparator-')) return usage.comparators.has(lower.slice('comparator-'.length));
-    const detect = DETECTORS[lower];
+    const detect = ownEntry(DETECTORS, lower);
     return detect ? detect(usage) : true;
   });
 }

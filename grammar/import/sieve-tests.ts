@@ -5,6 +5,7 @@
 import type { AddressHeader, AddressPart, Condition, MatchType, StringMatch } from '../model.js';
 import { stringValues, type SieveTest } from '../sieve-ast.js';
 import { ok, readArgs, refuse, type ArgSpec, type Outcome, type ReadArgs, type TagValue } from './sieve-args.js';
+import { ownEntry } from '../own.js';
 
 const MATCH_TAGS: Record<string, TagValue> = { is: 'none', contains: 'none', matches: 'none', regex: 'none', comparator: 'string' };
 const MATCH_GROUP = ['is', 'contains', 'matches', 'regex'];
@@ -36,7 +37,7 @@ export function convertTest(test: SieveTest, special?: SpecialTest): Outcome<Con
     return condition.ok ? ok({ kind: 'not', condition: condition.value }) : condition;
   }
   if (test.tests.length > 0) return refuse(`test '${name}' with nested tests`);
-  const converter = SIMPLE_TESTS[name];
+  const converter = ownEntry(SIMPLE_TESTS, name);
   return converter ? converter(test) : refuse(`test '${name}'`);
 }
 
@@ -78,7 +79,7 @@ export function stringMatch(args: ReadArgs, keys: string[]): Outcome<StringMatch
   let caseSensitive = false;
   if (comparatorArg) {
     const name = comparatorArg.type === 'string' ? comparatorArg.value.toLowerCase() : '';
-    const sensitive = COMPARATORS[name];
+    const sensitive = ownEntry(COMPARATORS, name);
     if (sensitive === undefined) return refuse(`comparator '${name}'`);
     caseSensitive = sensitive;
   }

@@ -76,6 +76,25 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /** What one user's rules may cost the server: size, save rate, history kept. */
+    rules: Type.Object(
+      {
+        /** Largest rule set accepted, in bytes of its JSON. */
+        maxBytes: Type.Integer({ minimum: 1024, default: 2 * 1024 * 1024 }),
+        /** Saves (and restores) per user per minute. */
+        savesPerMinute: Type.Integer({ minimum: 1, default: 30 }),
+        history: Type.Object(
+          {
+            /** The newest versions always kept. */
+            keepLast: Type.Integer({ minimum: 1, default: 200 }),
+            /** Beyond those, each day's last version is kept for this many days. */
+            keepDailyDays: Type.Integer({ minimum: 0, default: 90 }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     mail: Type.Object(
       {
         /** When set, logins are checked against this IMAP server. */

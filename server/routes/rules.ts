@@ -1,30 +1,46 @@
 // The logged-in user's own rules: read, save, history, restore, preview,
 // switching off overridable admin defaults. Every handler works on
 // request.username only: there is no way to name another user here.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AttemptLimiter } from '../services/attempt-limiter.js';
 import type { AppContext } from '../services/context.js';
+import { AppError } from '../services/errors.js';
 import { preview, restoreVersion, rulesText, ruleSetFromInput, saveRules, setOverrides } from '../services/rules-service.js';
 import { RulesViewCache } from '../services/rules-view.js';
-import { OverridesBody, RulesInput, VersionParams } from './schemas.js';
+import { HistoryQuery, OverridesBody, RulesInput, VersionParams } from './schemas.js';
+
+const HISTORY_PAGE = 50;
 
 export async function rulesRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
   const views = new RulesViewCache();
   const sendView = (reply: FastifyReply, username: string) => reply.type('application/json; charset=utf-8').send(views.body(ctx, username));
+  // Every attempt counts, refused ones too, and before the body is even read:
+  // parsing, checking and compiling is the cost being bounded.
+  const saves = new AttemptLimiter(ctx.config.rules.savesPerMinute, 60_000);
+  const limitSaves = async (request: FastifyRequest, reply: FastifyReply) => {
+    const state = saves.acquire(request.username);
+    if (!state.allowed) {
+      reply.header('retry-after', String(state.retryAfter));
+      throw new AppError(429, 'rate_limited', `too many saves; try again in ${state.retryAfter} s`, { retryAfter: state.retryAfter });
+    }
+  };
 
   app.get('/rules', async (request, reply) => sendView(reply, request.username));
 
   // The DSL form, for scripts and `curl`; the web UI prints it from the model itself.
   app.get('/rules/text', async (request, reply) => reply.type('text/plain; charset=utf-8').send(rulesText(ctx, request.username)));
 
-  app.put<{ Body: RulesInput }>('/rules', { schema: { body: RulesInput } }, async (request, reply) => {
+  app.put<{ Body: RulesInput }>('/rules', { schema: { body: RulesInput }, onRequest: limitSaves }, async (request, reply) => {
     const ruleSet = ruleSetFromInput(request.body);
     saveRules(ctx, request.username, request.username, ruleSet, { baseVersion: request.body.baseVersion });
     return sendView(reply, request.username);
   });
 
-  app.get('/rules/history', async (request) => ctx.rules.history(request.username));
+  app.get<{ Querystring: HistoryQuery }>('/rules/history', { schema: { querystring: HistoryQuery } }, async (request) =>
+    ctx.rules.history(request.username, { limit: request.query.limit ?? HISTORY_PAGE, ...(request.query.before ? { before: request.query.before } : {}) }),
+  );
 
-  app.post<{ Params: VersionParams }>('/rules/history/:version/restore', { schema: { params: VersionParams } }, async (request, reply) => {
+  app.post<{ Params: VersionParams }>('/rules/history/:version/restore', { schema: { params: VersionParams }, onRequest: limitSaves }, async (request, reply) => {
     restoreVersion(ctx, request.username, request.params.version);
     return sendView(reply, request.username);
   });

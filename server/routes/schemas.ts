@@ -147,6 +147,13 @@ export interface HistoryEntryResponse {
   summary: string;
 }
 
+/** One page of history, newest first: versions below `before`. */
+export const HistoryQuery = obj({
+  before: Type.Optional(Type.Integer({ minimum: 1 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+});
+export type HistoryQuery = Static<typeof HistoryQuery>;
+
 export const VersionParams = obj({ version: Type.Integer({ minimum: 1 }) });
 export type VersionParams = Static<typeof VersionParams>;
 

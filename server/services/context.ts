@@ -37,7 +37,7 @@ export function createContext(config: Config, db: Db, opts: { worker: boolean })
     config,
     db,
     users,
-    rules: new RulesRepository(db),
+    rules: new RulesRepository(db, config.rules.history),
     defaults: new DefaultsRepository(db),
     audit: new AuditRepository(db),
     sessions: new SessionsRepository(db),

@@ -124,7 +124,9 @@ export function policyView(ctx: AppContext): Policy {
 export function savePolicy(ctx: AppContext, actor: string, policy: Omit<Policy, 'redirectOutside'> & Partial<Pick<Policy, 'redirectOutside'>>): Policy {
   const unknown = unknownActions(policy);
   if (unknown.length) {
-    throw new AppError(400, 'invalid_request', `unknown actions: ${unknown.join(', ')} (known: ${ALL_ACTIONS.join(', ')})`, { unknown });
+    // Shaped like a schema refusal, so a client shows it against the field.
+    const issue = { path: '/allowedActions', message: `unknown actions: ${unknown.join(', ')} (known: ${ALL_ACTIONS.join(', ')})` };
+    throw new AppError(400, 'invalid_request', `invalid body: ${issue.path} ${issue.message}`, { unknown, issues: [issue] });
   }
   const full: Policy = { ...policy, redirectOutside: policy.redirectOutside ?? policyView(ctx).redirectOutside };
   ctx.defaults.setPolicy(full);

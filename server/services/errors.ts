@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'csrf'
   | 'bad_credentials'
   | 'rate_limited'
+  | 'rules_too_large'
+  | 'too_deep'
   | 'mail_server_unavailable'
   | 'not_available'
   | 'internal';

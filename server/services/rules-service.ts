@@ -9,7 +9,7 @@ import { parseRules } from '../../grammar/parse-rules.js';
 import { checkPolicy, DEFAULT_POLICY, describeOutgoing } from '../../grammar/policy.js';
 import { validateRuleSet } from '../../grammar/validate.js';
 import type { PreviewResponse, RulesInput, RulesResponse } from '../routes/schemas.js';
-import type { RuleVersion } from '../store/rules-repository.js';
+import type { RuleVersion, SavedVersion } from '../store/rules-repository.js';
 import type { AppContext } from './context.js';
 import { compileEffective, compileForUser, compileGlobal, compileOptions } from './deploy-source.js';
 import { AppError } from './errors.js';
@@ -60,13 +60,24 @@ export function queueDeploy(ctx: AppContext, username: string): boolean {
   return true;
 }
 
+/** Refused before any other check: the size bounds what every later step and the history cost. */
+function checkSize(ctx: AppContext, ruleSet: RuleSet): void {
+  const bytes = Buffer.byteLength(JSON.stringify(ruleSet), 'utf8');
+  const max = ctx.config.rules.maxBytes;
+  if (bytes > max) {
+    throw new AppError(413, 'rules_too_large', `the rules take ${bytes} bytes as JSON; at most ${max} bytes may be saved`, { bytes, maxBytes: max });
+  }
+}
+
+/** Saves a change as the next version; an unchanged rule set is returned as it is (no version, audit entry or deploy). */
 export function saveRules(
   ctx: AppContext,
   username: string,
   actor: string,
   ruleSet: RuleSet,
   opts: { baseVersion?: number; action?: string; summary?: string } = {},
-): RuleVersion {
+): SavedVersion {
+  checkSize(ctx, ruleSet);
   ctx.users.ensure(username);
   const previous = ctx.rules.latest(username);
   const policy = ctx.defaults.policy(DEFAULT_POLICY);
@@ -79,6 +90,7 @@ export function saveRules(
   checkRuleSet(ctx, username, ruleSet);
   const summary = opts.summary ?? summarizeChange(previous?.ruleSet, ruleSet);
   const saved = ctx.rules.save(username, ruleSet, actor, summary, opts.baseVersion);
+  if (!saved.added) return saved;
   ctx.audit.append({ actor, action: opts.action ?? 'rules.save', target: username, details: { version: saved.version, summary } });
   for (const a of report.alerts) {
     ctx.audit.append({

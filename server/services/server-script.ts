@@ -4,8 +4,8 @@
 // user may then agree that sievewright replaces that script: the consent
 // names it, and the deploy deactivates it (never deletes it) only while that
 // very script is the active one.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { constants, promises as fs } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { importSieve } from '../../grammar/import/sieve.js';
 import { readSecret } from '../config/load.js';
 import { isOwnScript } from '../deploy/activation.js';
@@ -17,6 +17,7 @@ import type { AppContext } from './context.js';
 import { AppError } from './errors.js';
 import { tlsOptions } from './mail-endpoint.js';
 import { queueDeploy } from './rules-service.js';
+import { isInside } from './user-directory.js';
 
 export type ServerScript = { found: false } | ({ found: true; name: string } & ReturnType<typeof importSieve>);
 
@@ -33,11 +34,50 @@ async function activeOverManageSieve(ctx: AppContext, username: string): Promise
   }
 }
 
+/** As the kernel's own limit on links in one lookup. */
+const MAX_LINK_HOPS = 40;
+
+/**
+ * The regular file `path` names, following links one hop at a time; null when
+ * any hop (or a directory link on the way) leaves `home`, or it is missing or
+ * not a regular file. The active-script link is the user's to set, so it must
+ * never let the server read another user's script or a root-only file.
+ */
+async function fileInsideHome(home: string, path: string): Promise<string | null> {
+  try {
+    const root = await fs.realpath(home);
+    let next = path;
+    for (let hop = 0; hop <= MAX_LINK_HOPS; hop++) {
+      const here = join(await fs.realpath(dirname(next)), basename(next));
+      if (!isInside(root, here)) return null;
+      const st = await fs.lstat(here);
+      if (!st.isSymbolicLink()) return st.isFile() ? here : null;
+      next = resolve(dirname(here), await fs.readlink(here));
+    }
+    return null;
+  } catch (err) {
+    if (['ENOENT', 'ENOTDIR', 'ELOOP', 'EACCES'].includes((err as NodeJS.ErrnoException).code ?? '')) return null;
+    throw err;
+  }
+}
+
+/** Reads `file` only if it is still not a link when opened. */
+async function readNoFollow(file: string): Promise<string> {
+  const handle = await fs.open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Named as the directory target names it, so a consent given for this name is the one it honours. */
 async function activeInDirectory(ctx: AppContext, username: string): Promise<{ name: string; text: string } | null> {
   const paths = userPaths(ctx.config.deploy.directory, username);
   const active = await activeScriptIn(paths, join(paths.sieveDir, `${ctx.config.deploy.scriptName}.sieve`));
-  return active.kind === 'foreign' ? { name: active.name, text: await readFile(active.path, 'utf8') } : null;
+  if (active.kind !== 'foreign') return null;
+  const file = await fileInsideHome(paths.home, paths.activeLink);
+  return file ? { name: active.name, text: await readNoFollow(file) } : null;
 }
 
 export async function serverScript(ctx: AppContext, username: string): Promise<ServerScript> {

@@ -1,7 +1,9 @@
 // Consistent online backup through SQLite's backup API: the server keeps
-// serving while pages are copied, and the copy is a plain database file.
-import { existsSync } from 'node:fs';
+// serving while pages are copied, and the copy is a plain database file,
+// readable by the server's user only, like the database itself.
+import { lstatSync } from 'node:fs';
 import type { Db } from './db.js';
+import { createPrivateFile } from './private-files.js';
 
 export interface BackupProgress {
   totalPages: number;
@@ -9,7 +11,16 @@ export interface BackupProgress {
 }
 
 export async function backupDatabase(db: Db, file: string, onProgress?: (p: BackupProgress) => void): Promise<BackupProgress> {
-  if (existsSync(file)) throw new Error(`${file} already exists; choose a new file name`);
+  if (lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()) {
+    throw new Error(`${file} is a symbolic link; a backup is never written through one`);
+  }
+  try {
+    // SQLite writes the copy into this new empty file, so it keeps the mode and cannot be a link.
+    createPrivateFile(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(`${file} already exists; choose a new file name`, { cause: err });
+    throw err;
+  }
   return db.backup(file, {
     progress: (p) => {
       onProgress?.(p);

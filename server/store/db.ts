@@ -3,15 +3,21 @@
 // and version range (see migrations/index.ts), so a new migration in one
 // range may apply after a higher-numbered one from another: they touch
 // different tables. Unknown applied versions (a newer database) are refused.
+// The file holds password hashes and sessions: it is created 0600 in a 0700
+// directory, and SQLite gives its -wal and -shm files the database's mode.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { allMigrations, type Migration } from './migrations/index.js';
+import { ensurePrivateDir, ensurePrivateFile, tightenIfPresent } from './private-files.js';
 
 export type Db = Database.Database;
 
 export function openDatabase(path: string, migrations: readonly Migration[] = allMigrations): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    ensurePrivateDir(dirname(path));
+    ensurePrivateFile(path);
+    for (const ext of ['-wal', '-shm']) tightenIfPresent(`${path}${ext}`);
+  }
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');

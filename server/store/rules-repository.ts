@@ -1,7 +1,10 @@
-// A user's rule set with its full history: every save is a new version;
-// restoring an old version saves it again as the newest one, so history only
-// ever grows and an audit can follow every step.
+// A user's rule set with its history: every save that changes the rules is
+// a new version (an identical save adds none); restoring an old version saves
+// it again as the newest one. History is kept within a retention (the last N
+// versions plus the day's last version for M days) so one user cannot fill
+// the disk by saving again and again.
 import type { RuleSet } from '../../grammar/model.js';
+import { canonicalJson } from '../services/canonical-json.js';
 import type { Db } from './db.js';
 
 export interface RuleVersion {
@@ -11,6 +14,24 @@ export interface RuleVersion {
   author: string;
   summary: string;
   createdAt: string;
+}
+
+/** A save's outcome: `added` is false when the rules equal the newest version, which is returned unchanged. */
+export type SavedVersion = RuleVersion & { added: boolean };
+
+export interface HistoryRetention {
+  /** The newest versions always kept. */
+  keepLast: number;
+  /** Older than those, each day's last version is kept for this many days. */
+  keepDailyDays: number;
+}
+
+const DEFAULT_RETENTION: Readonly<HistoryRetention> = Object.freeze({ keepLast: 200, keepDailyDays: 90 });
+
+/** One page of history, newest first: versions below `before` (all when absent). */
+export interface HistoryPage {
+  before?: number;
+  limit: number;
 }
 
 export interface HistoryEntry {
@@ -52,25 +73,35 @@ export class RulesRepository {
   private readonly latestStmt;
   private readonly oneStmt;
   private readonly historyStmt;
-  private readonly maxStmt;
   private readonly insertStmt;
   private readonly stampStmt;
+  private readonly pruneStmt;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly retention: Readonly<HistoryRetention> = DEFAULT_RETENTION,
+  ) {
     this.latestStmt = db.prepare<[string], Row>('SELECT * FROM rule_versions WHERE username = ? ORDER BY version DESC LIMIT 1');
     this.oneStmt = db.prepare<[string, number], Row>('SELECT * FROM rule_versions WHERE username = ? AND version = ?');
-    this.historyStmt = db.prepare<[string], HistoryEntry>(
-      'SELECT version, created_at AS createdAt, author, summary FROM rule_versions WHERE username = ? ORDER BY version DESC',
+    this.historyStmt = db.prepare<[string, number, number], HistoryEntry>(
+      'SELECT version, created_at AS createdAt, author, summary FROM rule_versions WHERE username = ? AND version < ? ORDER BY version DESC LIMIT ?',
     );
-    this.maxStmt = db.prepare<[string], { v: number | null }>('SELECT MAX(version) AS v FROM rule_versions WHERE username = ?');
-    this.insertStmt = db.prepare<[string, number, string, string, string], Row>(
-      'INSERT INTO rule_versions (username, version, rule_set, author, summary) VALUES (?, ?, ?, ?, ?) RETURNING *',
+    this.insertStmt = db.prepare<[string, number, string, string, string], { created_at: string }>(
+      'INSERT INTO rule_versions (username, version, rule_set, author, summary) VALUES (?, ?, ?, ?, ?) RETURNING created_at',
     );
     this.stampStmt = db.prepare<[{ u: string }], { stamp: string }>(
       `SELECT IFNULL((SELECT MAX(version) FROM rule_versions WHERE username = @u), 0)
         || '|' || IFNULL((SELECT MAX(version) FROM default_versions), 0)
         || '|' || IFNULL((SELECT disabled_defaults FROM users WHERE username = @u), '')
         || '|' || IFNULL((SELECT body FROM policy WHERE id = 1), '') AS stamp`,
+    );
+    // created_at is ISO 8601 UTC, so its first 10 characters are the day.
+    this.pruneStmt = db.prepare<[{ u: string; upTo: number; days: number }]>(
+      `DELETE FROM rule_versions WHERE username = @u AND version <= @upTo
+        AND NOT (
+          created_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || @days || ' days')
+          AND version IN (SELECT MAX(version) FROM rule_versions WHERE username = @u GROUP BY substr(created_at, 1, 10))
+        )`,
     );
   }
 
@@ -99,19 +130,28 @@ export class RulesRepository {
     return r && toVersion(r);
   }
 
-  history(username: string): HistoryEntry[] {
-    return this.historyStmt.all(username);
+  history(username: string, page: HistoryPage = { limit: Number.MAX_SAFE_INTEGER }): HistoryEntry[] {
+    return this.historyStmt.all(username, page.before ?? Number.MAX_SAFE_INTEGER, page.limit);
   }
 
   /**
-   * Stores `ruleSet` as the next version. With `baseVersion`, refuses when the
-   * newest stored version is a different one (optimistic concurrency).
+   * Stores `ruleSet` as the next version, unless it equals the newest one
+   * (then that one is returned, `added: false`). With `baseVersion`, a
+   * change is refused when the newest stored version is a different one
+   * (optimistic concurrency). Versions outside the retention are dropped in
+   * the same transaction.
    */
-  save(username: string, ruleSet: RuleSet, author: string, summary: string, baseVersion?: number): RuleVersion {
-    return this.db.transaction(() => {
-      const current = this.maxStmt.get(username)?.v ?? 0;
+  save(username: string, ruleSet: RuleSet, author: string, summary: string, baseVersion?: number): SavedVersion {
+    return this.db.transaction((): SavedVersion => {
+      const latest = this.latestStmt.get(username);
+      const text = canonicalJson(ruleSet);
+      if (latest && canonicalJson(JSON.parse(latest.rule_set)) === text) return { ...toVersion(latest), added: false };
+      const current = latest?.version ?? 0;
       if (baseVersion !== undefined && baseVersion !== current) throw new VersionConflictError(current, baseVersion);
-      return toVersion(this.insertStmt.get(username, current + 1, JSON.stringify(ruleSet), author, summary)!);
+      const version = current + 1;
+      const { created_at: createdAt } = this.insertStmt.get(username, version, text, author, summary)!;
+      this.pruneStmt.run({ u: username, upTo: version - this.retention.keepLast, days: this.retention.keepDailyDays });
+      return { username, version, ruleSet, author, summary, createdAt, added: true };
     }).immediate();
   }
 }

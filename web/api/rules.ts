@@ -9,7 +9,12 @@ export const saveRules = (ruleSet: RuleSet, baseVersion?: number) =>
 
 export const previewRules = (ruleSet: RuleSet) => post<PreviewResponse>('/api/rules/preview', { ruleSet });
 
-export const ruleHistory = () => get<HistoryEntry[]>('/api/rules/history');
+/** Entries the server sends per history page when asked for none in particular. */
+export const HISTORY_PAGE = 50;
+
+/** One page of history, newest first; `before` pages back past the oldest entry shown. */
+export const ruleHistory = (before?: number) =>
+  get<HistoryEntry[]>(`/api/rules/history?limit=${HISTORY_PAGE}${before === undefined ? '' : `&before=${before}`}`);
 
 export const restoreVersion = (version: number) => post<RulesResponse>(`/api/rules/history/${version}/restore`);
 
