@@ -45,11 +45,13 @@ export interface SplitDefaults {
  * Splits the admin's defaults into the two global scripts and the per-user
  * part. The global scripts carry the admin's settings (the Junk folder that
  * gets the filter's keyword, the trusted authserv-id) and no sender lists:
- * neither the admin's nor a user's lists apply to locked rules.
+ * neither the admin's nor a user's lists apply to locked rules. Nor the
+ * built-in spam filter: it belongs to each user's script, where the user's
+ * own threshold, switch and whitelist decide it.
  */
 export function splitDefaults(defaults: RuleSet): SplitDefaults {
   const locked = (where: 'before' | 'after'): RuleSet => ({
-    settings: { ...defaults.settings },
+    settings: { ...defaults.settings, spamFilter: false },
     whitelist: [],
     blocklist: [],
     rules: defaults.rules.filter((r) => isLocked(r) && placement(r) === where),

@@ -227,8 +227,9 @@ function checkMatch(test: StringMatch, limits: SieveLimits, fail: (code: string,
   if (!MATCH_TYPES.has(test.match)) return fail('bad-match-type', `unknown match type ${show(test.match)}`);
   if (test.values.length === 0) fail('empty-list', 'the list of values to match is empty');
   checkListLength('values', test.values.length, limits, fail);
-  // "contains" an empty string holds for every message: a rule left blank would catch all mail.
-  if (test.values.includes('')) fail('empty-value', 'a value to match is empty; type what to look for');
+  // "contains" an empty string (or an empty regex) holds for every message: a
+  // rule left blank would catch all mail. `is ""` asks for an empty header and stays.
+  if ((test.match === 'contains' || test.match === 'regex') && test.values.includes('')) fail('empty-value', 'a value to match is empty; type what to look for');
   for (const value of test.values) {
     checkText(value, `value ${show(value)}`, fail);
     if (test.match === 'regex') checkRegexValue(value, test.caseSensitive === true, fail);

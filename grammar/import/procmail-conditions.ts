@@ -190,9 +190,8 @@ function valueTest(
   caseSensitive: boolean,
   changes: Set<string>,
 ): Omit<ValueTest, 'names'> | { reason: string } {
-  if (matchesAnything(rest)) {
-    return { key: 'exists', make: (names) => ({ kind: 'exists', names }) };
-  }
+  const exists = { key: 'exists', make: (names: string[]): Condition => ({ kind: 'exists', names }) };
+  if (matchesAnything(rest)) return exists;
   let value = derive(rest, 32, caseSensitive);
   if (value === null) {
     // `^Subject:x` (no blank after the colon) never matches a conventional
@@ -207,6 +206,8 @@ function valueTest(
   const leadingAny = items.length > 0 && isDotStar(items[0]!);
   if (leadingAny) items.shift();
   while (items.length > 0 && isDotStar(items[items.length - 1]!)) items.pop();
+  // `^X-Header: .*`: what is left matches any value, so the header being there decides.
+  if (items.length === 0) return exists;
   const anchoredEnd = items.length > 0 && items[items.length - 1]!.t === 'eol';
   const core = anchoredEnd ? items.slice(0, -1) : items;
   const lit = literalText(mkSeq(core), caseSensitive);

@@ -23,6 +23,9 @@ function bracketBody(set: CharSet, dropNewline: boolean): string {
       else if (ch === '-') dash = true;
       else if (ch === '[') open = true;
       else if (ch === '^') caret = true;
+      // A lone backslash is literal in POSIX brackets too, but the regex check
+      // takes it for a Perl escape; doubled it is the same set, said plainly.
+      else if (ch === '\\') parts.push('\\\\');
       else parts.push(ch);
     } else {
       parts.push(`${String.fromCharCode(lo)}-${String.fromCharCode(hi)}`);

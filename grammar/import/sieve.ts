@@ -41,8 +41,8 @@ export interface SieveImportResult {
 }
 
 export const RULE_MARKER = /^ ?rule:\[(.*)\]\s*$/;
-export const WHITELIST_MARKER = ' sievewright:whitelist';
-export const BLOCKLIST_MARKER = ' sievewright:blocklist';
+const WHITELIST_MARKER = ' sievewright:whitelist';
+const BLOCKLIST_MARKER = ' sievewright:blocklist';
 const SPAM_MARKER = SPAM_FILTER_MARKER.slice(1);
 
 export interface SieveImportOptions {

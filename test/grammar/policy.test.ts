@@ -146,7 +146,7 @@ describe('where a raw block line sits in the rules text', () => {
   });
 
   test('an escaped string: each line begins after a \\n or \\u{a} escape', () => {
-    const text = 'raw "C" sieve "keep;\\n\\"\\\\\\"x\\";\\u{a}redirect \\"y@evil.example\\";"\n';
+    const text = 'raw "C" sieve "keep;\\n# \\"\\\\\\"x\\";\\u{a}redirect \\"y@evil.example\\";"\n';
     const rs = parseRules(text).ruleSet!;
     expect((rs.rules[0] as RawBlock).sieve.split('\n')).toHaveLength(3);
     const item = itemPositions(text)![0]!;

@@ -2,7 +2,6 @@
 // before they replace the installed ones: a locked rule Pigeonhole refuses
 // must not switch the locked rules off for every user.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { globalScriptPaths } from '../../../server/config/paths.js';
@@ -20,12 +19,13 @@ function bigLocked(bytes: number): string {
 describe('with the server compiler configured', () => {
   let app: FastifyInstance;
   let admin: Client;
-  let dir: string;
+  let sievecConf: string;
   beforeAll(async () => {
     // The server's Pigeonhole has a 4 KiB script limit, but sievewright was not told (maxScriptSize 0):
     // only sievec can find that the big locked rule does not fit.
-    ({ app, dir } = await startApp({ env: { SIEVEWRIGHT_DEPLOY__MAX_SCRIPT_SIZE: '0' } }));
-    writeFileSync(join(dir, 'sievec.conf'), sievecConfig('4K'));
+    ({ app } = await startApp({ env: { SIEVEWRIGHT_DEPLOY__MAX_SCRIPT_SIZE: '0' } }));
+    sievecConf = app.ctx.config.deploy.verify.config!;
+    writeFileSync(sievecConf, sievecConfig('4K'));
     await addUser(app, ADMIN, 'root-pw');
     admin = await Client.login(app, ADMIN, 'root-pw');
   });
@@ -54,14 +54,14 @@ describe('with the server compiler configured', () => {
   test('re-deploy all reports a refused install without replacing the scripts', async () => {
     // The refusal can also come later: the server's limit shrinks after the defaults were saved.
     const before = readFileSync(globalScriptPaths(app.ctx.config).before, 'utf8');
-    writeFileSync(join(dir, 'sievec.conf'), sievecConfig('200'));
+    writeFileSync(sievecConf, sievecConfig('200'));
     try {
       const res = await admin.post('/api/admin/redeploy', {});
       expect(res.statusCode).toBe(202);
       expect(res.json().globalScripts).toMatchObject({ written: false, error: expect.stringMatching(/rejected the before script: sieve script is too large[^]*stay as they were/) });
       expect(readFileSync(globalScriptPaths(app.ctx.config).before, 'utf8')).toBe(before);
     } finally {
-      writeFileSync(join(dir, 'sievec.conf'), sievecConfig('4K'));
+      writeFileSync(sievecConf, sievecConfig('4K'));
     }
   });
 });

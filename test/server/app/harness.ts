@@ -14,7 +14,8 @@ export const ADMIN = 'root';
 
 /** The directory target verifies with the real sievec and the test Dovecot's Sieve extensions. */
 export function testConfig(dir: string, env: Record<string, string> = {}): Config {
-  const sievecConf = join(dir, 'sievec.conf');
+  // Beside the data directory, not in it: some tests want the app to create that directory itself.
+  const sievecConf = join(mkdtempSync(join(tmpdir(), 'sw-sievec-conf-')), 'sievec.conf');
   writeFileSync(sievecConf, sievecConfig());
   return loadConfig({
     env: {

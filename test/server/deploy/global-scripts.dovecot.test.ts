@@ -43,27 +43,36 @@ const USERS = { alice: 'alicepw', bob: 'bobpw', carol: 'carolpw', dave: 'davepw'
 let dc: Dovecot;
 let app: FastifyInstance;
 let dir: string;
+let globalDir: string;
 let config: Config;
 
 beforeAll(async () => {
-  dir = tempDir();
-  // Dovecot delivers as the mail user, who must read the global scripts under the data directory.
-  await chmod(dir, 0o755);
-  const paths = globalScriptPaths(testConfig(dir));
   dc = await startDovecot({ users: USERS });
+  dir = tempDir();
+  // The data directory is private (0700); Dovecot delivers as the mail user, who must read the
+  // global scripts, so they live in a directory of their own, as server/README.md says to set up.
+  globalDir = tempDir();
+  await chmod(globalDir, 0o755);
+  const env = {
+    SIEVEWRIGHT_DEPLOY__DIRECTORY__HOME: join(dc.root, 'vmail', '%u'),
+    SIEVEWRIGHT_DEPLOY__GLOBAL_SCRIPTS__BEFORE: join(globalDir, 'before.sieve'),
+    SIEVEWRIGHT_DEPLOY__GLOBAL_SCRIPTS__AFTER: join(globalDir, 'after.sieve'),
+  };
+  const paths = globalScriptPaths(testConfig(dir, env));
   // dovecot-lda reads its configuration at every delivery: no restart needed.
   await appendFile(dc.conf, globalScriptsConfig('2.3', paths));
-  ({ app, config } = await startApp({ dir, env: { SIEVEWRIGHT_DEPLOY__DIRECTORY__HOME: join(dc.root, 'vmail', '%u') } }));
+  ({ app, config } = await startApp({ dir, env }));
   const saved = await saveDefaults(app.ctx, 'root', DEFAULTS, (err) => {
     throw err;
   });
-  expect(saved.globalScripts).toEqual({ ...paths, written: true });
+  expect(saved.globalScripts).toEqual({ ...paths, written: true, verified: true });
   for (const u of Object.keys(USERS)) app.ctx.users.ensure(u);
 });
 afterAll(async () => {
   await app?.close();
   await dc?.cleanup();
   if (dir) await rm(dir, { recursive: true, force: true });
+  if (globalDir) await rm(globalDir, { recursive: true, force: true });
 });
 
 function rule(name: string, conditions: Condition[], actions: Action[]): Rule {
