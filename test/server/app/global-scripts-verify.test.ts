@@ -54,7 +54,7 @@ describe('with the server compiler configured', () => {
   test('re-deploy all reports a refused install without replacing the scripts', async () => {
     // The refusal can also come later: the server's limit shrinks after the defaults were saved.
     const before = readFileSync(globalScriptPaths(app.ctx.config).before, 'utf8');
-    writeFileSync(sievecConf, sievecConfig('200'));
+    writeFileSync(sievecConf, sievecConfig('64'));
     try {
       const res = await admin.post('/api/admin/redeploy', {});
       expect(res.statusCode).toBe(202);
