@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { globalScriptPaths } from '../../../server/config/paths.js';
-import { sievecConfig } from '../../support/mailstack.js';
+import { sievecConfig } from '../../support/pigeonhole.js';
 import { ADMIN, addUser, Client, startApp } from './harness.js';
 
 const LOCKED = (subject: string) => `rule "Archive copy" locked {\n  when subject contains "${subject}"\n  then fileinto "Archive"\n}\n`;

@@ -11,7 +11,7 @@ import { DeployWorker } from '../../../server/deploy/worker.js';
 import { ManageSieveClient } from '../../../server/managesieve/client.js';
 import { openDatabase } from '../../../server/store/db.js';
 import { dovecotSieveTarget } from '../../support/dovecot-target.js';
-import { startDovecot, type Dovecot } from '../../support/mailstack.js';
+import { startDovecot, type Dovecot } from '../../support/dovecot.js';
 
 const USERS = Array.from({ length: 100 }, (_, i) => `user${String(i).padStart(3, '0')}`);
 let dc: Dovecot;
