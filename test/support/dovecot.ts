@@ -7,7 +7,7 @@ import { chmod, chown, mkdir, rename, rm, utimes, writeFile } from 'node:fs/prom
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { pigeonholeFor, sievePluginSettings, type PigeonholeTools } from './pigeonhole.js';
-import { descendants, processAlive, waitUntil } from './processes.js';
+import { processAlive, signalTree, waitUntil } from './processes.js';
 import { freePort, isRoot, makeRoot, ownByMail, requireBinary, run } from './programs.js';
 
 export interface Dovecot {
@@ -349,15 +349,7 @@ export async function startDovecot(opts: DovecotOptions = {}): Promise<Dovecot> 
     async kill() {
       const pid = masterPid ?? readPid();
       if (!pid) return;
-      const all = [pid, ...(await descendants(pid))];
-      for (const p of all) {
-        try {
-          process.kill(p, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-      await waitUntil(() => all.every((p) => !processAlive(p)), 15_000, 'Dovecot processes to die');
+      await signalTree(pid, 'SIGKILL', 'Dovecot processes to die');
       masterPid = null;
       // Listening sockets close with the processes; make sure before a restart.
       const deadline = Date.now() + 5000;

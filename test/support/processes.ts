@@ -4,7 +4,7 @@ import { readdir } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 
 /** Child pids of `pid` (transitively), from /proc. */
-export async function descendants(pid: number): Promise<number[]> {
+async function descendants(pid: number): Promise<number[]> {
   const parents = new Map<number, number[]>();
   for (const name of await readdir('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -45,4 +45,17 @@ export async function waitUntil(cond: () => boolean, timeoutMs: number, what: st
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** Signals `pid` and every process it forked, and waits until all have gone. */
+export async function signalTree(pid: number, signal: NodeJS.Signals, what: string): Promise<void> {
+  const all = [pid, ...(await descendants(pid))];
+  for (const p of all) {
+    try {
+      process.kill(p, signal);
+    } catch {
+      // already gone
+    }
+  }
+  await waitUntil(() => all.every((p) => !processAlive(p)), 15_000, what);
 }

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { descendants, processAlive, waitUntil } from './processes.js';
+import { signalTree } from './processes.js';
 import { freePort, isRoot, mailOwner, makeRoot, ownByMail, requireBinary, run } from './programs.js';
 
 export interface Spamd {
@@ -59,15 +59,7 @@ export async function startSpamd(): Promise<Spamd> {
       } catch {
         return;
       }
-      const all = [pid, ...(await descendants(pid))];
-      for (const p of all) {
-        try {
-          process.kill(p, 'SIGTERM');
-        } catch {
-          // gone
-        }
-      }
-      await waitUntil(() => all.every((p) => !processAlive(p)), 15_000, 'spamd to stop');
+      await signalTree(pid, 'SIGTERM', 'spamd to stop');
     },
     async cleanup() {
       await self.stop();
