@@ -1,10 +1,13 @@
 // The layer rules in .ci/eslint.config.js are only worth having if they fire:
 // each case lints a snippet as if it lived at `file` and names the rules that
 // must report it (none for what the layers allow).
+import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
-const eslint = new ESLint({ overrideConfigFile: '.ci/eslint.config.js' });
+// From the checkout's root whatever the working directory, as `npm run lint` sees it.
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const eslint = new ESLint({ cwd: root, overrideConfigFile: '.ci/eslint.config.js' });
 
 async function rulesFired(file: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: file });
