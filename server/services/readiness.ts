@@ -9,7 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { ManageSieveClient } from '../managesieve/client.js';
 import { readSecret } from '../config/load.js';
 import type { Config, EndpointConfig } from '../config/schema.js';
-import type { Db } from '../store/db.js';
+import { appliedMigrationCount, type Db } from '../store/db.js';
 import { withImapLogin } from './imap-login.js';
 import { tlsOptions } from './mail-endpoint.js';
 import { probeCertificate, type CertificateInfo } from './tls-probe.js';
@@ -43,7 +43,7 @@ async function certificate(ep: EndpointConfig, protocol: 'imap' | 'managesieve')
 
 function checkDb(db: Db): Promise<Check> {
   return timed('database', async () => {
-    const n = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM schema_migrations').get()?.n ?? 0;
+    const n = appliedMigrationCount(db);
     return { ok: n > 0, detail: `${n} migrations applied` };
   });
 }

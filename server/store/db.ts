@@ -54,3 +54,8 @@ export function migrate(db: Db, migrations: readonly Migration[]): void {
     })();
   }
 }
+
+/** How many migrations this database has applied: none means it was never set up. */
+export function appliedMigrationCount(db: Db): number {
+  return db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM schema_migrations').get()?.n ?? 0;
+}

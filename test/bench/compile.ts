@@ -15,7 +15,8 @@ import { emitUserPrefs } from '../../grammar/emit/user-prefs.js';
 import type { Action, Condition, Rule, RuleSet, StringMatch } from '../../grammar/model.js';
 import { parseRules } from '../../grammar/parse-rules.js';
 import { checkRegex } from '../../grammar/regex/check.js';
-import { mailOwner, pigeonhole, requireBinary, run as runProgram } from '../support/mailstack.js';
+import { mailOwner, requireBinary, run as runProgram } from '../support/programs.js';
+import { pigeonhole } from '../support/pigeonhole.js';
 
 const RULES = 10_000;
 const REGEX_RULES = 10_000;

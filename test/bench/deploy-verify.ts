@@ -10,7 +10,8 @@ import { compileRuleSet } from '../../grammar/compile.js';
 import { parseRules } from '../../grammar/parse-rules.js';
 import { DirectoryTarget } from '../../server/deploy/directory-target.js';
 import type { SievecOptions } from '../../server/deploy/sievec.js';
-import { requireBinary, sievecConfig } from '../support/mailstack.js';
+import { requireBinary } from '../support/programs.js';
+import { sievecConfig } from '../support/pigeonhole.js';
 
 const USERS = Number(process.env.BENCH_VERIFY_USERS ?? 100);
 const TURNS = 5;

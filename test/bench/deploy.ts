@@ -14,7 +14,8 @@ import { Outbox } from '../../server/deploy/outbox.js';
 import { DeployWorker } from '../../server/deploy/worker.js';
 import { openDatabase } from '../../server/store/db.js';
 import { dovecotSieveTarget } from '../support/dovecot-target.js';
-import { requireBinary, startDovecot, type Dovecot } from '../support/mailstack.js';
+import { requireBinary } from '../support/programs.js';
+import { startDovecot, type Dovecot } from '../support/dovecot.js';
 
 const USERS = Array.from({ length: Number(process.env.BENCH_DEPLOY_USERS ?? 2000) }, (_, i) => `u${String(i).padStart(4, '0')}`);
 const SIEVE_CONNECT_PUSHES = 50;

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { saLearnLearner } from '../../server/learning/learner.js';
 import { openDatabase } from '../../server/store/db.js';
-import { mailOwner, requireBinary, run as runProgram } from '../support/mailstack.js';
+import { mailOwner, requireBinary, run as runProgram } from '../support/programs.js';
 import { countingProxy } from '../server/learning/counting-proxy.js';
 import { message, moveByMessageId, startMail, type MailFixture } from '../server/learning/mail-fixture.js';
 

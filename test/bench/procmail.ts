@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { compileRuleSet } from '../../grammar/compile.js';
 import { parse } from '../../grammar/generated/procmail.js';
 import { convertProcmail } from '../../grammar/import/procmail.js';
-import { pigeonhole } from '../support/mailstack.js';
+import { pigeonhole } from '../support/pigeonhole.js';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/corpus/procmail/', import.meta.url));
 const REPS = 5;

@@ -5,7 +5,7 @@
 // `sieve_max_script_size = 0`, since the file is over the 1 MiB default).
 import { importSieve } from '../../grammar/import/sieve.js';
 import { parseSieve } from '../../grammar/import/sieve-parse.js';
-import { pigeonhole } from '../support/mailstack.js';
+import { pigeonhole } from '../support/pigeonhole.js';
 
 const RULES = Number(process.env.BENCH_SIEVE_RULES ?? 5000);
 const REPS = 5;

@@ -7,7 +7,7 @@ import { PIGEONHOLE_CAPABILITIES } from '../../grammar/capabilities.js';
 import { compileRuleSet, type CompileResult } from '../../grammar/compile.js';
 import { parseRules } from '../../grammar/parse-rules.js';
 import { outcome, type CompileFixture } from '../fixtures/compile/expectations.js';
-import { pigeonhole, type PigeonholeTools } from '../support/mailstack.js';
+import { pigeonhole, type PigeonholeTools } from '../support/pigeonhole.js';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures');
 const names = readdirSync(join(fixtures, 'compile'))

@@ -25,7 +25,7 @@ import {
   arbSettings,
   arbWhitelistEntry,
 } from '../support/arbitraries.js';
-import { pigeonhole, type PigeonholeTools } from '../support/mailstack.js';
+import { pigeonhole, type PigeonholeTools } from '../support/pigeonhole.js';
 
 const RUNS = Number(process.env.SIEVEWRIGHT_PROPERTY_RUNS ?? 1000);
 const SEED = Number(process.env.SIEVEWRIGHT_PROPERTY_SEED ?? Date.now() % 2 ** 31);

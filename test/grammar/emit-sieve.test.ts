@@ -7,7 +7,7 @@ import { PIGEONHOLE_CAPABILITIES } from '../../grammar/capabilities.js';
 import { compileRuleSet } from '../../grammar/compile.js';
 import { emitSieve } from '../../grammar/emit/sieve.js';
 import { emptyRuleSet, type Action, type Condition, type RawBlock, type Rule, type RuleSet } from '../../grammar/model.js';
-import { pigeonhole, type PigeonholeTools } from '../support/mailstack.js';
+import { pigeonhole, type PigeonholeTools } from '../support/pigeonhole.js';
 
 function rule(name: string, conditions: Condition[], actions: Action[], extra: Partial<Rule> = {}): Rule {
   return { name, enabled: true, combine: 'all', conditions, actions, ...extra };

@@ -10,7 +10,9 @@ import { compileRuleSet } from '../../grammar/compile.js';
 import { emitUserPrefs, PREFS_HEADER } from '../../grammar/emit/user-prefs.js';
 import { emptyRuleSet, type RuleSet } from '../../grammar/model.js';
 import { arbBlocklistEntry, arbWhitelistEntry } from '../support/arbitraries.js';
-import { mailOwner, pigeonhole, requireBinary, run, startSpamd, type Spamd } from '../support/mailstack.js';
+import { mailOwner, requireBinary, run } from '../support/programs.js';
+import { pigeonhole } from '../support/pigeonhole.js';
+import { startSpamd, type Spamd } from '../support/spamassassin.js';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures');
 

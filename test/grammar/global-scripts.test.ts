@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { compileGlobalScripts } from '../../grammar/global-scripts.js';
 import { parseRules } from '../../grammar/parse-rules.js';
 import type { RuleSet } from '../../grammar/model.js';
-import { pigeonhole, type PigeonholeTools } from '../support/mailstack.js';
+import { pigeonhole, type PigeonholeTools } from '../support/pigeonhole.js';
 
 const ADMIN_DEFAULTS = readFileSync(new URL('../fixtures/rules/admin-defaults.rules', import.meta.url), 'utf8');
 

@@ -11,7 +11,7 @@ import { importSieve } from '../../grammar/import/sieve.js';
 import { utf8Length } from '../../grammar/limits.js';
 import type { Condition, RawBlock, Rule, RuleSet } from '../../grammar/model.js';
 import { emptyRuleSet } from '../../grammar/model.js';
-import { pigeonhole, type PigeonholeTools } from '../support/mailstack.js';
+import { pigeonhole, type PigeonholeTools } from '../support/pigeonhole.js';
 
 let tools: PigeonholeTools;
 let small: PigeonholeTools;

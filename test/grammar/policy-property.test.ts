@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { compileRuleSet } from '../../grammar/compile.js';
 import { emptyRuleSet, type RuleSet } from '../../grammar/model.js';
 import { checkPolicy, DEFAULT_POLICY, type Policy } from '../../grammar/policy.js';
-import { pigeonhole, type PigeonholeTools } from '../support/mailstack.js';
+import { pigeonhole, type PigeonholeTools } from '../support/pigeonhole.js';
 
 const RUNS = Number(process.env.SIEVEWRIGHT_PROPERTY_RUNS ?? 300);
 const SEED = Number(process.env.SIEVEWRIGHT_PROPERTY_SEED ?? Date.now() % 2 ** 31);

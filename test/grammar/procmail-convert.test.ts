@@ -5,7 +5,7 @@ import type { Condition, Rule } from '../../grammar/model.js';
 import { convertProcmail } from '../../grammar/import/procmail.js';
 import { convertRegex } from '../../grammar/import/procmail-conditions.js';
 import { MACROS } from '../../grammar/import/procmail-macros.js';
-import { requireBinary } from '../support/mailstack.js';
+import { requireBinary } from '../support/programs.js';
 
 const H = { head: true, body: false };
 const TO_NAMES = ['to', 'cc', 'bcc', 'resent-to', 'resent-cc', 'resent-bcc', 'original-to', 'original-cc', 'original-bcc', 'original-resent-to', 'original-resent-cc', 'original-resent-bcc', 'x-envelope-to', 'apparently-to', 'apparently-resent-to'];

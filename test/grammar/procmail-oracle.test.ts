@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { compileRuleSet } from '../../grammar/compile.js';
 import { convertProcmail } from '../../grammar/import/procmail.js';
-import { pigeonhole, type PigeonholeTools } from '../support/mailstack.js';
+import { pigeonhole, type PigeonholeTools } from '../support/pigeonhole.js';
 import { formatOutcome, mapPool, procmailOracle, sameOutcome, sieveOutcome, type ProcmailOracle } from '../support/procmail-oracle.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/procmail/', import.meta.url));

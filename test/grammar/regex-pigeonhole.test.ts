@@ -24,8 +24,9 @@ import { checkRegex } from '../../grammar/regex/check.js';
 import { compileParsed } from '../../grammar/regex/match.js';
 import { NOT_POSIX } from '../../grammar/regex/meaning.js';
 import { BAD_REGEX, parseRegex, TOO_BIG } from '../../grammar/regex/parse.js';
-import { pigeonhole, type PigeonholeTools } from '../support/mailstack.js';
-import { arbHostileRegex, random, subjectsFor } from '../support/regex-samples.js';
+import { pigeonhole, type PigeonholeTools } from '../support/pigeonhole.js';
+import { random } from '../support/random.js';
+import { arbHostileRegex, subjectsFor } from '../support/regex-samples.js';
 
 const SEED = Number(process.env.REGEX_SEED ?? 20261203);
 const COUNT = 10_000;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { compileRuleSet } from '../../grammar/compile.js';
 import { importSieve } from '../../grammar/import/sieve.js';
 import { FILTER_JUNK_KEYWORD, isRawBlock, type RuleSet } from '../../grammar/model.js';
-import { pigeonhole, type PigeonholeTools, type SieveTestResult } from '../support/mailstack.js';
+import { pigeonhole, type PigeonholeTools, type SieveTestResult } from '../support/pigeonhole.js';
 
 const dir = join(import.meta.dirname, '../fixtures/sieve');
 const fixtures = readdirSync(dir).filter((f) => f.endsWith('.sieve')).sort();

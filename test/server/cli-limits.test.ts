@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { run, type RunResult } from '../support/mailstack.js';
+import { run, type RunResult } from '../support/programs.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'server', 'cli', 'bin.js');

@@ -11,7 +11,7 @@ import { openDatabase } from '../../server/store/db.js';
 import { RulesRepository } from '../../server/store/rules-repository.js';
 import { UsersRepository } from '../../server/store/users-repository.js';
 import { capture } from '../support/capture.js';
-import { requireBinary } from '../support/mailstack.js';
+import { requireBinary } from '../support/programs.js';
 
 let dir: string;
 

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { compileRuleSet } from '../../grammar/compile.js';
 import type { RuleSet } from '../../grammar/model.js';
 import { parseRules } from '../../grammar/parse-rules.js';
-import { pigeonhole, run, type PigeonholeTools, type RunResult } from '../support/mailstack.js';
+import { run, type RunResult } from '../support/programs.js';
+import { pigeonhole, type PigeonholeTools } from '../support/pigeonhole.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'server', 'cli', 'bin.js');

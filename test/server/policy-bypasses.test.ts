@@ -17,7 +17,8 @@ import { emptyRuleSet, type RawBlock, type RuleSet } from '../../grammar/model.j
 import { checkPolicy, DEFAULT_POLICY, type Policy } from '../../grammar/policy.js';
 import { run as check } from '../../server/cli/check.js';
 import { capture } from '../support/capture.js';
-import { pigeonhole, run, type PigeonholeTools, type RunResult } from '../support/mailstack.js';
+import { run, type RunResult } from '../support/programs.js';
+import { pigeonhole, type PigeonholeTools } from '../support/pigeonhole.js';
 import { ADMIN, addUser, Client, startApp } from './app/harness.js';
 
 const EXTRA = ['notify', 'vnd.dovecot.report', 'vnd.dovecot.pipe', 'vnd.dovecot.execute', 'vnd.dovecot.filter'];

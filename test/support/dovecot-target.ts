@@ -1,8 +1,8 @@
 // sievewright's ManageSieve deploy target aimed at a test Dovecot from
-// mailstack.ts: plain TCP, its master user acting for each user, the Sieve
+// dovecot.ts: plain TCP, its master user acting for each user, the Sieve
 // script only (no user_prefs), under the script name the product uses.
 import { ManageSieveTarget } from '../../server/deploy/managesieve-target.js';
-import type { Dovecot } from './mailstack.js';
+import type { Dovecot } from './dovecot.js';
 
 export function dovecotSieveTarget(dc: Dovecot, opts: { timeoutMs: number; takeOver: boolean }): ManageSieveTarget {
   return new ManageSieveTarget({

@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import type { ImapsieveConfig } from '../../server/learning/dovecot-config.js';
 import { message, moveByMessageId } from '../server/learning/mail-fixture.js';
-import type { RunResult } from './mailstack.js';
+import type { RunResult } from './programs.js';
 
 /**
  * Writes the report scripts and the pipe helper (under `hostPrefix` when

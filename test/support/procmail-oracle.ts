@@ -7,7 +7,8 @@
 import { chmod, mkdir, mkdtemp, readFile, readdir, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { requireBinary, run, type SieveTestResult } from './mailstack.js';
+import { requireBinary, run } from './programs.js';
+import { type SieveTestResult } from './pigeonhole.js';
 
 export interface Outcome {
   /** Folders that got a copy, sorted; `INBOX` for DEFAULT / keep. Empty with no forwards: discarded. */

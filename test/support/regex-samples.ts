@@ -38,18 +38,6 @@ export const arbHostileRegex: fc.Arbitrary<string> = fc
   .array(piece, { minLength: 1, maxLength: 7 })
   .map((parts) => parts.join('').replace(/[\0\r\n\u2028\u2029\u0085]/g, 'x').replace(/[\uD800-\uDFFF]/g, 'x'));
 
-/** Deterministic pseudo-random numbers for subject generation (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Byte strings (see regex/bytes.ts) used to fill and disturb subjects. */
 const FILLER = ['a', 'A', 'b', 'B', 'x', 'Z', '0', '9', ' ', '_', '-', '.', ',', toByteString('é')];
 

@@ -9,7 +9,8 @@ import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dovecotLog, freePort, INBOX_NAMESPACE, requireBinary, run, type RunResult } from './mailstack.js';
+import { freePort, requireBinary, run, type RunResult } from './programs.js';
+import { dovecotLog, INBOX_NAMESPACE } from './dovecot.js';
 
 const BUILD_SCRIPT = fileURLToPath(new URL('./build-trixie-dovecot.sh', import.meta.url));
 /** Owner of the mail inside the root (no name needed: the userdb gives numbers). */

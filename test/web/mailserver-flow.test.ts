@@ -11,7 +11,7 @@ import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ManageSieveClient } from '../../server/managesieve/client.js';
-import { startDovecot, type Dovecot } from '../support/mailstack.js';
+import { startDovecot, type Dovecot } from '../support/dovecot.js';
 import { startAppServer, type AppServer } from './support/app-server.js';
 import { launchBrowser, screenshots, signIn, type Browser } from './support/browser.js';
 import { addDmarcRuleAndTrustedSender, fixture, message, saveRules } from './support/flows.js';

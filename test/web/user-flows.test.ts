@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { pigeonhole, type PigeonholeTools } from '../support/mailstack.js';
+import { pigeonhole, type PigeonholeTools } from '../support/pigeonhole.js';
 import { startAppServer, type AppServer } from './support/app-server.js';
 import { launchBrowser, screenshots, signIn, unlabelledControls, PHONE, type Browser } from './support/browser.js';
 import { buildWeb } from './support/web-build.js';

@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { globalScriptPaths } from '../../../server/config/paths.js';
-import { sievecConfig } from '../../support/mailstack.js';
+import { sievecConfig } from '../../support/pigeonhole.js';
 import { ADMIN, addUser, Client, startApp } from './harness.js';
 
 const LOCKED = (subject: string) => `rule "Archive copy" locked {\n  when subject contains "${subject}"\n  then fileinto "Archive"\n}\n`;

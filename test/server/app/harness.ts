@@ -8,7 +8,7 @@ import { buildApp } from '../../../server/app.js';
 import { loadConfig } from '../../../server/config/load.js';
 import type { Config } from '../../../server/config/schema.js';
 import { hashPassword } from '../../../server/services/passwords.js';
-import { sievecConfig } from '../../support/mailstack.js';
+import { sievecConfig } from '../../support/pigeonhole.js';
 
 export const ADMIN = 'root';
 

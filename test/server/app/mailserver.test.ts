@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { emptyRuleSet } from '../../../grammar/model.js';
 import { buildApp } from '../../../server/app.js';
 import { ManageSieveClient } from '../../../server/managesieve/client.js';
-import { startDovecot, type Dovecot } from '../../support/mailstack.js';
+import { startDovecot, type Dovecot } from '../../support/dovecot.js';
 import { Client, testConfig } from './harness.js';
 
 let dovecot: Dovecot;

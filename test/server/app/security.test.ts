@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { emptyRuleSet, type RuleSet } from '../../../grammar/model.js';
 import { buildApp } from '../../../server/app.js';
-import { requireBinary, run } from '../../support/mailstack.js';
+import { requireBinary, run } from '../../support/programs.js';
 import { ADMIN, addUser, Client, startApp, tempDir, testConfig } from './harness.js';
 
 type Access = 'public' | 'user' | 'admin';

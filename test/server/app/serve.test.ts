@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { freePort } from '../../support/mailstack.js';
+import { freePort } from '../../support/programs.js';
 
 const BIN = new URL('../../../server/cli/bin.js', import.meta.url).pathname;
 

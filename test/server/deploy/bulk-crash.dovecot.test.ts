@@ -1,7 +1,8 @@
 // A bulk deploy of 100 users while Dovecot is killed at random points and
 // sievewright's own worker is replaced mid-run: afterwards every user has
 // exactly one sievewright script, active, with the latest version, and no
-// user was ever without an active script.
+// user was ever without an active script. The kill points come from a
+// seed named in the test's title; CRASH_SEED=<seed> replays them.
 import { mkdtemp, readFile, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,8 +12,10 @@ import { DeployWorker } from '../../../server/deploy/worker.js';
 import { ManageSieveClient } from '../../../server/managesieve/client.js';
 import { openDatabase } from '../../../server/store/db.js';
 import { dovecotSieveTarget } from '../../support/dovecot-target.js';
-import { startDovecot, type Dovecot } from '../../support/mailstack.js';
+import { startDovecot, type Dovecot } from '../../support/dovecot.js';
+import { random, seedFrom } from '../../support/random.js';
 
+const SEED = seedFrom('CRASH_SEED');
 const USERS = Array.from({ length: 100 }, (_, i) => `user${String(i).padStart(3, '0')}`);
 let dc: Dovecot;
 let dir: string;
@@ -67,7 +70,8 @@ async function activeVersion(user: string): Promise<number | null> {
   return m ? Number(m[1]) : null;
 }
 
-test('killing Dovecot and restarting the worker during a bulk deploy loses nothing and never leaves a user without a script', async () => {
+test(`killing Dovecot and restarting the worker during a bulk deploy loses nothing and never leaves a user without a script (CRASH_SEED=${SEED})`, async () => {
+  const rand = random(SEED);
   const dbPath = join(dir, 'sw.db');
   let run = newWorker(dbPath);
   for (const u of USERS) run.outbox.enqueue({ username: u, version: 1, sieve: script(u, 1), prefs: '' });
@@ -80,7 +84,7 @@ test('killing Dovecot and restarting the worker during a bulk deploy loses nothi
   const latest = new Map(USERS.map((u) => [u, 2]));
   let kills = 0;
   for (let round = 0; round < 4; round++) {
-    await sleep(40 + Math.floor(Math.random() * 250));
+    await sleep(40 + Math.floor(rand() * 250));
     const outstandingAtKill = run.outbox.statusAll().filter((st) => st.state === 'pending').length;
     await dc.kill();
     kills += 1;

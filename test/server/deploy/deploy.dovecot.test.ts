@@ -8,7 +8,7 @@ import { DirectoryTarget } from '../../../server/deploy/directory-target.js';
 import { ManageSieveTarget } from '../../../server/deploy/managesieve-target.js';
 import { DeployError } from '../../../server/deploy/outcome.js';
 import { ManageSieveClient } from '../../../server/managesieve/client.js';
-import { startDovecot, type Dovecot } from '../../support/mailstack.js';
+import { startDovecot, type Dovecot } from '../../support/dovecot.js';
 
 let dc: Dovecot;
 let prefsRoot: string;

@@ -8,7 +8,8 @@ import { DirectoryTarget } from '../../../server/deploy/directory-target.js';
 import { userPaths } from '../../../server/deploy/mail-home.js';
 import { DeployError } from '../../../server/deploy/outcome.js';
 import type { SievecOptions } from '../../../server/deploy/sievec.js';
-import { requireBinary, sievecConfig } from '../../support/mailstack.js';
+import { requireBinary } from '../../support/programs.js';
+import { sievecConfig } from '../../support/pigeonhole.js';
 
 let root: string;
 let sievec: SievecOptions;

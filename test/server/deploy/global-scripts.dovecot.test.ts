@@ -15,7 +15,8 @@ import { globalScriptsConfig } from '../../../server/deploy/global-scripts-confi
 import { saveDefaults } from '../../../server/services/defaults-service.js';
 import { saveRules, setOverrides } from '../../../server/services/rules-service.js';
 import { startApp, tempDir, testConfig } from '../app/harness.js';
-import { requireBinary, run, startDovecot, type Dovecot } from '../../support/mailstack.js';
+import { requireBinary, run } from '../../support/programs.js';
+import { startDovecot, type Dovecot } from '../../support/dovecot.js';
 
 const DEFAULTS = `settings {
   junk folder "Junk"

@@ -9,7 +9,7 @@ import { compileGlobalScripts } from '../../../grammar/global-scripts.js';
 import { parseRules } from '../../../grammar/parse-rules.js';
 import { writeGlobalScripts } from '../../../server/deploy/global-scripts.js';
 import { globalScriptsConfig } from '../../../server/deploy/global-scripts-config.js';
-import { requireBinary, run } from '../../support/mailstack.js';
+import { requireBinary, run } from '../../support/programs.js';
 import { createDovecot24, MAIL_ID, trixieRoot, type Dovecot24 } from '../../support/trixie-dovecot.js';
 
 // Building the Debian 13 root takes minutes when it is not cached yet (.ci/run builds it first).

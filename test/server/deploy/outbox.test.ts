@@ -1,5 +1,6 @@
 // Outbox and worker against SQLite, with an in-memory target standing in for
 // the mail server (the real one is exercised in deploy.dovecot.test.ts).
+import { once, type EventEmitter } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +22,8 @@ class RecordingTarget implements DeployTarget {
   failNext: Array<DeployError | 'foreign'> = [];
   /** Set: deploys succeed without a compiler to check them, for this reason. */
   unverified: string | null = null;
+  /** Called as each deploy starts, while it is in flight. */
+  onDeploy: (job: DeployJob) => void = () => {};
 
   constructor(private readonly delayMs = 5) {}
 
@@ -28,6 +31,7 @@ class RecordingTarget implements DeployTarget {
     this.running.set(job.username, (this.running.get(job.username) ?? 0) + 1);
     this.maxPerUser = Math.max(this.maxPerUser, this.running.get(job.username)!);
     this.maxTotal = Math.max(this.maxTotal, [...this.running.values()].reduce((a, b) => a + b, 0));
+    this.onDeploy(job);
     try {
       await new Promise((r) => setTimeout(r, this.delayMs));
       const failure = this.failNext.shift();
@@ -45,6 +49,11 @@ let dir: string;
 let db: Db;
 const job = (username: string, version: number): DeployJob => ({ username, version, sieve: `# ${username} v${version}\n`, prefs: '' });
 const fastRetry = { baseMs: 5, maxMs: 20 };
+
+/** Resolves once `emitter` has emitted `event` `count` more times. */
+async function nextEvents(emitter: EventEmitter, event: string, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) await once(emitter, event);
+}
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sw-outbox-'));
@@ -90,7 +99,7 @@ describe('outbox', () => {
     // New versions arrive while earlier ones of the same users are in flight.
     for (let round = 1; round <= 4; round++) {
       for (const u of ['a', 'b', 'c', 'd', 'e']) outbox.enqueue(job(u, round));
-      await new Promise((r) => setTimeout(r, 10));
+      await nextEvents(worker, 'progress', 1);
     }
     await worker.drain();
     await worker.stop();
@@ -100,16 +109,20 @@ describe('outbox', () => {
   });
 
   test('a transient failure is retried with backoff and the status shows why it is pending', async () => {
-    const outbox = new Outbox(db);
+    // The clock stands still, so the retry waits until the test moves it.
+    let now = 1_000_000;
+    const outbox = new Outbox(db, { now: () => now });
     const target = new RecordingTarget();
     target.failNext = [new DeployError('mail server unreachable: connect ECONNREFUSED', 'unreachable', true)];
-    const worker = new DeployWorker(outbox, target, { concurrency: 1, backoff: { baseMs: 200, maxMs: 200 } });
+    const worker = new DeployWorker(outbox, target, { concurrency: 1, backoff: fastRetry });
     const failures: unknown[] = [];
     worker.on('failed', (f) => failures.push(f));
     outbox.enqueue(job('alice', 1));
     worker.start();
-    await new Promise((r) => setTimeout(r, 60));
+    await nextEvents(worker, 'failed', 1);
     expect(outbox.status('alice')).toMatchObject({ state: 'pending', pendingVersion: 1, errorCode: 'unreachable', error: expect.stringMatching(/ECONNREFUSED/) });
+    expect(target.deployed).toEqual([]);
+    now += fastRetry.maxMs;
     await worker.drain();
     await worker.stop();
     expect(failures).toEqual([expect.objectContaining({ username: 'alice', final: false, code: 'unreachable' })]);
@@ -252,7 +265,7 @@ describe('outbox', () => {
     const target = new RecordingTarget(1);
     const worker = new DeployWorker(outbox, target, { concurrency: 2, leaseMs: 60_000, pollMs: 20 });
     worker.start();
-    await new Promise((r) => setTimeout(r, 100));
+    await nextEvents(worker, 'deployed', 2);
     expect(target.deployed.map((j) => j.username).sort()).toEqual(['u2', 'u3']);
     now += 61_000;
     await worker.drain();
@@ -284,11 +297,12 @@ describe('outbox ordering', () => {
     const target = new RecordingTarget(20);
     target.failNext = [new DeployError('connection closed by the server', 'unreachable', true)];
     const worker = new DeployWorker(outbox, target, { concurrency: 2, backoff: { baseMs: 100, maxMs: 100 } });
+    // Version 2 arrives while version 1 is failing and about to be put back for a retry.
+    target.onDeploy = (j) => {
+      if (j.version === 1) outbox.enqueue(job('alice', 2));
+    };
     worker.start();
     outbox.enqueue(job('alice', 1));
-    // Version 2 arrives while version 1 is failing and about to be put back for a retry.
-    await new Promise((r) => setTimeout(r, 5));
-    outbox.enqueue(job('alice', 2));
     await worker.drain();
     await worker.stop();
     expect(target.deployed.map((j) => j.version)).toEqual([2]);

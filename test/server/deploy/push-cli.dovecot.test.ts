@@ -11,7 +11,7 @@ import { ManageSieveClient } from '../../../server/managesieve/client.js';
 import { openDatabase } from '../../../server/store/db.js';
 import { RulesRepository } from '../../../server/store/rules-repository.js';
 import { UsersRepository } from '../../../server/store/users-repository.js';
-import { startDovecot, type Dovecot } from '../../support/mailstack.js';
+import { startDovecot, type Dovecot } from '../../support/dovecot.js';
 
 let dc: Dovecot;
 let dir: string;

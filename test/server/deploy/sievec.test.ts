@@ -9,7 +9,8 @@ import { emitSieve } from '../../../grammar/emit/sieve.js';
 import { locateError } from '../../../grammar/error-location.js';
 import { emptyRuleSet, type RuleSet } from '../../../grammar/model.js';
 import { checkScript, checkScriptFile, sievecErrors, type SievecOptions } from '../../../server/deploy/sievec.js';
-import { requireBinary, sievecConfig } from '../../support/mailstack.js';
+import { requireBinary } from '../../support/programs.js';
+import { sievecConfig } from '../../support/pigeonhole.js';
 
 let dir: string;
 /** The test Dovecot's extensions (editheader on). */

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openDatabase } from '../../../server/store/db.js';
 import { LearningRepository } from '../../../server/store/learning-repository.js';
+import { random, seedFrom } from '../../support/random.js';
 import { moveByMessageId, startMail, type MailFixture } from './mail-fixture.js';
 
 const BIN = new URL('../../../server/cli/bin.js', import.meta.url).pathname;
@@ -24,15 +25,6 @@ afterAll(async () => {
   await mail?.cleanup();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-/** Deterministic pseudo-random numbers, so a failure can be replayed with its seed. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 function learnArgs(extra: string[]): string[] {
   return [
@@ -86,7 +78,7 @@ async function life(rand: () => number, repo: LearningRepository, willLearn: num
 
 describe('learning survives being killed', () => {
   test('200 moves with the watcher killed at random points: counts match the moves exactly', { timeout: 300_000 }, async () => {
-    const seed = Number(process.env.LEARN_CRASH_SEED ?? Date.now() % 100_000);
+    const seed = seedFrom('LEARN_CRASH_SEED');
     const rand = random(seed);
     const c = await mail.userClient('alice');
     const inbox = await mail.append(c, 'INBOX', 120);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { imapsieveConfig } from '../../../server/learning/dovecot-config.js';
 import { installImapsieveFiles, JUNK_MOVES_TEACH, junkMoves } from '../../support/imapsieve-learning.js';
-import { requireBinary, run } from '../../support/mailstack.js';
+import { requireBinary, run } from '../../support/programs.js';
 import { startMail, type MailFixture } from './mail-fixture.js';
 
 const base = { junk: 'Junk', trash: 'Trash', spamd: { host: '127.0.0.1', port: 783 }, dir: '/etc/dovecot/sievewright', spamc: '/usr/bin/spamc' };

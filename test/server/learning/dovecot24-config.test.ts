@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { imapsieveConfig } from '../../../server/learning/dovecot-config.js';
 import { installImapsieveFiles, JUNK_MOVES_TEACH, junkMoves, userClient } from '../../support/imapsieve-learning.js';
-import { startSpamd, type Spamd } from '../../support/mailstack.js';
+import { startSpamd, type Spamd } from '../../support/spamassassin.js';
 import { createDovecot24, type Dovecot24 } from '../../support/trixie-dovecot.js';
 import { bayesCounts } from './mail-fixture.js';
 

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { directionRuns, LearnerError, parseSaLearn, saLearnLearner, spamdLearner } from '../../../server/learning/learner.js';
 import { encodeTell, parseTellAnswer, SpamdStatusError } from '../../../server/learning/spamd-tell.js';
-import { freePort, mailOwner, requireBinary, run, startSpamd, type Spamd } from '../../support/mailstack.js';
+import { freePort, mailOwner, requireBinary, run } from '../../support/programs.js';
+import { startSpamd, type Spamd } from '../../support/spamassassin.js';
 import { bayesCounts, message } from './mail-fixture.js';
 
 const item = (id: number, direction: 'spam' | 'ham', raw = Buffer.from(message().text)) => ({ id, direction, raw });

@@ -13,7 +13,9 @@ import { LearningRepository } from '../../../server/store/learning-repository.js
 import { spamdLearner, type Learner } from '../../../server/learning/learner.js';
 import { LearningRunner } from '../../../server/learning/runner.js';
 import { openSession } from '../../../server/learning/watcher.js';
-import { mailOwner, requireBinary, run, startDovecot, startSpamd, type Dovecot, type Spamd } from '../../support/mailstack.js';
+import { mailOwner, requireBinary, run } from '../../support/programs.js';
+import { startDovecot, type Dovecot } from '../../support/dovecot.js';
+import { startSpamd, type Spamd } from '../../support/spamassassin.js';
 
 /** The user's script, emitted from rules by the project's own Sieve emitter. */
 export async function filterScript(): Promise<string> {

@@ -6,7 +6,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ManageSieveClient, type ConnectOptions } from '../../../server/managesieve/client.js';
 import { ManageSieveError } from '../../../server/managesieve/errors.js';
-import { startDovecot, type Dovecot } from '../../support/mailstack.js';
+import { startDovecot, type Dovecot } from '../../support/dovecot.js';
 
 let dc: Dovecot;
 let tlsProxy: net.Server;

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { compileRuleSet } from '../../../grammar/compile.js';
 import { emptyRuleSet, FILTER_JUNK_KEYWORD, type RuleSet } from '../../../grammar/model.js';
-import { mailOwner, requireBinary, run, startDovecot, startSpamd, type Dovecot, type Spamd } from '../../support/mailstack.js';
+import { mailOwner, requireBinary, run } from '../../support/programs.js';
+import { startDovecot, type Dovecot } from '../../support/dovecot.js';
+import { startSpamd, type Spamd } from '../../support/spamassassin.js';
 
 const GTUBE = 'XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X';
 const USERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'] as const;

@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../server/app.js';
 import { loadConfig } from '../../../server/config/load.js';
-import { sievecConfig } from '../../support/mailstack.js';
+import { sievecConfig } from '../../support/pigeonhole.js';
 
 export interface AppServer {
   url: string;

@@ -4,7 +4,7 @@ import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { requireBinary } from '../../support/mailstack.js';
+import { requireBinary } from '../../support/programs.js';
 import { repoRoot } from './web-build.js';
 
 export const DESKTOP = { width: 1280, height: 860 };
