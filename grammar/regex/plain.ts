@@ -35,37 +35,40 @@ function size(f: Frame): number {
   return f.alternatives > 1 ? 1 + f.done + f.branch : f.branch;
 }
 
+function atom(f: Frame, n: number): void {
+  f.branch += n;
+  f.last = n;
+  f.quantifiable = true;
+}
+
+/** Repeats the last atom; false when there is none (or it already has its quantifier). */
+function repeat(f: Frame, min: number, max: number): boolean {
+  if (!f.quantifiable) return false;
+  f.branch += f.last * Math.max(1, max === -1 ? min + 1 : max) + 1 - f.last;
+  f.quantifiable = false;
+  return true;
+}
+
 export function isPlainRegex(source: string): boolean {
   const stack: Frame[] = [];
   let f = frame();
-  const atom = (n: number): void => {
-    f.branch += n;
-    f.last = n;
-    f.quantifiable = true;
-  };
-  const repeat = (min: number, max: number): boolean => {
-    if (!f.quantifiable) return false;
-    f.branch += f.last * Math.max(1, max === -1 ? min + 1 : max) + 1 - f.last;
-    f.quantifiable = false;
-    return true;
-  };
   for (let i = 0; i < source.length; i++) {
     const c = source.charCodeAt(i);
     if (c < 0x20 || c > 0x7e) return false;
     switch (c) {
       case 0x2a: // *
-        if (!repeat(0, -1)) return false;
+        if (!repeat(f, 0, -1)) return false;
         break;
       case 0x2b: // +
-        if (!repeat(1, -1)) return false;
+        if (!repeat(f, 1, -1)) return false;
         break;
       case 0x3f: // ?
-        if (!repeat(0, 1)) return false;
+        if (!repeat(f, 0, 1)) return false;
         break;
       case 0x7b: {
         // {
         const interval = readInterval(source, i + 1);
-        if (!interval || !repeat(interval.min, interval.max)) return false;
+        if (!interval || !repeat(f, interval.min, interval.max)) return false;
         i = interval.next - 1;
         break;
       }
@@ -75,7 +78,7 @@ export function isPlainRegex(source: string): boolean {
         f.quantifiable = false;
         break;
       case 0x2e: // .
-        atom(1);
+        atom(f, 1);
         break;
       case 0x7c: // |
         f.done += f.branch;
@@ -93,7 +96,7 @@ export function isPlainRegex(source: string): boolean {
         if (!body) return false;
         const group = 1 + size(f);
         f = body;
-        atom(group);
+        atom(f, group);
         break;
       }
       case 0x5b: {
@@ -101,7 +104,7 @@ export function isPlainRegex(source: string): boolean {
         const end = bracketEnd(source, i + 1);
         if (end < 0) return false;
         i = end;
-        atom(1);
+        atom(f, 1);
         break;
       }
       case 0x5c: {
@@ -110,12 +113,12 @@ export function isPlainRegex(source: string): boolean {
         if (e === 'b' || e === 'B') {
           f.branch += 1;
           f.quantifiable = false;
-        } else if (e !== undefined && (ESCAPED_ATOM.test(e) || ESCAPED_PUNCTUATION.test(e))) atom(1);
+        } else if (e !== undefined && (ESCAPED_ATOM.test(e) || ESCAPED_PUNCTUATION.test(e))) atom(f, 1);
         else return false;
         break;
       }
       default:
-        atom(1);
+        atom(f, 1);
     }
     // Every part only adds to the size, so a partial sum too big is a regex too big.
     if (f.branch > MAX_EXPANDED_SIZE) return false;
