@@ -41,6 +41,8 @@ export interface Quoted {
   usesDollar: boolean;
 }
 
+/** Anything quote changes; most strings hold none and are only scanned once. */
+const CHANGED_BY_QUOTE = /[\0\r\\"\uD800-\uDFFF]|\$\{/;
 /** Characters Sieve cannot carry as they are; rare, so their passes are skipped for most strings. */
 const NEEDS_REPAIR = /[\0\r\uD800-\uDFFF]/;
 const NEEDS_ESCAPE = /[\\"]/;
@@ -50,6 +52,7 @@ const NEEDS_ESCAPE = /[\\"]/;
  * U+FFFD so the output stays valid Sieve whatever the input.
  */
 export function quote(s: string, mode: StringMode): Quoted {
+  if (!CHANGED_BY_QUOTE.test(s)) return { text: `"${s}"`, usesDollar: false };
   let body = s;
   if (NEEDS_REPAIR.test(body)) {
     body = body.replace(/\0/g, '\uFFFD').replace(LONE_SURROGATES, '\uFFFD').replace(/\r\n?/g, '\n');
@@ -79,7 +82,10 @@ export function escapeRegex(s: string): string {
  * replace becomes U+FFFD.
  */
 export function commentText(s: string): string {
+  if (!NOT_COMMENT_TEXT.test(s)) return s;
   return s
     .replace(LONE_SURROGATES, '\uFFFD')
     .replace(/[\x00-\x1f\x7f]/g, ' ');
 }
+
+const NOT_COMMENT_TEXT = /[\x00-\x1f\x7f\uD800-\uDFFF]/;
