@@ -21,9 +21,11 @@ const LARGEST_SHOWN = 3;
 export function checkScriptLimits(rs: RuleSet, script: EmittedScript, limits: SieveLimits): Diagnostic[] {
   const out: Diagnostic[] = [];
   const size = limits.maxScriptBytes > 0 ? scriptBytes(script.sieve, limits.maxScriptBytes) : 0;
-  const lines = size > limits.maxScriptBytes || needsNestingCheck(rs, limits) ? script.sieve.split('\n') : [];
+  const nesting = needsNestingCheck(rs, limits);
+  const lines = size > limits.maxScriptBytes || nesting ? script.sieve.split('\n') : [];
   if (size > limits.maxScriptBytes) out.push(tooLarge(rs, script, lines, size, limits.maxScriptBytes));
-  for (const entry of script.lineMap) {
+  // Most rule sets have no rule deep enough to need a look.
+  for (const entry of nesting ? script.lineMap : []) {
     const item = rs.rules[entry.ruleIndex];
     if (!item || isRawBlock(item) || !item.enabled || !mayNestTooDeeply(item.conditions, limits)) continue;
     // The rule's own lines are a script by themselves; the parser refuses nesting exactly where Pigeonhole does.

@@ -74,8 +74,9 @@ export function findProblems(rs: RuleSet, opts: ValidateOptions = {}): Problem[]
       if (!SENDER_PATTERN.test(entry.pattern)) {
         report(entry, 'bad-pattern', `${list} pattern ${show(entry.pattern)} must be a non-empty address pattern without spaces, quotes, backslashes, "#" or control characters`);
       }
-      if (seen.has(entry.pattern.toLowerCase())) report(entry, 'duplicate-pattern', `${list} pattern ${show(entry.pattern)} is listed twice`, 'warning');
-      seen.add(entry.pattern.toLowerCase());
+      const key = entry.pattern.toLowerCase();
+      if (seen.has(key)) report(entry, 'duplicate-pattern', `${list} pattern ${show(entry.pattern)} is listed twice`, 'warning');
+      seen.add(key);
       if ('action' in entry && !BLOCK_ACTIONS.has(entry.action)) report(entry, 'bad-block-action', `unknown blocklist action ${show(entry.action)}`);
     }
   }
@@ -91,6 +92,20 @@ export function findProblems(rs: RuleSet, opts: ValidateOptions = {}): Problem[]
 }
 
 type Report = (node: object, code: string, message: string, severity?: Severity, field?: string) => void;
+type Fail = (code: string, message: string) => void;
+
+/**
+ * Reports errors on `node`, each message led by the rule's name. The name is
+ * quoted only when there is a problem: a big rule set has none, and quoting
+ * every rule's name was a good part of its validation time.
+ */
+function failIn(rule: Rule, node: object, report: Report): Fail {
+  return (code, message) => report(node, code, `${ruleWhere(rule)}: ${message}`);
+}
+
+function ruleWhere(rule: Rule): string {
+  return `rule ${show(rule.name)}`;
+}
 
 /**
  * The emitted script matches the trusted senders with one string list and the
@@ -128,37 +143,41 @@ function checkSettings(rs: RuleSet, report: Report): void {
 }
 
 /** Single-line names: non-empty, no control characters, valid Unicode. */
-function checkLine(value: string, what: string, emptyCode: string, fail: (code: string, message: string) => void): void {
+function checkLine(value: string, what: string, emptyCode: string, fail: Fail): void {
   if (value.trim() === '') fail(emptyCode, `${what} is empty`);
   else if (CONTROL.test(value)) fail('control-character', `${what} ${show(value)} contains a control character or line break`);
   else checkText(value, what, fail);
 }
 
 /** Free text: anything Sieve can carry, i.e. no NUL and no lone surrogate. */
-function checkText(value: string, what: string, fail: (code: string, message: string) => void): void {
-  if (value.includes('\u0000')) fail('nul-character', `${what} contains a NUL character, which Sieve cannot represent`);
-  else if (LONE_SURROGATE.test(value)) fail('bad-unicode', `${what} contains an unpaired surrogate, which is not valid Unicode`);
+function checkText(value: string, what: string, fail: Fail): void {
+  const problem = textProblem(value);
+  if (problem) fail(problem.code, `${what} ${problem.why}`);
+}
+
+function textProblem(value: string): { code: string; why: string } | null {
+  if (value.includes('\u0000')) return { code: 'nul-character', why: 'contains a NUL character, which Sieve cannot represent' };
+  if (LONE_SURROGATE.test(value)) return { code: 'bad-unicode', why: 'contains an unpaired surrogate, which is not valid Unicode' };
+  return null;
 }
 
 function checkRule(rule: Rule, limits: SieveLimits, report: Report): void {
-  const where = `rule ${show(rule.name)}`;
-  const fail = (code: string, message: string): void => report(rule, code, message);
   checkLine(rule.name, 'rule name', 'empty-rule-name', (code, msg) => report(rule, code, msg));
-  if (!COMBINES.has(rule.combine)) fail('bad-combine', `${where}: unknown combination ${show(rule.combine)}`);
-  if (rule.conditions.length === 0) fail('empty-group', `${where} has no conditions (use "when always" for every message)`);
+  if (!COMBINES.has(rule.combine)) report(rule, 'bad-combine', `${ruleWhere(rule)}: unknown combination ${show(rule.combine)}`);
+  if (rule.conditions.length === 0) report(rule, 'empty-group', `${ruleWhere(rule)} has no conditions (use "when always" for every message)`);
   if (rule.placement !== undefined && rule.placement !== 'before' && rule.placement !== 'after') {
-    fail('bad-placement', `${where}: placement must be "before" or "after"`);
+    report(rule, 'bad-placement', `${ruleWhere(rule)}: placement must be "before" or "after"`);
   }
-  for (const condition of rule.conditions) checkCondition(condition, where, 1, limits, report);
-  if (rule.actions.length === 0) report(rule, 'no-actions', `${where} has no actions, so it changes nothing`, 'warning');
+  for (const condition of rule.conditions) checkCondition(condition, rule, 1, limits, report);
+  if (rule.actions.length === 0) report(rule, 'no-actions', `${ruleWhere(rule)} has no actions, so it changes nothing`, 'warning');
   rule.actions.forEach((action, i) => {
-    if (action.kind === 'stop' && i < rule.actions.length - 1) report(rule.actions[i + 1] as Action, 'after-stop', `${where}: actions after "stop" never run`, 'warning');
-    checkAction(action, where, report);
+    if (action.kind === 'stop' && i < rule.actions.length - 1) report(rule.actions[i + 1] as Action, 'after-stop', `${ruleWhere(rule)}: actions after "stop" never run`, 'warning');
+    checkAction(action, rule, report);
   });
   // A locked before-rule runs in Dovecot's sieve_before script: its `stop` ends only that script, and the
   // user's script still runs unless the message is no longer kept (see grammar/global-scripts.ts).
   if (rule.locked && rule.enabled && rule.placement !== 'after' && rule.actions.some((a) => a.kind === 'stop') && !rule.actions.some(cancelsKeep)) {
-    report(rule, 'locked-stop-continues', `${where}: "stop" in a locked rule ends only the administrator's script; the user's own rules still run, since the message is still kept (file, forward or discard it to end its delivery)`, 'warning');
+    report(rule, 'locked-stop-continues', `${ruleWhere(rule)}: "stop" in a locked rule ends only the administrator's script; the user's own rules still run, since the message is still kept (file, forward or discard it to end its delivery)`, 'warning');
   }
 }
 
@@ -167,8 +186,8 @@ function cancelsKeep(a: Action): boolean {
   return ((a.kind === 'fileinto' || a.kind === 'redirect') && a.copy !== true) || a.kind === 'discard' || a.kind === 'reject';
 }
 
-function checkCondition(c: Condition, where: string, depth: number, limits: SieveLimits, report: Report): void {
-  const fail = (code: string, message: string): void => report(c, code, `${where}: ${message}`);
+function checkCondition(c: Condition, rule: Rule, depth: number, limits: SieveLimits, report: Report): void {
+  const fail = failIn(rule, c, report);
   if (depth > MAX_CONDITION_DEPTH) return fail('too-deep', `conditions are nested more than ${MAX_CONDITION_DEPTH} levels deep`);
   switch (c.kind) {
     case 'address':
@@ -200,22 +219,22 @@ function checkCondition(c: Condition, where: string, depth: number, limits: Siev
     case 'always':
       return;
     case 'not':
-      return checkCondition(c.condition, where, depth + 1, limits, report);
+      return checkCondition(c.condition, rule, depth + 1, limits, report);
     case 'group':
       if (!COMBINES.has(c.combine)) fail('bad-combine', `unknown combination ${show(c.combine)}`);
       if (c.conditions.length === 0) fail('empty-group', `"${c.combine} of" has no conditions`);
-      for (const inner of c.conditions) checkCondition(inner, where, depth + 1, limits, report);
+      for (const inner of c.conditions) checkCondition(inner, rule, depth + 1, limits, report);
       return;
     default:
       fail('unknown-kind', `unknown condition kind ${show((c as { kind: unknown }).kind)}`);
   }
 }
 
-function checkListLength(what: string, length: number, limits: SieveLimits, fail: (code: string, message: string) => void): void {
+function checkListLength(what: string, length: number, limits: SieveLimits, fail: Fail): void {
   if (length > limits.maxStringListLength) fail('too-many-values', `${length} ${what} make one Sieve string list; at most ${limits.maxStringListLength} are allowed`);
 }
 
-function checkHeaderNames(names: readonly string[], limits: SieveLimits, fail: (code: string, message: string) => void): void {
+function checkHeaderNames(names: readonly string[], limits: SieveLimits, fail: Fail): void {
   if (names.length === 0) fail('empty-list', 'the list of header names is empty');
   checkListLength('header names', names.length, limits, fail);
   for (const name of names) {
@@ -223,7 +242,7 @@ function checkHeaderNames(names: readonly string[], limits: SieveLimits, fail: (
   }
 }
 
-function checkMatch(test: StringMatch, limits: SieveLimits, fail: (code: string, message: string) => void): void {
+function checkMatch(test: StringMatch, limits: SieveLimits, fail: Fail): void {
   if (!MATCH_TYPES.has(test.match)) return fail('bad-match-type', `unknown match type ${show(test.match)}`);
   if (test.values.length === 0) fail('empty-list', 'the list of values to match is empty');
   checkListLength('values', test.values.length, limits, fail);
@@ -231,7 +250,8 @@ function checkMatch(test: StringMatch, limits: SieveLimits, fail: (code: string,
   // rule left blank would catch all mail. `is ""` asks for an empty header and stays.
   if ((test.match === 'contains' || test.match === 'regex') && test.values.includes('')) fail('empty-value', 'a value to match is empty; type what to look for');
   for (const value of test.values) {
-    checkText(value, `value ${show(value)}`, fail);
+    const problem = textProblem(value);
+    if (problem) fail(problem.code, `value ${show(value)} ${problem.why}`);
     if (test.match === 'regex') checkRegexValue(value, test.caseSensitive === true, fail);
     // Pigeonhole 0.5's :matches panics at delivery on a key ending in an unpaired backslash.
     if (test.match === 'matches' && LONE_TRAILING_BACKSLASH.test(value)) {
@@ -241,13 +261,13 @@ function checkMatch(test: StringMatch, limits: SieveLimits, fail: (code: string,
 }
 
 /** Pigeonhole compiles regexes with glibc's POSIX extended dialect; regex/check.ts knows it. */
-function checkRegexValue(value: string, caseSensitive: boolean, fail: (code: string, message: string) => void): void {
+function checkRegexValue(value: string, caseSensitive: boolean, fail: Fail): void {
   const problem = checkRegex(value, { caseSensitive });
   if (problem) fail(problem.code, `regular expression ${show(value)}: ${problem.message}`);
 }
 
-function checkAction(a: Action, where: string, report: Report): void {
-  const fail = (code: string, message: string): void => report(a, code, `${where}: ${message}`);
+function checkAction(a: Action, rule: Rule, report: Report): void {
+  const fail = failIn(rule, a, report);
   switch (a.kind) {
     case 'fileinto':
       return checkLine(a.folder, 'folder name', 'empty-folder', fail);
@@ -271,11 +291,11 @@ function checkAction(a: Action, where: string, report: Report): void {
   }
 }
 
-function checkAddress(value: string, what: string, fail: (code: string, message: string) => void): void {
+function checkAddress(value: string, what: string, fail: Fail): void {
   if (!ADDRESS.test(value)) fail('bad-address', `${what} ${show(value)} is not an e-mail address such as name@example.org`);
 }
 
-function checkVacation(v: Vacation, fail: (code: string, message: string) => void): void {
+function checkVacation(v: Vacation, fail: Fail): void {
   if (v.days !== undefined && (!Number.isInteger(v.days) || v.days < 1 || v.days > 365)) fail('bad-days', `vacation days must be a whole number from 1 to 365, not ${v.days}`);
   if (v.subject !== undefined) {
     if (CONTROL.test(v.subject)) fail('control-character', 'vacation subject contains a control character or line break');

@@ -41,23 +41,24 @@ export interface Quoted {
   usesDollar: boolean;
 }
 
-/** Any character one of quote's replacements changes (LF alone maps to itself). */
-const NEEDS_REWRITE = /[\0\r\\"\uD800-\uDFFF]/;
+/** Anything quote changes; most strings hold none and are only scanned once. */
+const CHANGED_BY_QUOTE = /[\0\r\\"\uD800-\uDFFF]|\$\{/;
+/** Characters Sieve cannot carry as they are; rare, so their passes are skipped for most strings. */
+const NEEDS_REPAIR = /[\0\r\uD800-\uDFFF]/;
+const NEEDS_ESCAPE = /[\\"]/;
 
 /**
  * Quotes `s` as a Sieve string literal. NUL and lone surrogates become
  * U+FFFD so the output stays valid Sieve whatever the input.
  */
 export function quote(s: string, mode: StringMode): Quoted {
-  // Most strings hold none of the characters the replacements below touch;
-  // they skip four regex passes, which big scripts feel.
-  let body = !NEEDS_REWRITE.test(s)
-    ? s
-    : s
-        .replace(/\0/g, '\uFFFD')
-        .replace(LONE_SURROGATES, '\uFFFD')
-        .replace(/\r\n?|\n/g, '\n')
-        .replace(/[\\"]/g, (c) => `\\${c}`);
+  if (!CHANGED_BY_QUOTE.test(s)) return { text: `"${s}"`, usesDollar: false };
+  let body = s;
+  if (NEEDS_REPAIR.test(body)) {
+    body = body.replace(/\0/g, '\uFFFD').replace(LONE_SURROGATES, '\uFFFD').replace(/\r\n?/g, '\n');
+  }
+  // Regexes are full of backslashes: a replacement pattern, not a callback per one.
+  if (NEEDS_ESCAPE.test(body)) body = body.replace(/[\\"]/g, '\\$&');
   let usesDollar = false;
   if (body.includes('${')) {
     if (mode.variables) {
@@ -72,7 +73,7 @@ export function quote(s: string, mode: StringMode): Quoted {
 
 /** Escapes POSIX extended-regex metacharacters so `s` matches itself under `:regex`. */
 export function escapeRegex(s: string): string {
-  return s.replace(/[.[\]()*+?{}|^$\\]/g, (c) => `\\${c}`);
+  return s.replace(/[.[\]()*+?{}|^$\\]/g, '\\$&');
 }
 
 /**
@@ -81,7 +82,10 @@ export function escapeRegex(s: string): string {
  * replace becomes U+FFFD.
  */
 export function commentText(s: string): string {
+  if (!NOT_COMMENT_TEXT.test(s)) return s;
   return s
     .replace(LONE_SURROGATES, '\uFFFD')
     .replace(/[\x00-\x1f\x7f]/g, ' ');
 }
+
+const NOT_COMMENT_TEXT = /[\x00-\x1f\x7f\uD800-\uDFFF]/;

@@ -82,10 +82,6 @@ class Lines {
   }
 }
 
-function indent(commands: readonly string[]): string[] {
-  return commands.map((c) => `  ${c}`);
-}
-
 function ruleLabel(item: Rule | RawBlock, index: number): string {
   return item.name ? `rule ${JSON.stringify(item.name)}` : `rule #${index + 1}`;
 }
@@ -104,7 +100,9 @@ function emitRule(rule: Rule, label: string, exempt: string | null, ctx: ScriptC
     }
     out.push(`if ${test}`);
   }
-  out.push('{', ...indent(renderActions(rule.actions, s)), '}');
+  out.push('{');
+  for (const command of renderActions(rule.actions, s)) out.push(`  ${command}`);
+  out.push('}');
   s.checkCapabilities();
   return s.requires;
 }
@@ -197,5 +195,7 @@ export function emitSieve(rs: RuleSet, opts: SieveOptions = {}): SieveOutput {
     entry.startLine += offset;
     entry.endLine += offset;
   }
-  return { sieve: `${[...head, ...body.parts].join('\n')}\n`, diagnostics: ctx.diagnostics, lineMap };
+  // Not one array of head and body: copying the body's lines cost as much as the join.
+  const text = body.parts.length > 0 ? `${head.join('\n')}\n${body.parts.join('\n')}\n` : `${head.join('\n')}\n`;
+  return { sieve: text, diagnostics: ctx.diagnostics, lineMap };
 }

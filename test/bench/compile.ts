@@ -145,6 +145,8 @@ export async function run(): Promise<void> {
     }
     const compileMs = median(compileSamples);
     const sievecMs = median(sievecSamples);
+    const compileMin = Math.min(...compileSamples);
+    const sievecMin = Math.min(...sievecSamples);
     const maxRssMb = process.resourceUsage().maxRSS / 1024;
 
     const kb = (s: string) => `${(Buffer.byteLength(s) / 1024).toFixed(0)} KB`;
@@ -155,10 +157,12 @@ export async function run(): Promise<void> {
       { step: 'emit Sieve', ms: sieveMs.toFixed(1) },
       { step: 'emit user_prefs', ms: prefsMs.toFixed(1) },
       { step: `check ${REGEX_RULES} regexes (Pigeonhole dialect, part of validate)`, ms: regexMs.toFixed(1) },
-      { step: 'compileRuleSet (validate + Sieve + prefs)', ms: compileMs.toFixed(1) },
-      { step: 'sievec on the emitted script (Pigeonhole)', ms: sievecMs.toFixed(1) },
+      { step: 'compileRuleSet (validate + Sieve + prefs)', ms: compileMs.toFixed(1), min: compileMin.toFixed(1) },
+      { step: 'sievec on the emitted script (Pigeonhole)', ms: sievecMs.toFixed(1), min: sievecMin.toFixed(1) },
     ]);
-    console.log(`peak RSS ${maxRssMb.toFixed(0)} MB; compile / sievec = ${(compileMs / sievecMs).toFixed(2)} (target <= 0.5)`);
+    // The shared machine slows either side at random: the minimums are each side's own speed.
+    const ratios = `median ${(compileMs / sievecMs).toFixed(2)}, min ${(compileMin / sievecMin).toFixed(2)}`;
+    console.log(`peak RSS ${maxRssMb.toFixed(0)} MB; compile / sievec = ${ratios} (target <= 0.5)`);
   } finally {
     await rm(dir, { recursive: true, force: true });
     await tools.cleanup();

@@ -36,6 +36,13 @@ export function authResultRegex(authservId: string, method: AuthMethod, result: 
   return `${authservPrefix(authservId)}${EARLIER}${method}${SP}*=${SP}*${result}${TOKEN_END}`;
 }
 
+function pass(method: string, property: string): string {
+  return `${method}${SP}*=${SP}*pass${SP}${SAME_RESINFO}${property}`;
+}
+
+/** The same for every domain: a whitelist writes one such regex per domain. */
+const DKIM_OR_DMARC_PASS = `(${pass('dkim', 'header\\.d')}|${pass('dmarc', 'header\\.from')})`;
+
 /**
  * Matches when the trusted A-R header reports a DKIM pass signed by the
  * domain (`dkim=pass ... header.d=DOMAIN`) or a DMARC pass for it
@@ -43,8 +50,7 @@ export function authResultRegex(authservId: string, method: AuthMethod, result: 
  * `domainRegex` is already a regex: an escaped literal or a translated glob.
  */
 export function authPassForDomainRegex(authservId: string, domainRegex: string): string {
-  const pass = (method: string, property: string) => `${method}${SP}*=${SP}*pass${SP}${SAME_RESINFO}${property}`;
-  return `${authservPrefix(authservId)}${EARLIER}(${pass('dkim', 'header\\.d')}|${pass('dmarc', 'header\\.from')})${SP}*=${SP}*${domainRegex}${TOKEN_END}`;
+  return `${authservPrefix(authservId)}${EARLIER}${DKIM_OR_DMARC_PASS}${SP}*=${SP}*${domainRegex}${TOKEN_END}`;
 }
 
 /** A whitelist glob's domain (`*` any run, `?` one character) as a regex. */

@@ -58,10 +58,8 @@ export class Scope {
 
   /** Reports every extension this part needs that the server lacks. */
   checkCapabilities(): void {
-    for (const ext of [...this.requires].sort()) {
-      if (!this.ctx.caps.has(ext)) {
-        this.error('unsupported-extension', `needs the Sieve extension "${ext}", which the server does not offer`);
-      }
-    }
+    const missing: string[] = [];
+    for (const ext of this.requires) if (!this.ctx.caps.has(ext)) missing.push(ext);
+    for (const ext of missing.sort()) this.error('unsupported-extension', `needs the Sieve extension "${ext}", which the server does not offer`);
   }
 }

@@ -47,7 +47,9 @@ function authenticatedTests(entries: readonly WhitelistEntry[], s: Scope): strin
   const byDomain = new Map<string, string[]>();
   for (const e of entries) {
     const domain = domainOf(e.pattern).toLowerCase();
-    byDomain.set(domain, [...(byDomain.get(domain) ?? []), e.pattern]);
+    const same = byDomain.get(domain);
+    if (same) same.push(e.pattern);
+    else byDomain.set(domain, [e.pattern]);
   }
   return [...byDomain].map(([domain, patterns]) => {
     const regex = authPassForDomainRegex(id, domainGlobRegex(domain));
