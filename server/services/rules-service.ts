@@ -7,13 +7,13 @@ import { overridableDefaults } from '../../grammar/effective.js';
 import { emptyRuleSet, type RuleSet } from '../../grammar/model.js';
 import { parseRules } from '../../grammar/parse-rules.js';
 import { checkPolicy, DEFAULT_POLICY, describeOutgoing } from '../../grammar/policy.js';
+import { summarizeChange } from '../../grammar/rule-diff.js';
 import { validateRuleSet } from '../../grammar/validate.js';
 import type { PreviewResponse, RulesInput, RulesResponse } from '../routes/schemas.js';
 import type { RuleVersion, SavedVersion } from '../store/rules-repository.js';
 import type { AppContext } from './context.js';
 import { compileEffective, compileForUser, compileGlobal, compileOptions } from './deploy-source.js';
 import { AppError } from './errors.js';
-import { summarizeChange } from './rule-diff.js';
 
 function rejectRules(message: string, diagnostics: Diagnostic[]): AppError {
   return new AppError(422, 'invalid_rules', message, { diagnostics });
