@@ -31,11 +31,17 @@ export interface CompileResult {
   lineMap: LineMapEntry[];
 }
 
-export function compileRuleSet(rs: RuleSet, opts: CompileOptions = {}): CompileResult {
+/**
+ * `validated`: validateRuleSet's findings for `rs` and these options when the
+ * caller already has them (parseRules reports them, with positions), so the
+ * rule set is not validated a second time.
+ */
+export function compileRuleSet(rs: RuleSet, opts: CompileOptions = {}, validated?: readonly Diagnostic[]): CompileResult {
   const caps = opts.capabilities ? { capabilities: opts.capabilities } : {};
   const limits = resolveLimits(opts.limits);
   const sieve = emitSieve(rs, { ...caps, ...(opts.spamHeader !== undefined ? { spamHeader: opts.spamHeader } : {}) });
   const prefs = emitUserPrefs(rs, opts.saVersion ? { saVersion: opts.saVersion } : {});
-  const diagnostics = [...validateRuleSet(rs, { ...caps, limits }), ...sieve.diagnostics, ...checkScriptLimits(rs, sieve, limits)];
+  const semantic = validated ?? validateRuleSet(rs, { ...caps, limits });
+  const diagnostics = [...semantic, ...sieve.diagnostics, ...checkScriptLimits(rs, sieve, limits)];
   return { ok: !hasErrors(diagnostics), sieve: sieve.sieve, prefs, diagnostics, lineMap: sieve.lineMap };
 }

@@ -1,5 +1,5 @@
 // The one place that turns data into Sieve string literals. Every user
-// string reaches the script through `sieveString`, so this file alone decides
+// string reaches the script through `quote`, so this file alone decides
 // whether input can become code.
 //
 // Sieve quoted strings (RFC 5228 §2.4.2) need `\` and `"` escaped; any other

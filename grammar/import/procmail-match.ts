@@ -3,6 +3,7 @@
 // variables extension; the rule model has no shape for that, so the recipe
 // becomes a raw Sieve block. Only the plain shape is taken: one condition,
 // `^Name:` before `\/`, and no enclosing block conditions.
+import { PLAIN_STRINGS, quote } from '../emit/sieve-strings.js';
 import { destination } from './procmail-actions.js';
 import { toEre } from './procmail-ere.js';
 import { expandMacros } from './procmail-macros.js';
@@ -53,7 +54,8 @@ function groupCount(ere: string): number {
   return n;
 }
 
-const sieveString = (s: string): string => `"${s.replace(/[\\"]/g, '\\$&')}"`;
+// Plain strings: the folder's `${N}` is meant to expand (a literal `${` is refused above).
+const sieveString = (s: string): string => quote(s, PLAIN_STRINGS).text;
 
 export function matchFolder(
   pattern: string,

@@ -122,9 +122,9 @@ export function checkRulesFile(file: string, opts: CompileOptions, command: stri
   const diagnostics = [...parsed.diagnostics];
   let compiled: CheckedRules['compiled'];
   if (parsed.ruleSet) {
-    compiled = compileRuleSet(parsed.ruleSet, opts);
-    // The compiler re-validates (those findings were already reported, with
-    // positions) and may name one missing extension once per use.
+    compiled = compileRuleSet(parsed.ruleSet, opts, parsed.diagnostics);
+    // The compiler's findings start with the parser's (listed already) and
+    // may name one missing extension once per use.
     const seen = new Set(parsed.diagnostics.map(key));
     for (const d of compiled.diagnostics) {
       if (!seen.has(key(d))) diagnostics.push(d);

@@ -1,6 +1,8 @@
 // Deploys over ManageSieve as a master user acting for each user, following
 // the pipelined plan in activation.ts; user_prefs goes to the prefs
 // directory (ManageSieve cannot carry it), after the script is live.
+import { authenticateMaster, masterMechanism } from '../mail/managesieve.js';
+import type { MasterLogin } from '../mail/master-login.js';
 import { ManageSieveClient, type ConnectOptions } from '../managesieve/client.js';
 import { ManageSieveError, scriptErrorLines } from '../managesieve/errors.js';
 import { planActivation } from './activation.js';
@@ -11,10 +13,8 @@ import { scriptRejected } from './rejection.js';
 
 export interface ManageSieveTargetOptions {
   endpoint: ConnectOptions;
-  /** The Dovecot master user; every login acts for the deployed user (SASL authzid). */
-  master: { username: string; password: string };
-  /** For servers offering only LOGIN: `user SEP master`. */
-  masterSeparator?: string;
+  /** The Dovecot master user; every login acts for the deployed user. */
+  master: MasterLogin;
   scriptName: string;
   takeOver: boolean;
   /** Where user_prefs goes; null when SpamAssassin prefs are not deployed. */
@@ -38,13 +38,12 @@ export class ManageSieveTarget implements DeployTarget {
   }
 
   private async deployScript(job: DeployJob): Promise<DeployOutcome> {
-    const { master, masterSeparator, scriptName, takeOver } = this.opts;
+    const { master, scriptName, takeOver } = this.opts;
     const client = await ManageSieveClient.connect(this.opts.endpoint);
     try {
-      // PLAIN carries everything in one line, so LISTSCRIPTS can follow it unanswered;
-      // LOGIN needs its challenges answered first.
-      const plain = client.capabilities.sasl.includes('PLAIN');
-      const auth = client.authenticate(master.username, master.password, job.username, plain ? { mechanism: 'PLAIN' } : { masterSeparator });
+      // LOGIN needs its challenges answered before LISTSCRIPTS may follow.
+      const plain = masterMechanism(client) === 'PLAIN';
+      const auth = authenticateMaster(client, master, job.username);
       const [, scripts] = plain ? await Promise.all([auth, client.listScripts()]) : [await auth, await client.listScripts()];
       const plan = planActivation(scripts, scriptName, takeOver, job.replaceConsent);
       if (plan.kind === 'foreign-active') return { status: 'foreign-active', activeScript: plan.activeScript };

@@ -1,9 +1,9 @@
 // Builds the configured deploy target. The directory target writes both
 // files; the ManageSieve target deploys the script and pairs with the same
 // directory layout for user_prefs.
-import { readFileSync } from 'node:fs';
-import { readSecret } from '../config/load.js';
 import type { Config } from '../config/schema.js';
+import { manageSieveOptions } from '../mail/managesieve.js';
+import { masterFromConfig } from '../mail/master-login.js';
 import { DirectoryTarget } from './directory-target.js';
 import { ManageSieveTarget } from './managesieve-target.js';
 import type { DeployTarget } from './outcome.js';
@@ -24,18 +24,11 @@ export function createTarget(config: Config): DeployTarget {
   if (deploy.target === 'directory') return directory;
   const endpoint = mail.managesieve;
   if (!endpoint) throw new Error('deploy.target is managesieve but mail.managesieve is not configured');
-  if (!mail.masterUser) throw new Error('deploy.target is managesieve but mail.masterUser is not configured');
+  const master = masterFromConfig(mail);
+  if (!master) throw new Error('deploy.target is managesieve but mail.masterUser is not configured');
   return new ManageSieveTarget({
-    endpoint: {
-      host: endpoint.host,
-      port: endpoint.port,
-      tls: endpoint.tls,
-      timeoutMs: endpoint.timeoutMs,
-      rejectUnauthorized: !endpoint.insecureSkipVerify,
-      ...(endpoint.caFile ? { ca: readFileSync(endpoint.caFile) } : {}),
-    },
-    master: { username: mail.masterUser.username, password: readSecret(mail.masterUser.passwordFile) },
-    masterSeparator: mail.masterSeparator,
+    endpoint: manageSieveOptions(endpoint),
+    master,
     scriptName: deploy.scriptName,
     takeOver: deploy.takeOver,
     prefs: directory,

@@ -1,16 +1,16 @@
 // Builds a LearningRunner from the configuration: the IMAP endpoint and the
 // master user acting for each user, and the learner the admin chose.
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { readSecret } from '../config/load.js';
 import type { Config } from '../config/schema.js';
+import type { Endpoint } from '../mail/endpoint.js';
+import { masterFromConfig, type MasterLogin } from '../mail/master-login.js';
 import type { Db } from '../store/db.js';
 import { userDirectory } from '../services/user-directory.js';
 import { LearningRepository } from '../store/learning-repository.js';
 import { IdleWatcher } from './idle.js';
 import { saLearnLearner, spamdLearner, type Learner } from './learner.js';
 import { LearningRunner, type RunnerOptions } from './runner.js';
-import { openSession, type ImapEndpoint, type MasterLogin } from './watcher.js';
+import { openSession } from './watcher.js';
 
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
 
@@ -21,34 +21,24 @@ export function learnerFromConfig(config: Config): Learner {
   return saLearnLearner({ homeFor: (u) => (l.saLearnHome.includes('%u') ? userDirectory(l.saLearnHome, u, 'learning.saLearnHome') : resolve(l.saLearnHome)) });
 }
 
-export function imapFromConfig(config: Config): { endpoint: ImapEndpoint; master: MasterLogin } {
-  const { imap, masterUser, masterSeparator } = config.mail;
+export function imapFromConfig(config: Config): { endpoint: Endpoint; master: MasterLogin } {
+  const { imap } = config.mail;
   if (!imap) throw new Error('learning needs mail.imap (the IMAP server to watch)');
-  if (!masterUser) throw new Error('learning needs mail.masterUser (a Dovecot master user that may act for each user)');
-  let password: string;
-  try {
-    password = readSecret(masterUser.passwordFile);
-  } catch (err) {
-    throw new Error(`cannot read mail.masterUser.passwordFile ${masterUser.passwordFile}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
-  }
-  return {
-    endpoint: {
-      host: imap.host,
-      port: imap.port,
-      tls: imap.tls,
-      ...(imap.caFile ? { ca: readFileSync(imap.caFile, 'utf8') } : {}),
-      rejectUnauthorized: !imap.insecureSkipVerify,
-      timeoutMs: imap.timeoutMs,
-    },
-    // An empty separator means: SASL PLAIN with an authorization identity.
-    master: { username: masterUser.username, password, separator: masterSeparator === '' ? null : masterSeparator },
-  };
+  const master = masterFromConfig(config.mail);
+  if (!master) throw new Error('learning needs mail.masterUser (a Dovecot master user that may act for each user)');
+  return { endpoint: imap, master };
 }
+
+/**
+ * An IDLE connection is quiet by design and each socket timeout ends IDLE
+ * with a NOOP, so it keeps imapflow's own default, not the endpoint's limit.
+ */
+const IDLE_SOCKET_TIMEOUT_MS = 5 * 60_000;
 
 /** IDLE connections (one per user) that make `runner` look at Junk as soon as it changes. */
 export function idleFromConfig(config: Config, runner: LearningRunner): IdleWatcher {
   const { endpoint, master } = imapFromConfig(config);
-  return new IdleWatcher({ connect: (u) => openSession(endpoint, master, u), junk: config.learning.junkFolder, onChange: (u) => runner.request(u) });
+  return new IdleWatcher({ connect: (u) => openSession(endpoint, master, u, { socketTimeout: IDLE_SOCKET_TIMEOUT_MS }), junk: config.learning.junkFolder, onChange: (u) => runner.request(u) });
 }
 
 export function runnerFromConfig(config: Config, db: Db, extra: Partial<Pick<RunnerOptions, 'learner' | 'onReport'>> = {}): LearningRunner {

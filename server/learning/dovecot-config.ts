@@ -2,6 +2,8 @@
 // (RFC 6785). A MOVE/COPY/APPEND into Junk runs a global script that pipes
 // the message to `spamc -L spam`; a MOVE/COPY out of Junk, except to Trash,
 // pipes it to `spamc -L ham`. Pure text generation; the CLI prints it.
+import { DOLLAR_SETUP, quote, type StringMode } from '../../grammar/emit/sieve-strings.js';
+
 export type DovecotVersion = '2.3' | '2.4';
 
 export interface ImapsieveOptions {
@@ -28,10 +30,8 @@ export interface ImapsieveConfig {
   install: string[];
 }
 
-/** A Sieve string literal: only `"` and `\` need escaping (RFC 5228 2.4.2). */
-function sieveString(s: string): string {
-  return `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
-}
+/** The report scripts require "variables": a folder name's `${` must stay literal. */
+const REPORT_STRINGS: StringMode = { variables: true, encodedCharacter: false };
 
 /** A Dovecot config value: quoted, so names with spaces survive. */
 function confString(s: string): string {
@@ -61,10 +61,12 @@ require ["vnd.dovecot.pipe", "copy", "imapsieve", "environment", "variables"];
 if environment :matches "imap.user" "*" { set "username" "\${1}"; }
 pipe :copy "sievewright-learn.sh" ["spam", "\${username}"];
 `;
+  const stopFolders = [quote(o.trash, REPORT_STRINGS), quote(o.junk, REPORT_STRINGS)];
+  const dollarSetup = stopFolders.some((q) => q.usesDollar) ? `${DOLLAR_SETUP}\n` : '';
   const reportHam = `# sievewright: a message moved out of ${o.junk} is ham, unless it went to ${o.trash}.
 require ["vnd.dovecot.pipe", "copy", "imapsieve", "environment", "variables"];
-if environment :matches "imap.mailbox" "*" { set "mailbox" "\${1}"; }
-if string :is "\${mailbox}" [${sieveString(o.trash)}, ${sieveString(o.junk)}] { stop; }
+${dollarSetup}if environment :matches "imap.mailbox" "*" { set "mailbox" "\${1}"; }
+if string :is "\${mailbox}" [${stopFolders.map((q) => q.text).join(', ')}] { stop; }
 if environment :matches "imap.user" "*" { set "username" "\${1}"; }
 pipe :copy "sievewright-learn.sh" ["ham", "\${username}"];
 `;

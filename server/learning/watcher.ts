@@ -8,24 +8,11 @@
 // UIDs, flags CHANGEDSINCE the stored modseq, and (QRESYNC) VANISHED UIDs.
 // Without CONDSTORE it falls back to comparing UIDs and re-reading flags.
 import { ImapFlow, type FetchMessageObject, type ImapFlowOptions } from 'imapflow';
+import type { Endpoint } from '../mail/endpoint.js';
+import { imapOptions } from '../mail/imap-options.js';
+import { imapMasterAuth, type MasterLogin } from '../mail/master-login.js';
 import type { LearningRepository, NewEvent } from '../store/learning-repository.js';
 import { baseline, decide, sameFolder, type Decision, type Folders, type Observation, type TrackedMessage } from './decide.js';
-
-export interface ImapEndpoint {
-  host: string;
-  port: number;
-  tls: 'none' | 'starttls' | 'implicit';
-  ca?: string;
-  rejectUnauthorized?: boolean;
-  timeoutMs?: number;
-}
-
-export interface MasterLogin {
-  username: string;
-  password: string;
-  /** `alice*backend` style login; with null, SASL PLAIN with authzid. */
-  separator: string | null;
-}
 
 export interface ScanOptions {
   folders: Folders;
@@ -42,25 +29,8 @@ export interface ScanResult {
 }
 
 /** Opens an IMAP session as `username` through the master user. */
-export async function openSession(endpoint: ImapEndpoint, master: MasterLogin, username: string, extra: Partial<ImapFlowOptions> = {}): Promise<ImapFlow> {
-  const auth =
-    master.separator === null
-      ? { user: master.username, pass: master.password, authzid: username, loginMethod: 'AUTH=PLAIN' }
-      : { user: `${username}${master.separator}${master.username}`, pass: master.password };
-  const client = new ImapFlow({
-    host: endpoint.host,
-    port: endpoint.port,
-    secure: endpoint.tls === 'implicit',
-    doSTARTTLS: endpoint.tls === 'starttls' ? true : endpoint.tls === 'none' ? false : undefined,
-    tls: { ...(endpoint.ca ? { ca: endpoint.ca } : {}), rejectUnauthorized: endpoint.rejectUnauthorized ?? true },
-    auth,
-    logger: false,
-    qresync: true,
-    disableAutoIdle: true,
-    connectionTimeout: endpoint.timeoutMs ?? 15_000,
-    greetingTimeout: endpoint.timeoutMs ?? 15_000,
-    ...extra,
-  } as ImapFlowOptions);
+export async function openSession(endpoint: Endpoint, master: MasterLogin, username: string, extra: Partial<ImapFlowOptions> = {}): Promise<ImapFlow> {
+  const client = new ImapFlow(imapOptions(endpoint, imapMasterAuth(master, username), { qresync: true, ...extra }));
   // Without a listener an 'error' event would crash the process; the failing
   // command rejects anyway, which is where it is handled.
   client.on('error', () => {});

@@ -3,6 +3,7 @@
 // (every client literal is `{N+}`, which never waits for the server).
 // Every command has a time limit; a timeout or a dropped connection fails
 // every outstanding command with a ManageSieveError and closes the client.
+import { masterLoginName } from '../mail/master-login.js';
 import { parseCapabilities, type Capabilities } from './capabilities.js';
 import { encodeCommand, encodeString, type Argument } from './encoder.js';
 import { ManageSieveError } from './errors.js';
@@ -106,12 +107,9 @@ export class ManageSieveClient {
       await this.command('AUTHENTICATE', ['PLAIN', initial], () => this.continueSasl(initial));
       return;
     }
-    let loginName = user;
-    if (authzid) {
-      if (!opts.masterSeparator) {
-        throw new ManageSieveError('SASL LOGIN cannot act for another user without a master separator', { kind: 'protocol', command: 'AUTHENTICATE' });
-      }
-      loginName = `${authzid}${opts.masterSeparator}${user}`;
+    const loginName = authzid ? masterLoginName(user, opts.masterSeparator, authzid) : user;
+    if (loginName === null) {
+      throw new ManageSieveError('SASL LOGIN cannot act for another user without a master separator', { kind: 'protocol', command: 'AUTHENTICATE' });
     }
     const answers = [loginResponse(loginName), loginResponse(password)];
     await this.command('AUTHENTICATE', ['LOGIN'], () => this.continueSasl(answers.shift() ?? ''));

@@ -1,9 +1,9 @@
 // One error format for every failure: `{ error: { code, message, details } }`.
 // Client errors keep their message; server errors are logged and hidden.
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { MailServerUnavailableError } from '../mail/imap-login.js';
 import { AppError, type ErrorCode } from '../services/errors.js';
 import { VersionConflictError } from '../store/rules-repository.js';
-import { MailServerUnavailableError } from '../services/imap-login.js';
 
 function body(code: ErrorCode | string, message: string, details: Record<string, unknown> = {}) {
   return { error: { code, message, details } };

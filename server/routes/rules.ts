@@ -31,8 +31,8 @@ export async function rulesRoutes(app: FastifyInstance, { ctx }: { ctx: AppConte
   app.get('/rules/text', async (request, reply) => reply.type('text/plain; charset=utf-8').send(rulesText(ctx, request.username)));
 
   app.put<{ Body: RulesInput }>('/rules', { schema: { body: RulesInput }, onRequest: limitSaves }, async (request, reply) => {
-    const ruleSet = ruleSetFromInput(request.body);
-    saveRules(ctx, request.username, request.username, ruleSet, { baseVersion: request.body.baseVersion });
+    const { ruleSet, semantic } = ruleSetFromInput(ctx, request.body);
+    saveRules(ctx, request.username, request.username, ruleSet, { baseVersion: request.body.baseVersion, semantic });
     return sendView(reply, request.username);
   });
 
@@ -46,7 +46,7 @@ export async function rulesRoutes(app: FastifyInstance, { ctx }: { ctx: AppConte
   });
 
   app.post<{ Body: RulesInput }>('/rules/preview', { schema: { body: RulesInput } }, async (request) =>
-    preview(ctx, request.username, ruleSetFromInput(request.body)),
+    preview(ctx, request.username, ruleSetFromInput(ctx, request.body)),
   );
 
   app.put<{ Body: OverridesBody }>('/defaults/overrides', { schema: { body: OverridesBody } }, async (request) => ({

@@ -2,8 +2,8 @@
 // checked there and never stored; otherwise (embedded mode) against the local
 // scrypt hash.
 import type { Config } from '../config/schema.js';
+import { checkImapLogin } from '../mail/imap-login.js';
 import type { UsersRepository } from '../store/users-repository.js';
-import { checkImapLogin } from './imap-login.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 
 export interface Authenticator {

@@ -1,8 +1,8 @@
 // Admin defaults and policy: saving them (audited), installing the global
 // scripts of the locked rules, and re-deploying every user in bulk when the
 // part of the defaults that sits in users' scripts changed.
-import { hasErrors } from '../../grammar/diagnostics.js';
-import { compileRuleSet } from '../../grammar/compile.js';
+import { compileRuleSet, type CompileOptions } from '../../grammar/compile.js';
+import { hasErrors, type Diagnostic } from '../../grammar/diagnostics.js';
 import { splitDefaults } from '../../grammar/effective.js';
 import { locateError } from '../../grammar/error-location.js';
 import { compileGlobalScripts } from '../../grammar/global-scripts.js';
@@ -25,11 +25,11 @@ export function defaultsView(ctx: AppContext): DefaultsResponse {
   return { version: d?.version ?? 0, ruleSet, text: d?.text ?? printRules(ruleSet) };
 }
 
-export function parseDefaults(text: string): RuleSet {
-  const { ruleSet, diagnostics } = parseRules(text);
-  // parseRules already carries validateRuleSet's findings, with positions.
+/** The defaults read with validateRuleSet's findings for this server, with positions. */
+function parseDefaults(text: string, opts: CompileOptions): { ruleSet: RuleSet; diagnostics: Diagnostic[] } {
+  const { ruleSet, diagnostics } = parseRules(text, opts);
   if (!ruleSet || hasErrors(diagnostics)) throw new AppError(422, 'invalid_rules', 'the defaults have errors', { diagnostics });
-  return ruleSet;
+  return { ruleSet, diagnostics };
 }
 
 /** Queues a deploy for every user in the background; returns the job id to follow. */
@@ -89,8 +89,9 @@ export async function saveDefaults(
   text: string,
   log: (err: unknown) => void,
 ): Promise<DefaultsResponse & { jobId: string; globalScripts: GlobalScriptsStatus }> {
-  const ruleSet = parseDefaults(text);
-  const compiled = compileRuleSet(ruleSet, compileOptions(ctx.config));
+  const opts = compileOptions(ctx.config);
+  const { ruleSet, diagnostics } = parseDefaults(text, opts);
+  const compiled = compileRuleSet(ruleSet, opts, diagnostics);
   if (hasErrors(compiled.diagnostics)) {
     throw new AppError(422, 'invalid_rules', 'the defaults cannot be compiled for this server', { diagnostics: compiled.diagnostics });
   }

@@ -1,9 +1,9 @@
 // The user's mail folders for the rule editor's folder picker. With an IMAP
 // server and a master user configured they are listed from the server;
 // otherwise the usual folders plus every folder the user's rules mention.
-import { readSecret } from '../config/load.js';
+import { withImapLogin } from '../mail/imap-login.js';
+import { imapMasterAuth, masterFromConfig } from '../mail/master-login.js';
 import type { AppContext } from './context.js';
-import { withImapLogin } from './imap-login.js';
 
 const USUAL = ['INBOX', 'Junk', 'Trash', 'Sent', 'Drafts', 'Archive'];
 
@@ -18,10 +18,10 @@ function foldersInRules(ctx: AppContext, username: string): string[] {
 }
 
 export async function listFolders(ctx: AppContext, username: string): Promise<string[]> {
-  const { imap, masterUser, masterSeparator } = ctx.config.mail;
-  if (imap && masterUser) {
-    const login = `${username}${masterSeparator}${masterUser.username}`;
-    const listed = await withImapLogin(imap, login, readSecret(masterUser.passwordFile), async (c) => (await c.list()).map((m) => m.path));
+  const { imap } = ctx.config.mail;
+  const master = imap ? masterFromConfig(ctx.config.mail) : null;
+  if (imap && master) {
+    const listed = await withImapLogin(imap, imapMasterAuth(master, username), async (c) => (await c.list()).map((m) => m.path));
     if (listed !== false) return listed.sort((a, b) => (a === 'INBOX' ? -1 : b === 'INBOX' ? 1 : a.localeCompare(b)));
   }
   const rest = [...new Set([...USUAL.slice(1), ...foldersInRules(ctx, username)])].filter((f) => f !== 'INBOX').sort();

@@ -6,13 +6,12 @@
 // database and the directory deploy target.
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ManageSieveClient } from '../managesieve/client.js';
 import { readSecret } from '../config/load.js';
 import type { Config, EndpointConfig } from '../config/schema.js';
 import { appliedMigrationCount, type Db } from '../store/db.js';
-import { withImapLogin } from './imap-login.js';
-import { tlsOptions } from './mail-endpoint.js';
-import { probeCertificate, type CertificateInfo } from './tls-probe.js';
+import { withImapLogin } from '../mail/imap-login.js';
+import { connectManageSieve } from '../mail/managesieve.js';
+import { probeCertificate, type CertificateInfo } from '../mail/tls-probe.js';
 
 export interface Check {
   name: string;
@@ -59,7 +58,7 @@ function checkDirectoryTarget(config: Config): Promise<Check> {
 
 function checkImap(ep: EndpointConfig, user: string, pass: string): Promise<Check> {
   return timed('imap', async () => {
-    const folders = await withImapLogin(ep, user, pass, async (c) => (await c.list()).length);
+    const folders = await withImapLogin(ep, { user, pass }, async (c) => (await c.list()).length);
     const cert = await certificate(ep, 'imap');
     if (folders === false) return { ok: false, detail: `login as ${user} refused although the server answers`, certificate: cert };
     return { ok: true, detail: `logged in as ${user}, ${folders} folders`, certificate: cert };
@@ -68,7 +67,7 @@ function checkImap(ep: EndpointConfig, user: string, pass: string): Promise<Chec
 
 function checkManageSieve(ep: EndpointConfig, user: string, pass: string): Promise<Check> {
   return timed('managesieve', async () => {
-    const client = await ManageSieveClient.connect({ host: ep.host, port: ep.port, tls: ep.tls, timeoutMs: ep.timeoutMs, ...tlsOptions(ep) });
+    const client = await connectManageSieve(ep);
     try {
       await client.authenticate(user, pass);
       const scripts = await client.listScripts();

@@ -7,24 +7,34 @@ import { overridableDefaults } from '../../grammar/effective.js';
 import { emptyRuleSet, type RuleSet } from '../../grammar/model.js';
 import { parseRules } from '../../grammar/parse-rules.js';
 import { checkPolicy, DEFAULT_POLICY, describeOutgoing } from '../../grammar/policy.js';
+import { summarizeChange } from '../../grammar/rule-diff.js';
 import { validateRuleSet } from '../../grammar/validate.js';
 import type { PreviewResponse, RulesInput, RulesResponse } from '../routes/schemas.js';
 import type { RuleVersion, SavedVersion } from '../store/rules-repository.js';
 import type { AppContext } from './context.js';
 import { compileEffective, compileForUser, compileGlobal, compileOptions } from './deploy-source.js';
 import { AppError } from './errors.js';
-import { summarizeChange } from './rule-diff.js';
 
 function rejectRules(message: string, diagnostics: Diagnostic[]): AppError {
   return new AppError(422, 'invalid_rules', message, { diagnostics });
 }
 
-/** The model from either input form; DSL syntax errors come back with line and column. */
-export function ruleSetFromInput(input: RulesInput): RuleSet {
-  if ('ruleSet' in input) return input.ruleSet;
-  const { ruleSet, diagnostics } = parseRules(input.text);
+/** A user's own rule set as received, with validateRuleSet's findings when they were made while reading it. */
+export interface RulesFromInput {
+  ruleSet: RuleSet;
+  semantic?: Diagnostic[];
+}
+
+/**
+ * The model from either input form. Text is validated as it is read (every
+ * finding with line and column) and not again; a JSON rule set is validated
+ * by the save (after its size check) or the preview.
+ */
+export function ruleSetFromInput(ctx: AppContext, input: RulesInput): RulesFromInput {
+  if ('ruleSet' in input) return { ruleSet: input.ruleSet };
+  const { ruleSet, diagnostics } = parseRules(input.text, compileOptions(ctx.config));
   if (!ruleSet || hasErrors(diagnostics)) throw rejectRules('the rules text has errors', diagnostics);
-  return ruleSet;
+  return { ruleSet, semantic: diagnostics };
 }
 
 export function rulesView(ctx: AppContext, username: string): RulesResponse {
@@ -45,11 +55,15 @@ export function rulesText(ctx: AppContext, username: string): string {
   return printRules(ctx.rules.latest(username)?.ruleSet ?? emptyRuleSet());
 }
 
+function ownFindings(ctx: AppContext, { ruleSet, semantic }: RulesFromInput): Diagnostic[] {
+  return semantic ?? validateRuleSet(ruleSet, compileOptions(ctx.config));
+}
+
 /** Semantic check of the user's own set, then a compile of the effective set. */
-function checkRuleSet(ctx: AppContext, username: string, ruleSet: RuleSet): void {
-  const semantic = validateRuleSet(ruleSet, compileOptions(ctx.config));
+function checkRuleSet(ctx: AppContext, username: string, own: RulesFromInput): void {
+  const semantic = ownFindings(ctx, own);
   if (hasErrors(semantic)) throw rejectRules('the rules have errors', semantic);
-  const compiled = compileEffective(ctx.db, ctx.config, username, ruleSet);
+  const compiled = compileEffective(ctx.db, ctx.config, username, own.ruleSet);
   if (!compiled.ok || hasErrors(compiled.diagnostics)) throw rejectRules('the rules cannot be compiled for this server', compiled.diagnostics);
 }
 
@@ -75,7 +89,7 @@ export function saveRules(
   username: string,
   actor: string,
   ruleSet: RuleSet,
-  opts: { baseVersion?: number; action?: string; summary?: string } = {},
+  opts: { baseVersion?: number; action?: string; summary?: string; semantic?: Diagnostic[] } = {},
 ): SavedVersion {
   checkSize(ctx, ruleSet);
   ctx.users.ensure(username);
@@ -87,7 +101,7 @@ export function saveRules(
       violations: report.violations,
     });
   }
-  checkRuleSet(ctx, username, ruleSet);
+  checkRuleSet(ctx, username, { ruleSet, semantic: opts.semantic });
   const summary = opts.summary ?? summarizeChange(previous?.ruleSet, ruleSet);
   const saved = ctx.rules.save(username, ruleSet, actor, summary, opts.baseVersion);
   if (!saved.added) return saved;
@@ -118,9 +132,9 @@ export function restoreVersion(ctx: AppContext, username: string, version: numbe
   return saveRules(ctx, username, username, old.ruleSet, { action: 'rules.restore', summary: `restored version ${version}` });
 }
 
-export function preview(ctx: AppContext, username: string, ruleSet: RuleSet): PreviewResponse {
-  const semantic = validateRuleSet(ruleSet, compileOptions(ctx.config));
-  const { sieve, prefs, diagnostics, lineMap } = compileEffective(ctx.db, ctx.config, username, ruleSet);
+export function preview(ctx: AppContext, username: string, own: RulesFromInput): PreviewResponse {
+  const semantic = ownFindings(ctx, own);
+  const { sieve, prefs, diagnostics, lineMap } = compileEffective(ctx.db, ctx.config, username, own.ruleSet);
   const global = compileGlobal(ctx.db, ctx.config);
   // An empty global script is only its header: the preview shows nothing for it.
   const shown = (c: { sieve: string; lineMap: unknown[] }) => (c.lineMap.length > 0 ? c.sieve : '');

@@ -7,26 +7,26 @@
 import { constants, promises as fs } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { importSieve } from '../../grammar/import/sieve.js';
-import { readSecret } from '../config/load.js';
 import { isOwnScript } from '../deploy/activation.js';
 import { activeScriptIn } from '../deploy/directory-target.js';
 import { userPaths } from '../deploy/mail-home.js';
 import type { DeployStatus } from '../deploy/outbox.js';
-import { ManageSieveClient } from '../managesieve/client.js';
+import { authenticateMaster, connectManageSieve } from '../mail/managesieve.js';
+import { masterFromConfig } from '../mail/master-login.js';
 import type { AppContext } from './context.js';
 import { AppError } from './errors.js';
-import { tlsOptions } from './mail-endpoint.js';
 import { queueDeploy } from './rules-service.js';
 import { isInside } from './user-directory.js';
 
 export type ServerScript = { found: false } | ({ found: true; name: string } & ReturnType<typeof importSieve>);
 
 async function activeOverManageSieve(ctx: AppContext, username: string): Promise<{ name: string; text: string } | null> {
-  const { managesieve: ep, masterUser } = ctx.config.mail;
-  if (!ep || !masterUser) return null;
-  const client = await ManageSieveClient.connect({ host: ep.host, port: ep.port, tls: ep.tls, timeoutMs: ep.timeoutMs, ...tlsOptions(ep) });
+  const ep = ctx.config.mail.managesieve;
+  const master = ep ? masterFromConfig(ctx.config.mail) : null;
+  if (!ep || !master) return null;
+  const client = await connectManageSieve(ep);
   try {
-    await client.authenticate(masterUser.username, readSecret(masterUser.passwordFile), username);
+    await authenticateMaster(client, master, username);
     const active = (await client.listScripts()).find((s) => s.active && !isOwnScript(ctx.config.deploy.scriptName, s.name));
     return active ? { name: active.name, text: await client.getScript(active.name) } : null;
   } finally {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { emptyRuleSet, type RuleSet } from '../../../grammar/model.js';
 import { checkPolicy, DEFAULT_POLICY, domainAllowed } from '../../../grammar/policy.js';
-import { summarizeChange } from '../../../server/services/rule-diff.js';
+import { summarizeChange } from '../../../grammar/rule-diff.js';
 
 function forwardTo(...addresses: string[]): RuleSet {
   return {

@@ -1,6 +1,6 @@
 // A one-line, human-readable summary of what changed between two versions
 // of a rule set, for the history list and the audit log. Pure.
-import type { RuleItem, RuleSet } from '../../grammar/model.js';
+import type { RuleItem, RuleSet } from './model.js';
 
 function key(item: RuleItem, index: number): string {
   return item.name ?? `#${index + 1}`;

@@ -1,31 +1,16 @@
-// Checks credentials by logging in to the configured IMAP server with
-// imapflow. Tells "wrong password" apart from "server unreachable" so the
-// user sees the right message and a mail outage is not a failed login.
+// Short IMAP sessions with imapflow: the login check, and the folder list
+// and readiness probe that log in and look around. Tells "wrong password"
+// apart from "server unreachable" so the user sees the right message and a
+// mail outage is not a failed login.
 import type { ImapFlow, ImapFlowOptions } from 'imapflow';
-import type { EndpointConfig } from '../config/schema.js';
-import { tlsOptions } from './mail-endpoint.js';
+import type { Endpoint } from './endpoint.js';
+import { imapOptions } from './imap-options.js';
 
 export class MailServerUnavailableError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'MailServerUnavailableError';
   }
-}
-
-export function imapOptions(ep: EndpointConfig, user: string, pass: string): ImapFlowOptions {
-  return {
-    host: ep.host,
-    port: ep.port,
-    secure: ep.tls === 'implicit',
-    doSTARTTLS: ep.tls === 'starttls' ? true : ep.tls === 'none' ? false : undefined,
-    auth: { user, pass },
-    tls: tlsOptions(ep),
-    logger: false,
-    connectionTimeout: ep.timeoutMs,
-    greetingTimeout: ep.timeoutMs,
-    socketTimeout: ep.timeoutMs,
-    disableAutoIdle: true,
-  } as ImapFlowOptions;
 }
 
 function isAuthFailure(err: unknown): boolean {
@@ -37,10 +22,10 @@ function isAuthFailure(err: unknown): boolean {
  * Logs in and runs `use` with the open connection; always logs out. Resolves
  * false on rejected credentials; throws MailServerUnavailableError otherwise.
  */
-export async function withImapLogin<T>(ep: EndpointConfig, user: string, pass: string, use: (c: ImapFlow) => Promise<T>): Promise<T | false> {
+export async function withImapLogin<T>(ep: Endpoint, auth: ImapFlowOptions['auth'], use: (c: ImapFlow) => Promise<T>): Promise<T | false> {
   // Loaded on first use: the embedded mode never needs it, and it is large.
   const { ImapFlow } = await import('imapflow');
-  const client = new ImapFlow(imapOptions(ep, user, pass));
+  const client = new ImapFlow(imapOptions(ep, auth));
   // imapflow emits 'error' on socket trouble; without a listener it would crash the process.
   client.on('error', () => undefined);
   try {
@@ -57,6 +42,6 @@ export async function withImapLogin<T>(ep: EndpointConfig, user: string, pass: s
   }
 }
 
-export async function checkImapLogin(ep: EndpointConfig, user: string, pass: string): Promise<boolean> {
-  return (await withImapLogin(ep, user, pass, async () => true)) === true;
+export async function checkImapLogin(ep: Endpoint, user: string, pass: string): Promise<boolean> {
+  return (await withImapLogin(ep, { user, pass }, async () => true)) === true;
 }

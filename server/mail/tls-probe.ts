@@ -4,8 +4,7 @@
 // certificate (so it accepts one that fails verification, to report it).
 import net from 'node:net';
 import tls from 'node:tls';
-import type { EndpointConfig } from '../config/schema.js';
-import { tlsOptions } from './mail-endpoint.js';
+import { timeoutOf, tlsOptions, type Endpoint } from './endpoint.js';
 
 export interface CertificateInfo {
   validTo: string;
@@ -60,21 +59,22 @@ function handshake(opts: tls.ConnectionOptions, timeoutMs: number): Promise<tls.
   });
 }
 
-export async function probeCertificate(ep: EndpointConfig, protocol: Protocol): Promise<CertificateInfo | null> {
+export async function probeCertificate(ep: Endpoint, protocol: Protocol): Promise<CertificateInfo | null> {
   if (ep.tls === 'none') return null;
+  const timeoutMs = timeoutOf(ep);
   const base = { ...tlsOptions(ep), rejectUnauthorized: false };
   let secure: tls.TLSSocket;
   if (ep.tls === 'implicit') {
-    secure = await handshake({ ...base, host: ep.host, port: ep.port }, ep.timeoutMs);
+    secure = await handshake({ ...base, host: ep.host, port: ep.port }, timeoutMs);
   } else {
     const plain = net.connect({ host: ep.host, port: ep.port });
     try {
       const steps = STARTTLS[protocol];
-      await waitFor(plain, steps.greetingDone, ep.timeoutMs);
-      const ok = waitFor(plain, steps.ok, ep.timeoutMs);
+      await waitFor(plain, steps.greetingDone, timeoutMs);
+      const ok = waitFor(plain, steps.ok, timeoutMs);
       plain.write(steps.command);
       await ok;
-      secure = await handshake({ ...base, socket: plain }, ep.timeoutMs);
+      secure = await handshake({ ...base, socket: plain }, timeoutMs);
     } catch (err) {
       plain.destroy();
       throw err;
@@ -87,7 +87,7 @@ export async function probeCertificate(ep: EndpointConfig, protocol: Protocol): 
       validTo: validTo.toISOString(),
       daysLeft: Math.floor((validTo.getTime() - Date.now()) / 86_400_000),
       subject: String(cert.subject?.CN ?? ''),
-      trusted: secure.authorized || ep.insecureSkipVerify,
+      trusted: secure.authorized || ep.insecureSkipVerify === true,
     };
   } finally {
     secure.destroy();
