@@ -9,6 +9,7 @@ import { parseRules } from '../../grammar/parse-rules.js';
 import { checkPolicy, DEFAULT_POLICY, describeOutgoing } from '../../grammar/policy.js';
 import { validateRuleSet } from '../../grammar/validate.js';
 import type { PreviewResponse, RulesInput, RulesResponse } from '../routes/schemas.js';
+import type { AuditAction } from '../store/audit-actions.js';
 import type { RuleVersion, SavedVersion } from '../store/rules-repository.js';
 import type { AppContext } from './context.js';
 import { compileEffective, compileForUser, compileGlobal, compileOptions } from './deploy-source.js';
@@ -75,7 +76,7 @@ export function saveRules(
   username: string,
   actor: string,
   ruleSet: RuleSet,
-  opts: { baseVersion?: number; action?: string; summary?: string } = {},
+  opts: { baseVersion?: number; action?: AuditAction; summary?: string } = {},
 ): SavedVersion {
   checkSize(ctx, ruleSet);
   ctx.users.ensure(username);
