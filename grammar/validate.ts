@@ -4,7 +4,7 @@
 // header names, redirect addresses and folder names that are not UTF-8;
 // user_prefs treats whitespace and `#` as syntax, so sender patterns and the
 // authserv-id may not contain them.
-import type { Diagnostic, Severity } from './diagnostics.js';
+import type { Diagnostic, DiagnosticCode, Severity } from './diagnostics.js';
 import { resolveLimits, type SieveLimits } from './limits.js';
 import type { Action, Condition, RawBlock, Rule, RuleSet, StringMatch, Vacation } from './model.js';
 import { parseRawBlock, rawBlockLabel } from './raw-block.js';
@@ -64,7 +64,7 @@ const LONE_TRAILING_BACKSLASH = /(?<!\\)(?:\\\\)*\\$/;
 export function findProblems(rs: RuleSet, opts: ValidateOptions = {}): Problem[] {
   const limits = resolveLimits(opts.limits);
   const out: Problem[] = [];
-  const report = (node: object, code: string, message: string, severity: Severity = 'error', field?: string): void => {
+  const report = (node: object, code: DiagnosticCode, message: string, severity: Severity = 'error', field?: string): void => {
     out.push({ diagnostic: { code, severity, message }, node, ...(field ? { field } : {}) });
   };
   checkSettings(rs, report);
@@ -72,25 +72,25 @@ export function findProblems(rs: RuleSet, opts: ValidateOptions = {}): Problem[]
     const seen = new Set<string>();
     for (const entry of entries) {
       if (!SENDER_PATTERN.test(entry.pattern)) {
-        report(entry, 'bad-pattern', `${list} pattern ${show(entry.pattern)} must be a non-empty address pattern without spaces, quotes, backslashes, "#" or control characters`);
+        report(entry, 'bad_pattern', `${list} pattern ${show(entry.pattern)} must be a non-empty address pattern without spaces, quotes, backslashes, "#" or control characters`);
       }
-      if (seen.has(entry.pattern.toLowerCase())) report(entry, 'duplicate-pattern', `${list} pattern ${show(entry.pattern)} is listed twice`, 'warning');
+      if (seen.has(entry.pattern.toLowerCase())) report(entry, 'duplicate_pattern', `${list} pattern ${show(entry.pattern)} is listed twice`, 'warning');
       seen.add(entry.pattern.toLowerCase());
-      if ('action' in entry && !BLOCK_ACTIONS.has(entry.action)) report(entry, 'bad-block-action', `unknown blocklist action ${show(entry.action)}`);
+      if ('action' in entry && !BLOCK_ACTIONS.has(entry.action)) report(entry, 'bad_block_action', `unknown blocklist action ${show(entry.action)}`);
     }
   }
   checkSenderLists(rs, limits, report);
   const names = new Set<string>();
   rs.rules.forEach((item, index) => {
     if ('kind' in item) return checkRaw(item, index, opts, report);
-    if (names.has(item.name)) report(item, 'duplicate-rule-name', `rule name ${show(item.name)} is used by an earlier rule`);
+    if (names.has(item.name)) report(item, 'duplicate_rule_name', `rule name ${show(item.name)} is used by an earlier rule`);
     names.add(item.name);
     checkRule(item, limits, report);
   });
   return out;
 }
 
-type Report = (node: object, code: string, message: string, severity?: Severity, field?: string) => void;
+type Report = (node: object, code: DiagnosticCode, message: string, severity?: Severity, field?: string) => void;
 
 /**
  * The emitted script matches the trusted senders with one string list and the
@@ -104,61 +104,61 @@ function checkSenderLists(rs: RuleSet, limits: SieveLimits, report: Report): voi
   ];
   for (const [what, entries] of lists) {
     if (entries.length > limits.maxStringListLength) {
-      report(entries[limits.maxStringListLength]!, 'too-many-values', `${entries.length} ${what} make one Sieve string list; at most ${limits.maxStringListLength} are allowed`);
+      report(entries[limits.maxStringListLength]!, 'too_many_values', `${entries.length} ${what} make one Sieve string list; at most ${limits.maxStringListLength} are allowed`);
     }
   }
   for (const { trusted, blocked } of senderConflicts(rs.whitelist, rs.blocklist)) {
     const both = `trusted sender ${show(trusted.pattern)} and blocked sender ${show(blocked.pattern)}`;
     const why = 'mail from a trusted sender is never blocked, so this block does nothing';
-    report(trusted, 'trusted-and-blocked', `${both}: ${why}`, 'warning');
-    report(blocked, 'trusted-and-blocked', `${both}: ${why}`, 'warning');
+    report(trusted, 'trusted_and_blocked', `${both}: ${why}`, 'warning');
+    report(blocked, 'trusted_and_blocked', `${both}: ${why}`, 'warning');
   }
 }
 
 function checkSettings(rs: RuleSet, report: Report): void {
   const s = rs.settings;
-  checkLine(s.junkFolder, 'the junk folder name', 'empty-folder', (code, msg) => report(s, code, msg, 'error', 'junkFolder'));
-  if (!Number.isFinite(s.threshold)) report(s, 'bad-threshold', 'the spam threshold must be a finite number', 'error', 'threshold');
+  checkLine(s.junkFolder, 'the junk folder name', 'empty_folder', (code, msg) => report(s, code, msg, 'error', 'junkFolder'));
+  if (!Number.isFinite(s.threshold)) report(s, 'bad_threshold', 'the spam threshold must be a finite number', 'error', 'threshold');
   if (s.spamFilter !== undefined && typeof s.spamFilter !== 'boolean') {
-    report(s, 'bad-spam-filter', 'the spam filter setting must be on (true) or off (false)', 'error', 'spamFilter');
+    report(s, 'bad_spam_filter', 'the spam filter setting must be on (true) or off (false)', 'error', 'spamFilter');
   }
   if (s.trustedAuthservId !== undefined && !AUTHSERV_ID.test(s.trustedAuthservId)) {
-    report(s, 'bad-authserv-id', `trusted authserv-id ${show(s.trustedAuthservId)} must be one token without spaces, ";", quotes or control characters`, 'error', 'trustedAuthservId');
+    report(s, 'bad_authserv_id', `trusted authserv-id ${show(s.trustedAuthservId)} must be one token without spaces, ";", quotes or control characters`, 'error', 'trustedAuthservId');
   }
 }
 
 /** Single-line names: non-empty, no control characters, valid Unicode. */
-function checkLine(value: string, what: string, emptyCode: string, fail: (code: string, message: string) => void): void {
+function checkLine(value: string, what: string, emptyCode: DiagnosticCode, fail: (code: DiagnosticCode, message: string) => void): void {
   if (value.trim() === '') fail(emptyCode, `${what} is empty`);
-  else if (CONTROL.test(value)) fail('control-character', `${what} ${show(value)} contains a control character or line break`);
+  else if (CONTROL.test(value)) fail('control_character', `${what} ${show(value)} contains a control character or line break`);
   else checkText(value, what, fail);
 }
 
 /** Free text: anything Sieve can carry, i.e. no NUL and no lone surrogate. */
-function checkText(value: string, what: string, fail: (code: string, message: string) => void): void {
-  if (value.includes('\u0000')) fail('nul-character', `${what} contains a NUL character, which Sieve cannot represent`);
-  else if (LONE_SURROGATE.test(value)) fail('bad-unicode', `${what} contains an unpaired surrogate, which is not valid Unicode`);
+function checkText(value: string, what: string, fail: (code: DiagnosticCode, message: string) => void): void {
+  if (value.includes('\u0000')) fail('nul_character', `${what} contains a NUL character, which Sieve cannot represent`);
+  else if (LONE_SURROGATE.test(value)) fail('bad_unicode', `${what} contains an unpaired surrogate, which is not valid Unicode`);
 }
 
 function checkRule(rule: Rule, limits: SieveLimits, report: Report): void {
   const where = `rule ${show(rule.name)}`;
-  const fail = (code: string, message: string): void => report(rule, code, message);
-  checkLine(rule.name, 'rule name', 'empty-rule-name', (code, msg) => report(rule, code, msg));
-  if (!COMBINES.has(rule.combine)) fail('bad-combine', `${where}: unknown combination ${show(rule.combine)}`);
-  if (rule.conditions.length === 0) fail('empty-group', `${where} has no conditions (use "when always" for every message)`);
+  const fail = (code: DiagnosticCode, message: string): void => report(rule, code, message);
+  checkLine(rule.name, 'rule name', 'empty_rule_name', (code, msg) => report(rule, code, msg));
+  if (!COMBINES.has(rule.combine)) fail('bad_combine', `${where}: unknown combination ${show(rule.combine)}`);
+  if (rule.conditions.length === 0) fail('empty_group', `${where} has no conditions (use "when always" for every message)`);
   if (rule.placement !== undefined && rule.placement !== 'before' && rule.placement !== 'after') {
-    fail('bad-placement', `${where}: placement must be "before" or "after"`);
+    fail('bad_placement', `${where}: placement must be "before" or "after"`);
   }
   for (const condition of rule.conditions) checkCondition(condition, where, 1, limits, report);
-  if (rule.actions.length === 0) report(rule, 'no-actions', `${where} has no actions, so it changes nothing`, 'warning');
+  if (rule.actions.length === 0) report(rule, 'no_actions', `${where} has no actions, so it changes nothing`, 'warning');
   rule.actions.forEach((action, i) => {
-    if (action.kind === 'stop' && i < rule.actions.length - 1) report(rule.actions[i + 1] as Action, 'after-stop', `${where}: actions after "stop" never run`, 'warning');
+    if (action.kind === 'stop' && i < rule.actions.length - 1) report(rule.actions[i + 1] as Action, 'after_stop', `${where}: actions after "stop" never run`, 'warning');
     checkAction(action, where, report);
   });
   // A locked before-rule runs in Dovecot's sieve_before script: its `stop` ends only that script, and the
   // user's script still runs unless the message is no longer kept (see grammar/global-scripts.ts).
   if (rule.locked && rule.enabled && rule.placement !== 'after' && rule.actions.some((a) => a.kind === 'stop') && !rule.actions.some(cancelsKeep)) {
-    report(rule, 'locked-stop-continues', `${where}: "stop" in a locked rule ends only the administrator's script; the user's own rules still run, since the message is still kept (file, forward or discard it to end its delivery)`, 'warning');
+    report(rule, 'locked_stop_continues', `${where}: "stop" in a locked rule ends only the administrator's script; the user's own rules still run, since the message is still kept (file, forward or discard it to end its delivery)`, 'warning');
   }
 }
 
@@ -168,14 +168,14 @@ function cancelsKeep(a: Action): boolean {
 }
 
 function checkCondition(c: Condition, where: string, depth: number, limits: SieveLimits, report: Report): void {
-  const fail = (code: string, message: string): void => report(c, code, `${where}: ${message}`);
-  if (depth > MAX_CONDITION_DEPTH) return fail('too-deep', `conditions are nested more than ${MAX_CONDITION_DEPTH} levels deep`);
+  const fail = (code: DiagnosticCode, message: string): void => report(c, code, `${where}: ${message}`);
+  if (depth > MAX_CONDITION_DEPTH) return fail('too_deep', `conditions are nested more than ${MAX_CONDITION_DEPTH} levels deep`);
   switch (c.kind) {
     case 'address':
     case 'envelope':
-      if (c.kind === 'address' && !ADDRESS_HEADERS.has(c.header)) fail('bad-address-header', `unknown address header ${show(c.header)}`);
-      if (c.kind === 'envelope' && c.field !== 'from' && c.field !== 'to') fail('bad-envelope-field', `envelope field must be "from" or "to"`);
-      if (!ADDRESS_PARTS.has(c.part)) fail('bad-address-part', `unknown address part ${show(c.part)}`);
+      if (c.kind === 'address' && !ADDRESS_HEADERS.has(c.header)) fail('bad_address_header', `unknown address header ${show(c.header)}`);
+      if (c.kind === 'envelope' && c.field !== 'from' && c.field !== 'to') fail('bad_envelope_field', `envelope field must be "from" or "to"`);
+      if (!ADDRESS_PARTS.has(c.part)) fail('bad_address_part', `unknown address part ${show(c.part)}`);
       return checkMatch(c.test, limits, fail);
     case 'header':
       checkHeaderNames(c.names, limits, fail);
@@ -187,75 +187,75 @@ function checkCondition(c: Condition, where: string, depth: number, limits: Siev
     case 'exists':
       return checkHeaderNames(c.names, limits, fail);
     case 'size':
-      if (c.comparison !== 'over' && c.comparison !== 'under') fail('bad-size', 'size comparison must be "over" or "under"');
-      if (!Number.isSafeInteger(c.bytes) || c.bytes < 0) fail('bad-size', `size ${c.bytes} must be a whole number of bytes, 0 or more`);
+      if (c.comparison !== 'over' && c.comparison !== 'under') fail('bad_size', 'size comparison must be "over" or "under"');
+      if (!Number.isSafeInteger(c.bytes) || c.bytes < 0) fail('bad_size', `size ${c.bytes} must be a whole number of bytes, 0 or more`);
       return;
     case 'auth':
-      if (!AUTH_METHODS.has(c.method)) fail('bad-auth', `unknown authentication method ${show(c.method)}`);
-      if (!AUTH_RESULTS.has(c.result)) fail('bad-auth', `unknown authentication result ${show(c.result)}`);
+      if (!AUTH_METHODS.has(c.method)) fail('bad_auth', `unknown authentication method ${show(c.method)}`);
+      if (!AUTH_RESULTS.has(c.result)) fail('bad_auth', `unknown authentication result ${show(c.result)}`);
       return;
     case 'spam-score':
-      if (!Number.isFinite(c.atLeast)) fail('bad-score', 'spam score must be a finite number');
+      if (!Number.isFinite(c.atLeast)) fail('bad_score', 'spam score must be a finite number');
       return;
     case 'always':
       return;
     case 'not':
       return checkCondition(c.condition, where, depth + 1, limits, report);
     case 'group':
-      if (!COMBINES.has(c.combine)) fail('bad-combine', `unknown combination ${show(c.combine)}`);
-      if (c.conditions.length === 0) fail('empty-group', `"${c.combine} of" has no conditions`);
+      if (!COMBINES.has(c.combine)) fail('bad_combine', `unknown combination ${show(c.combine)}`);
+      if (c.conditions.length === 0) fail('empty_group', `"${c.combine} of" has no conditions`);
       for (const inner of c.conditions) checkCondition(inner, where, depth + 1, limits, report);
       return;
     default:
-      fail('unknown-kind', `unknown condition kind ${show((c as { kind: unknown }).kind)}`);
+      fail('unknown_kind', `unknown condition kind ${show((c as { kind: unknown }).kind)}`);
   }
 }
 
-function checkListLength(what: string, length: number, limits: SieveLimits, fail: (code: string, message: string) => void): void {
-  if (length > limits.maxStringListLength) fail('too-many-values', `${length} ${what} make one Sieve string list; at most ${limits.maxStringListLength} are allowed`);
+function checkListLength(what: string, length: number, limits: SieveLimits, fail: (code: DiagnosticCode, message: string) => void): void {
+  if (length > limits.maxStringListLength) fail('too_many_values', `${length} ${what} make one Sieve string list; at most ${limits.maxStringListLength} are allowed`);
 }
 
-function checkHeaderNames(names: readonly string[], limits: SieveLimits, fail: (code: string, message: string) => void): void {
-  if (names.length === 0) fail('empty-list', 'the list of header names is empty');
+function checkHeaderNames(names: readonly string[], limits: SieveLimits, fail: (code: DiagnosticCode, message: string) => void): void {
+  if (names.length === 0) fail('empty_list', 'the list of header names is empty');
   checkListLength('header names', names.length, limits, fail);
   for (const name of names) {
-    if (!HEADER_NAME.test(name)) fail('bad-header-name', `${show(name)} is not a header name (printable ASCII without spaces or ":")`);
+    if (!HEADER_NAME.test(name)) fail('bad_header_name', `${show(name)} is not a header name (printable ASCII without spaces or ":")`);
   }
 }
 
-function checkMatch(test: StringMatch, limits: SieveLimits, fail: (code: string, message: string) => void): void {
-  if (!MATCH_TYPES.has(test.match)) return fail('bad-match-type', `unknown match type ${show(test.match)}`);
-  if (test.values.length === 0) fail('empty-list', 'the list of values to match is empty');
+function checkMatch(test: StringMatch, limits: SieveLimits, fail: (code: DiagnosticCode, message: string) => void): void {
+  if (!MATCH_TYPES.has(test.match)) return fail('bad_match_type', `unknown match type ${show(test.match)}`);
+  if (test.values.length === 0) fail('empty_list', 'the list of values to match is empty');
   checkListLength('values', test.values.length, limits, fail);
   // "contains" an empty string holds for every message: a rule left blank would catch all mail.
-  if (test.values.includes('')) fail('empty-value', 'a value to match is empty; type what to look for');
+  if (test.values.includes('')) fail('empty_value', 'a value to match is empty; type what to look for');
   for (const value of test.values) {
     checkText(value, `value ${show(value)}`, fail);
     if (test.match === 'regex') checkRegexValue(value, test.caseSensitive === true, fail);
     // Pigeonhole 0.5's :matches panics at delivery on a key ending in an unpaired backslash.
     if (test.match === 'matches' && LONE_TRAILING_BACKSLASH.test(value)) {
-      fail('bad-wildcard', `wildcard pattern ${show(value)} ends in a backslash that escapes nothing (a literal backslash is written as two)`);
+      fail('bad_wildcard', `wildcard pattern ${show(value)} ends in a backslash that escapes nothing (a literal backslash is written as two)`);
     }
   }
 }
 
 /** Pigeonhole compiles regexes with glibc's POSIX extended dialect; regex/check.ts knows it. */
-function checkRegexValue(value: string, caseSensitive: boolean, fail: (code: string, message: string) => void): void {
+function checkRegexValue(value: string, caseSensitive: boolean, fail: (code: DiagnosticCode, message: string) => void): void {
   const problem = checkRegex(value, { caseSensitive });
   if (problem) fail(problem.code, `regular expression ${show(value)}: ${problem.message}`);
 }
 
 function checkAction(a: Action, where: string, report: Report): void {
-  const fail = (code: string, message: string): void => report(a, code, `${where}: ${message}`);
+  const fail = (code: DiagnosticCode, message: string): void => report(a, code, `${where}: ${message}`);
   switch (a.kind) {
     case 'fileinto':
-      return checkLine(a.folder, 'folder name', 'empty-folder', fail);
+      return checkLine(a.folder, 'folder name', 'empty_folder', fail);
     case 'redirect':
       return checkAddress(a.address, 'redirect address', fail);
     case 'reject':
       return checkText(a.reason, 'reject reason', fail);
     case 'keyword':
-      if (!KEYWORD.test(a.keyword)) fail('bad-keyword', `keyword ${show(a.keyword)} must be an IMAP keyword (printable ASCII, no spaces, no ( ) { % * " \\ ])`);
+      if (!KEYWORD.test(a.keyword)) fail('bad_keyword', `keyword ${show(a.keyword)} must be an IMAP keyword (printable ASCII, no spaces, no ( ) { % * " \\ ])`);
       return;
     case 'vacation':
       return checkVacation(a.vacation, fail);
@@ -266,28 +266,28 @@ function checkAction(a: Action, where: string, report: Report): void {
     case 'stop':
       return;
     default:
-      fail('unknown-kind', `unknown action kind ${show((a as { kind: unknown }).kind)}`);
+      fail('unknown_kind', `unknown action kind ${show((a as { kind: unknown }).kind)}`);
   }
 }
 
-function checkAddress(value: string, what: string, fail: (code: string, message: string) => void): void {
-  if (!ADDRESS.test(value)) fail('bad-address', `${what} ${show(value)} is not an e-mail address such as name@example.org`);
+function checkAddress(value: string, what: string, fail: (code: DiagnosticCode, message: string) => void): void {
+  if (!ADDRESS.test(value)) fail('bad_address', `${what} ${show(value)} is not an e-mail address such as name@example.org`);
 }
 
-function checkVacation(v: Vacation, fail: (code: string, message: string) => void): void {
-  if (v.days !== undefined && (!Number.isInteger(v.days) || v.days < 1 || v.days > 365)) fail('bad-days', `vacation days must be a whole number from 1 to 365, not ${v.days}`);
+function checkVacation(v: Vacation, fail: (code: DiagnosticCode, message: string) => void): void {
+  if (v.days !== undefined && (!Number.isInteger(v.days) || v.days < 1 || v.days > 365)) fail('bad_days', `vacation days must be a whole number from 1 to 365, not ${v.days}`);
   if (v.subject !== undefined) {
-    if (CONTROL.test(v.subject)) fail('control-character', 'vacation subject contains a control character or line break');
+    if (CONTROL.test(v.subject)) fail('control_character', 'vacation subject contains a control character or line break');
     else checkText(v.subject, 'vacation subject', fail);
   }
   if (v.from !== undefined) checkAddress(v.from, 'vacation from address', fail);
   for (const address of v.addresses ?? []) checkAddress(address, 'vacation address', fail);
   checkText(v.message, 'vacation message', fail);
   for (const date of [v.start, v.end]) {
-    if (date !== undefined && !isDate(date)) fail('bad-date', `${show(date)} is not a date in the form YYYY-MM-DD`);
+    if (date !== undefined && !isDate(date)) fail('bad_date', `${show(date)} is not a date in the form YYYY-MM-DD`);
   }
   if (v.start !== undefined && v.end !== undefined && isDate(v.start) && isDate(v.end) && v.end < v.start) {
-    fail('vacation-dates', `vacation ends (${v.end}) before it starts (${v.start})`);
+    fail('vacation_dates', `vacation ends (${v.end}) before it starts (${v.start})`);
   }
 }
 
@@ -300,14 +300,14 @@ function isDate(value: string): boolean {
 /** A raw block is copied into the script as it is: the server must be able to read and run it. */
 function checkRaw(raw: RawBlock, index: number, opts: ValidateOptions, report: Report): void {
   const where = rawBlockLabel(raw, index);
-  if (raw.name !== undefined) checkLine(raw.name, 'raw block name', 'empty-name', (code, msg) => report(raw, code, msg));
+  if (raw.name !== undefined) checkLine(raw.name, 'raw block name', 'empty_name', (code, msg) => report(raw, code, msg));
   let unreadable = false;
   checkText(raw.sieve, `${where} content`, (code, msg) => {
     unreadable = true;
     report(raw, code, msg);
   });
   const badNames = raw.requires.filter((req) => !CAPABILITY.test(req));
-  for (const req of badNames) report(raw, 'bad-capability', `${where}: ${show(req)} is not a Sieve capability name`);
+  for (const req of badNames) report(raw, 'bad_capability', `${where}: ${show(req)} is not a Sieve capability name`);
   // A switched-off block is emitted as comments, so the server never reads it.
   if (!raw.enabled || unreadable || badNames.length > 0) return;
   // Positions inside the block are in the messages; a diagnostic's own position is the rule set's.

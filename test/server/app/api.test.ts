@@ -186,7 +186,7 @@ describe('rules routes', () => {
     const bad = rules('Empty folder');
     (bad.rules[0] as Rule).actions = [{ kind: 'fileinto', folder: '' }];
     const body = (await alice.post('/api/rules/preview', { ruleSet: bad })).json();
-    const empty = body.diagnostics.filter((d: { code: string }) => d.code === 'empty-folder');
+    const empty = body.diagnostics.filter((d: { code: string }) => d.code === 'empty_folder');
     expect(empty).toHaveLength(1);
   });
 

@@ -89,7 +89,7 @@ describe('nesting in request bodies', () => {
       expect(tooDeepAt(JSON.stringify(body), MAX_JSON_DEPTH)).toBeNull();
       const res = await alice.put('/api/rules', body);
       expect(res.statusCode).toBe(422);
-      expect(res.json().error.details.diagnostics.map((d: { code: string }) => d.code)).toContain('too-deep');
+      expect(res.json().error.details.diagnostics.map((d: { code: string }) => d.code)).toContain('too_deep');
     }
   });
 
