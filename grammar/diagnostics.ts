@@ -10,9 +10,74 @@ export interface Position {
   column: number;
 }
 
+/**
+ * Every diagnostic's code: one closed set in snake_case, the style of the
+ * HTTP API's error codes, so a client can switch on it.
+ */
+export type DiagnosticCode =
+  | 'after_stop'
+  | 'bad_address'
+  | 'bad_address_header'
+  | 'bad_address_part'
+  | 'bad_auth'
+  | 'bad_authserv_id'
+  | 'bad_block_action'
+  | 'bad_capability'
+  | 'bad_combine'
+  | 'bad_date'
+  | 'bad_days'
+  | 'bad_envelope_field'
+  | 'bad_header_name'
+  | 'bad_keyword'
+  | 'bad_match_type'
+  | 'bad_pattern'
+  | 'bad_placement'
+  | 'bad_regex'
+  | 'bad_score'
+  | 'bad_size'
+  | 'bad_spam_filter'
+  | 'bad_spam_header'
+  | 'bad_threshold'
+  | 'bad_unicode'
+  | 'bad_wildcard'
+  | 'control_character'
+  | 'duplicate_pattern'
+  | 'duplicate_rule_name'
+  | 'duplicate_setting'
+  | 'empty_folder'
+  | 'empty_group'
+  | 'empty_list'
+  | 'empty_name'
+  | 'empty_rule_name'
+  | 'empty_value'
+  | 'include_missing'
+  | 'locked_stop_continues'
+  | 'missing_action'
+  | 'no_actions'
+  | 'no_junk_keyword'
+  | 'no_trusted_authserv_id'
+  | 'nul_character'
+  | 'policy'
+  | 'policy_alert'
+  | 'raw_missing_require'
+  | 'raw_require'
+  | 'regex_not_posix'
+  | 'regex_too_big'
+  | 'script_too_large'
+  | 'syntax'
+  | 'too_deep'
+  | 'too_many_errors'
+  | 'too_many_values'
+  | 'trusted_and_blocked'
+  | 'unclosed_block'
+  | 'unknown_flag'
+  | 'unknown_kind'
+  | 'unsupported_extension'
+  | 'vacation_dates';
+
 export interface Diagnostic {
-  /** Stable machine code, e.g. `syntax`, `unknown-extension`, `bad-address`. */
-  code: string;
+  /** Stable machine code, e.g. `syntax`, `unknown-extension`, `bad_address`. */
+  code: DiagnosticCode;
   severity: Severity;
   message: string;
   start?: Position;
@@ -21,11 +86,11 @@ export interface Diagnostic {
   notes?: string[];
 }
 
-export function error(code: string, message: string, start?: Position, end?: Position): Diagnostic {
+export function error(code: DiagnosticCode, message: string, start?: Position, end?: Position): Diagnostic {
   return { code, severity: 'error', message, ...(start ? { start } : {}), ...(end ? { end } : {}) };
 }
 
-export function warning(code: string, message: string, start?: Position, end?: Position): Diagnostic {
+export function warning(code: DiagnosticCode, message: string, start?: Position, end?: Position): Diagnostic {
   return { code, severity: 'warning', message, ...(start ? { start } : {}), ...(end ? { end } : {}) };
 }
 

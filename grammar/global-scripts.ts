@@ -8,7 +8,7 @@
 // the delivery there. `stop` ends only the script it is in. So a locked
 // "DMARC fail to Junk" before-rule files the message and no user rule runs
 // after it, while a locked `stop` that keeps the message does not stop the
-// user's rules; validateRuleSet warns about it (locked-stop-continues).
+// user's rules; validateRuleSet warns about it (locked_stop_continues).
 import { compileRuleSet, type CompileOptions, type CompileResult } from './compile.js';
 import { splitDefaults } from './effective.js';
 import type { RuleSet } from './model.js';

@@ -96,7 +96,7 @@ function readEntries(text: string, spans: Map<object, Span>): { entries: Entry[]
   if (errors.length >= MAX_SYNTAX_ERRORS) {
     // Placed where reading stopped: the last error shown.
     const last = diagnostics[diagnostics.length - 1];
-    diagnostics.push({ code: 'too-many-errors', severity: 'error', message: `stopped reading after ${MAX_SYNTAX_ERRORS} syntax errors`, ...(last?.start ? { start: last.start } : {}) });
+    diagnostics.push({ code: 'too_many_errors', severity: 'error', message: `stopped reading after ${MAX_SYNTAX_ERRORS} syntax errors`, ...(last?.start ? { start: last.start } : {}) });
   }
   return { entries, diagnostics };
 }
@@ -235,7 +235,7 @@ function assemble(
         const span = spans.get(line);
         if (settingSpans.has(line.key)) {
           diagnostics.push({
-            code: 'duplicate-setting',
+            code: 'duplicate_setting',
             severity: 'error',
             message: `setting ${SETTING_NAMES[line.key]} is given more than once`,
             ...(span ? new LineIndex(text).span(span) : {}),

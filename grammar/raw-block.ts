@@ -8,7 +8,7 @@
 // Positions in the messages are the block's own lines and columns (line 1 is
 // the block's first line), since that is the text the user wrote.
 import { capabilitySet, PIGEONHOLE_CAPABILITIES } from './capabilities.js';
-import { error, type Diagnostic, type Position } from './diagnostics.js';
+import { error, type Diagnostic, type DiagnosticCode, type Position } from './diagnostics.js';
 import { parseSieve } from './import/sieve-parse.js';
 import type { SieveLimits } from './limits.js';
 import type { RawBlock } from './model.js';
@@ -42,7 +42,7 @@ export function parseRawBlock(raw: RawBlock, label = rawBlockLabel(raw), opts: R
   const at = (p: Position | undefined): string => (p ? `, line ${p.line}, column ${p.column}` : '');
   const diagnostics = parsed.diagnostics.map((d) => ({ ...d, message: `${label}${at(d.start)}: ${d.message}` }));
   if (!parsed.value) return { script: null, diagnostics };
-  const fail = (code: string, message: string, node?: { loc: { start: Position; end: Position } }): void => {
+  const fail = (code: DiagnosticCode, message: string, node?: { loc: { start: Position; end: Position } }): void => {
     const start = node ? { line: node.loc.start.line, column: node.loc.start.column } : undefined;
     const end = node ? { line: node.loc.end.line, column: node.loc.end.column } : undefined;
     diagnostics.push(error(code, `${label}${at(start)}: ${message}`, start, end));
@@ -50,15 +50,15 @@ export function parseRawBlock(raw: RawBlock, label = rawBlockLabel(raw), opts: R
   const server = capabilitySet(opts.capabilities ?? PIGEONHOLE_CAPABILITIES);
   const declared = capabilitySet(raw.requires);
   for (const ext of [...declared].sort()) {
-    if (!server.has(ext)) fail('unsupported-extension', `needs the Sieve extension "${ext}", which the server does not offer`);
+    if (!server.has(ext)) fail('unsupported_extension', `needs the Sieve extension "${ext}", which the server does not offer`);
   }
   for (const use of extensionUses(parsed.value.commands)) {
     if (use.kind === 'require') {
-      fail('raw-require', `"require" is only allowed at the start of the script; list the extensions in the block's requires instead`, use.node);
+      fail('raw_require', `"require" is only allowed at the start of the script; list the extensions in the block's requires instead`, use.node);
     } else if (!use.extensions.some((e) => declared.has(e))) {
       const ext = use.extensions[0]!;
       const offered = server.has(ext) ? '' : ` (and the server does not offer "${ext}")`;
-      fail('raw-missing-require', `${use.kind} "${use.name}" needs the Sieve extension "${ext}"; add it to the block's requires${offered}`, use.node);
+      fail('raw_missing_require', `${use.kind} "${use.name}" needs the Sieve extension "${ext}"; add it to the block's requires${offered}`, use.node);
     }
   }
   return { script: parsed.value, diagnostics };

@@ -31,7 +31,7 @@ export function checkScriptLimits(rs: RuleSet, script: EmittedScript, limits: Si
     // The rule's own lines are a script by themselves; the parser refuses nesting exactly where Pigeonhole does.
     const text = lines.slice(entry.startLine - 1, entry.endLine).join('\n');
     const nesting = parseSieve(text, { ...limits, maxScriptBytes: 0 }).diagnostics[0];
-    if (nesting) out.push(error('too-deep', `${labelOf(item, entry.ruleIndex)}: its conditions are nested too deeply for the server once written as Sieve (${nesting.message})`));
+    if (nesting) out.push(error('too_deep', `${labelOf(item, entry.ruleIndex)}: its conditions are nested too deeply for the server once written as Sieve (${nesting.message})`));
   }
   return out;
 }
@@ -60,7 +60,7 @@ function tooLarge(rs: RuleSet, script: EmittedScript, lines: readonly string[], 
   const parts = largest.map((s) => `${s.label} (${s.bytes} bytes)`);
   if (rs.whitelist.length + rs.blocklist.length > 0) parts.push(`the trusted and blocked senders with the script's header (${rest} bytes)`);
   return error(
-    'script-too-large',
+    'script_too_large',
     `the Sieve script would be ${size} bytes, but the server accepts at most ${max} (sieve_max_script_size); the largest parts: ${parts.join(', ')}`,
   );
 }

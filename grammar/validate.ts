@@ -4,7 +4,7 @@
 // header names, redirect addresses and folder names that are not UTF-8;
 // user_prefs treats whitespace and `#` as syntax, so sender patterns and the
 // authserv-id may not contain them.
-import type { Diagnostic, Severity } from './diagnostics.js';
+import type { Diagnostic, DiagnosticCode, Severity } from './diagnostics.js';
 import { resolveLimits, type SieveLimits } from './limits.js';
 import type { Action, Condition, RawBlock, Rule, RuleSet, StringMatch, Vacation } from './model.js';
 import { parseRawBlock, rawBlockLabel } from './raw-block.js';
@@ -64,7 +64,7 @@ const LONE_TRAILING_BACKSLASH = /(?<!\\)(?:\\\\)*\\$/;
 export function findProblems(rs: RuleSet, opts: ValidateOptions = {}): Problem[] {
   const limits = resolveLimits(opts.limits);
   const out: Problem[] = [];
-  const report = (node: object, code: string, message: string, severity: Severity = 'error', field?: string): void => {
+  const report = (node: object, code: DiagnosticCode, message: string, severity: Severity = 'error', field?: string): void => {
     out.push({ diagnostic: { code, severity, message }, node, ...(field ? { field } : {}) });
   };
   checkSettings(rs, report);
@@ -72,27 +72,27 @@ export function findProblems(rs: RuleSet, opts: ValidateOptions = {}): Problem[]
     const seen = new Set<string>();
     for (const entry of entries) {
       if (!SENDER_PATTERN.test(entry.pattern)) {
-        report(entry, 'bad-pattern', `${list} pattern ${show(entry.pattern)} must be a non-empty address pattern without spaces, quotes, backslashes, "#" or control characters`);
+        report(entry, 'bad_pattern', `${list} pattern ${show(entry.pattern)} must be a non-empty address pattern without spaces, quotes, backslashes, "#" or control characters`);
       }
       const key = entry.pattern.toLowerCase();
-      if (seen.has(key)) report(entry, 'duplicate-pattern', `${list} pattern ${show(entry.pattern)} is listed twice`, 'warning');
+      if (seen.has(key)) report(entry, 'duplicate_pattern', `${list} pattern ${show(entry.pattern)} is listed twice`, 'warning');
       seen.add(key);
-      if ('action' in entry && !BLOCK_ACTIONS.has(entry.action)) report(entry, 'bad-block-action', `unknown blocklist action ${show(entry.action)}`);
+      if ('action' in entry && !BLOCK_ACTIONS.has(entry.action)) report(entry, 'bad_block_action', `unknown blocklist action ${show(entry.action)}`);
     }
   }
   checkSenderLists(rs, limits, report);
   const names = new Set<string>();
   rs.rules.forEach((item, index) => {
     if ('kind' in item) return checkRaw(item, index, opts, report);
-    if (names.has(item.name)) report(item, 'duplicate-rule-name', `rule name ${show(item.name)} is used by an earlier rule`);
+    if (names.has(item.name)) report(item, 'duplicate_rule_name', `rule name ${show(item.name)} is used by an earlier rule`);
     names.add(item.name);
     checkRule(item, limits, report);
   });
   return out;
 }
 
-type Report = (node: object, code: string, message: string, severity?: Severity, field?: string) => void;
-type Fail = (code: string, message: string) => void;
+type Report = (node: object, code: DiagnosticCode, message: string, severity?: Severity, field?: string) => void;
+type Fail = (code: DiagnosticCode, message: string) => void;
 
 /**
  * Reports errors on `node`, each message led by the rule's name. The name is
@@ -119,33 +119,33 @@ function checkSenderLists(rs: RuleSet, limits: SieveLimits, report: Report): voi
   ];
   for (const [what, entries] of lists) {
     if (entries.length > limits.maxStringListLength) {
-      report(entries[limits.maxStringListLength]!, 'too-many-values', `${entries.length} ${what} make one Sieve string list; at most ${limits.maxStringListLength} are allowed`);
+      report(entries[limits.maxStringListLength]!, 'too_many_values', `${entries.length} ${what} make one Sieve string list; at most ${limits.maxStringListLength} are allowed`);
     }
   }
   for (const { trusted, blocked } of senderConflicts(rs.whitelist, rs.blocklist)) {
     const both = `trusted sender ${show(trusted.pattern)} and blocked sender ${show(blocked.pattern)}`;
     const why = 'mail from a trusted sender is never blocked, so this block does nothing';
-    report(trusted, 'trusted-and-blocked', `${both}: ${why}`, 'warning');
-    report(blocked, 'trusted-and-blocked', `${both}: ${why}`, 'warning');
+    report(trusted, 'trusted_and_blocked', `${both}: ${why}`, 'warning');
+    report(blocked, 'trusted_and_blocked', `${both}: ${why}`, 'warning');
   }
 }
 
 function checkSettings(rs: RuleSet, report: Report): void {
   const s = rs.settings;
-  checkLine(s.junkFolder, 'the junk folder name', 'empty-folder', (code, msg) => report(s, code, msg, 'error', 'junkFolder'));
-  if (!Number.isFinite(s.threshold)) report(s, 'bad-threshold', 'the spam threshold must be a finite number', 'error', 'threshold');
+  checkLine(s.junkFolder, 'the junk folder name', 'empty_folder', (code, msg) => report(s, code, msg, 'error', 'junkFolder'));
+  if (!Number.isFinite(s.threshold)) report(s, 'bad_threshold', 'the spam threshold must be a finite number', 'error', 'threshold');
   if (s.spamFilter !== undefined && typeof s.spamFilter !== 'boolean') {
-    report(s, 'bad-spam-filter', 'the spam filter setting must be on (true) or off (false)', 'error', 'spamFilter');
+    report(s, 'bad_spam_filter', 'the spam filter setting must be on (true) or off (false)', 'error', 'spamFilter');
   }
   if (s.trustedAuthservId !== undefined && !AUTHSERV_ID.test(s.trustedAuthservId)) {
-    report(s, 'bad-authserv-id', `trusted authserv-id ${show(s.trustedAuthservId)} must be one token without spaces, ";", quotes or control characters`, 'error', 'trustedAuthservId');
+    report(s, 'bad_authserv_id', `trusted authserv-id ${show(s.trustedAuthservId)} must be one token without spaces, ";", quotes or control characters`, 'error', 'trustedAuthservId');
   }
 }
 
 /** Single-line names: non-empty, no control characters, valid Unicode. */
-function checkLine(value: string, what: string, emptyCode: string, fail: Fail): void {
+function checkLine(value: string, what: string, emptyCode: DiagnosticCode, fail: Fail): void {
   if (value.trim() === '') fail(emptyCode, `${what} is empty`);
-  else if (CONTROL.test(value)) fail('control-character', `${what} ${show(value)} contains a control character or line break`);
+  else if (CONTROL.test(value)) fail('control_character', `${what} ${show(value)} contains a control character or line break`);
   else checkText(value, what, fail);
 }
 
@@ -155,29 +155,29 @@ function checkText(value: string, what: string, fail: Fail): void {
   if (problem) fail(problem.code, `${what} ${problem.why}`);
 }
 
-function textProblem(value: string): { code: string; why: string } | null {
-  if (value.includes('\u0000')) return { code: 'nul-character', why: 'contains a NUL character, which Sieve cannot represent' };
-  if (LONE_SURROGATE.test(value)) return { code: 'bad-unicode', why: 'contains an unpaired surrogate, which is not valid Unicode' };
+function textProblem(value: string): { code: DiagnosticCode; why: string } | null {
+  if (value.includes('\u0000')) return { code: 'nul_character', why: 'contains a NUL character, which Sieve cannot represent' };
+  if (LONE_SURROGATE.test(value)) return { code: 'bad_unicode', why: 'contains an unpaired surrogate, which is not valid Unicode' };
   return null;
 }
 
 function checkRule(rule: Rule, limits: SieveLimits, report: Report): void {
-  checkLine(rule.name, 'rule name', 'empty-rule-name', (code, msg) => report(rule, code, msg));
-  if (!COMBINES.has(rule.combine)) report(rule, 'bad-combine', `${ruleWhere(rule)}: unknown combination ${show(rule.combine)}`);
-  if (rule.conditions.length === 0) report(rule, 'empty-group', `${ruleWhere(rule)} has no conditions (use "when always" for every message)`);
+  checkLine(rule.name, 'rule name', 'empty_rule_name', (code, msg) => report(rule, code, msg));
+  if (!COMBINES.has(rule.combine)) report(rule, 'bad_combine', `${ruleWhere(rule)}: unknown combination ${show(rule.combine)}`);
+  if (rule.conditions.length === 0) report(rule, 'empty_group', `${ruleWhere(rule)} has no conditions (use "when always" for every message)`);
   if (rule.placement !== undefined && rule.placement !== 'before' && rule.placement !== 'after') {
-    report(rule, 'bad-placement', `${ruleWhere(rule)}: placement must be "before" or "after"`);
+    report(rule, 'bad_placement', `${ruleWhere(rule)}: placement must be "before" or "after"`);
   }
   for (const condition of rule.conditions) checkCondition(condition, rule, 1, limits, report);
-  if (rule.actions.length === 0) report(rule, 'no-actions', `${ruleWhere(rule)} has no actions, so it changes nothing`, 'warning');
+  if (rule.actions.length === 0) report(rule, 'no_actions', `${ruleWhere(rule)} has no actions, so it changes nothing`, 'warning');
   rule.actions.forEach((action, i) => {
-    if (action.kind === 'stop' && i < rule.actions.length - 1) report(rule.actions[i + 1] as Action, 'after-stop', `${ruleWhere(rule)}: actions after "stop" never run`, 'warning');
+    if (action.kind === 'stop' && i < rule.actions.length - 1) report(rule.actions[i + 1] as Action, 'after_stop', `${ruleWhere(rule)}: actions after "stop" never run`, 'warning');
     checkAction(action, rule, report);
   });
   // A locked before-rule runs in Dovecot's sieve_before script: its `stop` ends only that script, and the
   // user's script still runs unless the message is no longer kept (see grammar/global-scripts.ts).
   if (rule.locked && rule.enabled && rule.placement !== 'after' && rule.actions.some((a) => a.kind === 'stop') && !rule.actions.some(cancelsKeep)) {
-    report(rule, 'locked-stop-continues', `${ruleWhere(rule)}: "stop" in a locked rule ends only the administrator's script; the user's own rules still run, since the message is still kept (file, forward or discard it to end its delivery)`, 'warning');
+    report(rule, 'locked_stop_continues', `${ruleWhere(rule)}: "stop" in a locked rule ends only the administrator's script; the user's own rules still run, since the message is still kept (file, forward or discard it to end its delivery)`, 'warning');
   }
 }
 
@@ -188,13 +188,13 @@ function cancelsKeep(a: Action): boolean {
 
 function checkCondition(c: Condition, rule: Rule, depth: number, limits: SieveLimits, report: Report): void {
   const fail = failIn(rule, c, report);
-  if (depth > MAX_CONDITION_DEPTH) return fail('too-deep', `conditions are nested more than ${MAX_CONDITION_DEPTH} levels deep`);
+  if (depth > MAX_CONDITION_DEPTH) return fail('too_deep', `conditions are nested more than ${MAX_CONDITION_DEPTH} levels deep`);
   switch (c.kind) {
     case 'address':
     case 'envelope':
-      if (c.kind === 'address' && !ADDRESS_HEADERS.has(c.header)) fail('bad-address-header', `unknown address header ${show(c.header)}`);
-      if (c.kind === 'envelope' && c.field !== 'from' && c.field !== 'to') fail('bad-envelope-field', `envelope field must be "from" or "to"`);
-      if (!ADDRESS_PARTS.has(c.part)) fail('bad-address-part', `unknown address part ${show(c.part)}`);
+      if (c.kind === 'address' && !ADDRESS_HEADERS.has(c.header)) fail('bad_address_header', `unknown address header ${show(c.header)}`);
+      if (c.kind === 'envelope' && c.field !== 'from' && c.field !== 'to') fail('bad_envelope_field', `envelope field must be "from" or "to"`);
+      if (!ADDRESS_PARTS.has(c.part)) fail('bad_address_part', `unknown address part ${show(c.part)}`);
       return checkMatch(c.test, limits, fail);
     case 'header':
       checkHeaderNames(c.names, limits, fail);
@@ -206,56 +206,56 @@ function checkCondition(c: Condition, rule: Rule, depth: number, limits: SieveLi
     case 'exists':
       return checkHeaderNames(c.names, limits, fail);
     case 'size':
-      if (c.comparison !== 'over' && c.comparison !== 'under') fail('bad-size', 'size comparison must be "over" or "under"');
-      if (!Number.isSafeInteger(c.bytes) || c.bytes < 0) fail('bad-size', `size ${c.bytes} must be a whole number of bytes, 0 or more`);
+      if (c.comparison !== 'over' && c.comparison !== 'under') fail('bad_size', 'size comparison must be "over" or "under"');
+      if (!Number.isSafeInteger(c.bytes) || c.bytes < 0) fail('bad_size', `size ${c.bytes} must be a whole number of bytes, 0 or more`);
       return;
     case 'auth':
-      if (!AUTH_METHODS.has(c.method)) fail('bad-auth', `unknown authentication method ${show(c.method)}`);
-      if (!AUTH_RESULTS.has(c.result)) fail('bad-auth', `unknown authentication result ${show(c.result)}`);
+      if (!AUTH_METHODS.has(c.method)) fail('bad_auth', `unknown authentication method ${show(c.method)}`);
+      if (!AUTH_RESULTS.has(c.result)) fail('bad_auth', `unknown authentication result ${show(c.result)}`);
       return;
     case 'spam-score':
-      if (!Number.isFinite(c.atLeast)) fail('bad-score', 'spam score must be a finite number');
+      if (!Number.isFinite(c.atLeast)) fail('bad_score', 'spam score must be a finite number');
       return;
     case 'always':
       return;
     case 'not':
       return checkCondition(c.condition, rule, depth + 1, limits, report);
     case 'group':
-      if (!COMBINES.has(c.combine)) fail('bad-combine', `unknown combination ${show(c.combine)}`);
-      if (c.conditions.length === 0) fail('empty-group', `"${c.combine} of" has no conditions`);
+      if (!COMBINES.has(c.combine)) fail('bad_combine', `unknown combination ${show(c.combine)}`);
+      if (c.conditions.length === 0) fail('empty_group', `"${c.combine} of" has no conditions`);
       for (const inner of c.conditions) checkCondition(inner, rule, depth + 1, limits, report);
       return;
     default:
-      fail('unknown-kind', `unknown condition kind ${show((c as { kind: unknown }).kind)}`);
+      fail('unknown_kind', `unknown condition kind ${show((c as { kind: unknown }).kind)}`);
   }
 }
 
 function checkListLength(what: string, length: number, limits: SieveLimits, fail: Fail): void {
-  if (length > limits.maxStringListLength) fail('too-many-values', `${length} ${what} make one Sieve string list; at most ${limits.maxStringListLength} are allowed`);
+  if (length > limits.maxStringListLength) fail('too_many_values', `${length} ${what} make one Sieve string list; at most ${limits.maxStringListLength} are allowed`);
 }
 
 function checkHeaderNames(names: readonly string[], limits: SieveLimits, fail: Fail): void {
-  if (names.length === 0) fail('empty-list', 'the list of header names is empty');
+  if (names.length === 0) fail('empty_list', 'the list of header names is empty');
   checkListLength('header names', names.length, limits, fail);
   for (const name of names) {
-    if (!HEADER_NAME.test(name)) fail('bad-header-name', `${show(name)} is not a header name (printable ASCII without spaces or ":")`);
+    if (!HEADER_NAME.test(name)) fail('bad_header_name', `${show(name)} is not a header name (printable ASCII without spaces or ":")`);
   }
 }
 
 function checkMatch(test: StringMatch, limits: SieveLimits, fail: Fail): void {
-  if (!MATCH_TYPES.has(test.match)) return fail('bad-match-type', `unknown match type ${show(test.match)}`);
-  if (test.values.length === 0) fail('empty-list', 'the list of values to match is empty');
+  if (!MATCH_TYPES.has(test.match)) return fail('bad_match_type', `unknown match type ${show(test.match)}`);
+  if (test.values.length === 0) fail('empty_list', 'the list of values to match is empty');
   checkListLength('values', test.values.length, limits, fail);
   // "contains" an empty string (or an empty regex) holds for every message: a
   // rule left blank would catch all mail. `is ""` asks for an empty header and stays.
-  if ((test.match === 'contains' || test.match === 'regex') && test.values.includes('')) fail('empty-value', 'a value to match is empty; type what to look for');
+  if ((test.match === 'contains' || test.match === 'regex') && test.values.includes('')) fail('empty_value', 'a value to match is empty; type what to look for');
   for (const value of test.values) {
     const problem = textProblem(value);
     if (problem) fail(problem.code, `value ${show(value)} ${problem.why}`);
     if (test.match === 'regex') checkRegexValue(value, test.caseSensitive === true, fail);
     // Pigeonhole 0.5's :matches panics at delivery on a key ending in an unpaired backslash.
     if (test.match === 'matches' && LONE_TRAILING_BACKSLASH.test(value)) {
-      fail('bad-wildcard', `wildcard pattern ${show(value)} ends in a backslash that escapes nothing (a literal backslash is written as two)`);
+      fail('bad_wildcard', `wildcard pattern ${show(value)} ends in a backslash that escapes nothing (a literal backslash is written as two)`);
     }
   }
 }
@@ -270,13 +270,13 @@ function checkAction(a: Action, rule: Rule, report: Report): void {
   const fail = failIn(rule, a, report);
   switch (a.kind) {
     case 'fileinto':
-      return checkLine(a.folder, 'folder name', 'empty-folder', fail);
+      return checkLine(a.folder, 'folder name', 'empty_folder', fail);
     case 'redirect':
       return checkAddress(a.address, 'redirect address', fail);
     case 'reject':
       return checkText(a.reason, 'reject reason', fail);
     case 'keyword':
-      if (!KEYWORD.test(a.keyword)) fail('bad-keyword', `keyword ${show(a.keyword)} must be an IMAP keyword (printable ASCII, no spaces, no ( ) { % * " \\ ])`);
+      if (!KEYWORD.test(a.keyword)) fail('bad_keyword', `keyword ${show(a.keyword)} must be an IMAP keyword (printable ASCII, no spaces, no ( ) { % * " \\ ])`);
       return;
     case 'vacation':
       return checkVacation(a.vacation, fail);
@@ -287,28 +287,28 @@ function checkAction(a: Action, rule: Rule, report: Report): void {
     case 'stop':
       return;
     default:
-      fail('unknown-kind', `unknown action kind ${show((a as { kind: unknown }).kind)}`);
+      fail('unknown_kind', `unknown action kind ${show((a as { kind: unknown }).kind)}`);
   }
 }
 
 function checkAddress(value: string, what: string, fail: Fail): void {
-  if (!ADDRESS.test(value)) fail('bad-address', `${what} ${show(value)} is not an e-mail address such as name@example.org`);
+  if (!ADDRESS.test(value)) fail('bad_address', `${what} ${show(value)} is not an e-mail address such as name@example.org`);
 }
 
 function checkVacation(v: Vacation, fail: Fail): void {
-  if (v.days !== undefined && (!Number.isInteger(v.days) || v.days < 1 || v.days > 365)) fail('bad-days', `vacation days must be a whole number from 1 to 365, not ${v.days}`);
+  if (v.days !== undefined && (!Number.isInteger(v.days) || v.days < 1 || v.days > 365)) fail('bad_days', `vacation days must be a whole number from 1 to 365, not ${v.days}`);
   if (v.subject !== undefined) {
-    if (CONTROL.test(v.subject)) fail('control-character', 'vacation subject contains a control character or line break');
+    if (CONTROL.test(v.subject)) fail('control_character', 'vacation subject contains a control character or line break');
     else checkText(v.subject, 'vacation subject', fail);
   }
   if (v.from !== undefined) checkAddress(v.from, 'vacation from address', fail);
   for (const address of v.addresses ?? []) checkAddress(address, 'vacation address', fail);
   checkText(v.message, 'vacation message', fail);
   for (const date of [v.start, v.end]) {
-    if (date !== undefined && !isDate(date)) fail('bad-date', `${show(date)} is not a date in the form YYYY-MM-DD`);
+    if (date !== undefined && !isDate(date)) fail('bad_date', `${show(date)} is not a date in the form YYYY-MM-DD`);
   }
   if (v.start !== undefined && v.end !== undefined && isDate(v.start) && isDate(v.end) && v.end < v.start) {
-    fail('vacation-dates', `vacation ends (${v.end}) before it starts (${v.start})`);
+    fail('vacation_dates', `vacation ends (${v.end}) before it starts (${v.start})`);
   }
 }
 
@@ -321,14 +321,14 @@ function isDate(value: string): boolean {
 /** A raw block is copied into the script as it is: the server must be able to read and run it. */
 function checkRaw(raw: RawBlock, index: number, opts: ValidateOptions, report: Report): void {
   const where = rawBlockLabel(raw, index);
-  if (raw.name !== undefined) checkLine(raw.name, 'raw block name', 'empty-name', (code, msg) => report(raw, code, msg));
+  if (raw.name !== undefined) checkLine(raw.name, 'raw block name', 'empty_name', (code, msg) => report(raw, code, msg));
   let unreadable = false;
   checkText(raw.sieve, `${where} content`, (code, msg) => {
     unreadable = true;
     report(raw, code, msg);
   });
   const badNames = raw.requires.filter((req) => !CAPABILITY.test(req));
-  for (const req of badNames) report(raw, 'bad-capability', `${where}: ${show(req)} is not a Sieve capability name`);
+  for (const req of badNames) report(raw, 'bad_capability', `${where}: ${show(req)} is not a Sieve capability name`);
   // A switched-off block is emitted as comments, so the server never reads it.
   if (!raw.enabled || unreadable || badNames.length > 0) return;
   // Positions inside the block are in the messages; a diagnostic's own position is the rule set's.

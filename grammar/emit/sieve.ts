@@ -137,7 +137,7 @@ export function emitSieve(rs: RuleSet, opts: SieveOptions = {}): SieveOutput {
     usesDollar: false,
   };
   if (!HEADER_NAME.test(ctx.spamHeader)) {
-    ctx.diagnostics.push(error('bad-spam-header', `the spam status header ${JSON.stringify(ctx.spamHeader)} is not a header name`));
+    ctx.diagnostics.push(error('bad_spam_header', `the spam status header ${JSON.stringify(ctx.spamHeader)} is not a header name`));
   }
   const requires = new Set<string>();
   const body = new Lines();

@@ -152,7 +152,7 @@ class Converter {
     if (key === undefined || this.depth >= MAX_INCLUDE_DEPTH) {
       const why = this.depth >= MAX_INCLUDE_DEPTH ? 'includes nest too deeply' : 'that file was not supplied with the procmailrc';
       this.record({ line, status: 'not-converted', reason: `${a.name}=${raw}: ${why}; its recipes are missing from the converted rules` }, scope);
-      this.diag(warning('include-missing', `${a.name} names ${raw}, which was not supplied; its recipes are not converted`, a.span.start, a.span.end), scope);
+      this.diag(warning('include_missing', `${a.name} names ${raw}, which was not supplied; its recipes are not converted`, a.span.start, a.span.end), scope);
       return;
     }
     this.depth++;
@@ -165,7 +165,7 @@ class Converter {
     const line = r.span.start.line;
     const flags = parseFlags(r.flags);
     if (flags.unknown.length > 0) {
-      this.diag(warning('unknown-flag', `unknown recipe flag(s) ${flags.unknown.join('')} (ignored)`, r.span.start), scope);
+      this.diag(warning('unknown_flag', `unknown recipe flag(s) ${flags.unknown.join('')} (ignored)`, r.span.start), scope);
     }
     if (r.headerJunk) {
       this.diag(warning('syntax', `unexpected text after the recipe flags: ${r.headerJunk.text}`, r.headerJunk.span.start, r.headerJunk.span.end), scope);
@@ -180,12 +180,12 @@ class Converter {
     const full = andPreds(scope.ctx, ran);
 
     if (r.action.kind === 'missing') {
-      this.diag(error('missing-action', 'recipe has no action line', r.span.start, r.span.end), scope);
+      this.diag(error('missing_action', 'recipe has no action line', r.span.start, r.span.end), scope);
       this.record({ line, status: 'not-converted', reason: 'the recipe has no action line; procmail reports an error for it' }, scope);
       return;
     }
     if (r.action.kind === 'block') {
-      if (!r.action.closed) this.diag(error('unclosed-block', "nesting block is never closed with '}'", r.actionSpan.start), scope);
+      if (!r.action.closed) this.diag(error('unclosed_block', "nesting block is never closed with '}'", r.actionSpan.start), scope);
       this.record(
         full.ok
           ? {

@@ -26,7 +26,7 @@ function run(text: string, startRule: 'script' | 'test_only', limits: SieveLimit
     const at = positionOfByte(text, limits.maxScriptBytes);
     return {
       value: null,
-      diagnostics: [error('script-too-large', `script is ${size} bytes; at most ${limits.maxScriptBytes} are allowed`, at)],
+      diagnostics: [error('script_too_large', `script is ${size} bytes; at most ${limits.maxScriptBytes} are allowed`, at)],
     };
   }
   try {

@@ -1,6 +1,6 @@
 // The one question rule validation asks about a regex: would the mail
-// server refuse it (`bad-regex`), or accept it but read it differently from
-// what it says (`regex-not-posix`)?
+// server refuse it (`bad_regex`), or accept it but read it differently from
+// what it says (`regex_not_posix`)?
 import { findMeaningProblem } from './meaning.js';
 import { parseRegex, type RegexOptions, type RegexProblem } from './parse.js';
 import { isPlainRegex } from './plain.js';

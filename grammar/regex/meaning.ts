@@ -2,12 +2,12 @@
 // author evidently meant: Perl and JavaScript habits (`\d`, lazy `+?`,
 // `[\]]`), GNU operators that are plain characters elsewhere (`\<`), and
 // multibyte characters where the server sees bytes (`[éè]`, `é+`). Each is
-// refused with the POSIX way to say it, under the code `regex-not-posix`.
+// refused with the POSIX way to say it, under the code `regex_not_posix`.
 import type { BracketItem, RegexNode } from './ast.js';
 import { columnOfByte, isContinuationByte } from './bytes.js';
 import type { ParsedRegex, RegexProblem } from './parse.js';
 
-export const NOT_POSIX = 'regex-not-posix';
+export const NOT_POSIX = 'regex_not_posix';
 
 /** What to write instead of `\X` when X is a letter or 0 (glibc reads every one as the plain letter). */
 const ESCAPE_ADVICE: Record<string, string> = {

@@ -2,6 +2,7 @@
 // locale) does and decides exactly what it decides: a regex is refused here
 // when and only when the mail server refuses it. Whether an accepted regex
 // means what its author meant is regex/meaning.ts's business.
+import type { DiagnosticCode } from '../diagnostics.js';
 import { parse, SyntaxError as PeggySyntaxError } from '../generated/posix-regex.js';
 import type { BracketItem, RegexNode } from './ast.js';
 import { columnOfByte, toByteString } from './bytes.js';
@@ -13,7 +14,7 @@ export interface RegexOptions {
 
 /** A reason to refuse a regex: `code` is the diagnostic code, `column` 1-based in the regex. */
 export interface RegexProblem {
-  code: string;
+  code: DiagnosticCode;
   message: string;
   column: number;
 }
@@ -29,9 +30,9 @@ export interface ParsedRegex {
 
 export type ParseResult = { ok: true; regex: ParsedRegex } | { ok: false; problem: RegexProblem };
 
-export const BAD_REGEX = 'bad-regex';
+export const BAD_REGEX = 'bad_regex';
 /** A regex the server would take but that we keep from it for its size. */
-export const TOO_BIG = 'regex-too-big';
+export const TOO_BIG = 'regex_too_big';
 
 /** glibc's character classes (C locale). */
 export const CLASS_NAMES = new Set(['alnum', 'alpha', 'blank', 'cntrl', 'digit', 'graph', 'lower', 'print', 'punct', 'space', 'upper', 'xdigit']);
@@ -48,7 +49,7 @@ export const MAX_EXPANDED_SIZE = 2_000;
 export function parseRegex(source: string, opts: RegexOptions = {}): ParseResult {
   const bytes = toByteString(source);
   const caseSensitive = opts.caseSensitive === true;
-  const fail = (message: string, offset: number, code = BAD_REGEX): ParseResult => ({
+  const fail = (message: string, offset: number, code: DiagnosticCode = BAD_REGEX): ParseResult => ({
     ok: false,
     problem: { code, message, column: columnOfByte(source, offset) },
   });

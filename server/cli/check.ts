@@ -76,7 +76,7 @@ function applyPolicy(rs: RuleSet, policy: Policy, text: string, name: string): b
   const places = itemPositions(text) ?? [];
   const findings: Diagnostic[] = [
     ...report.violations.map((v) => error('policy', named(v), where(places, v))),
-    ...report.alerts.map((a) => warning('policy-alert', named({ ...a, message: describeOutgoing(a, policy.allowedRedirectDomains, false) }), where(places, a))),
+    ...report.alerts.map((a) => warning('policy_alert', named({ ...a, message: describeOutgoing(a, policy.allowedRedirectDomains, false) }), where(places, a))),
   ];
   for (const d of findings) process.stderr.write(`${formatDiagnostic(d, text, name)}\n`);
   if (report.violations.length === 0) return true;

@@ -26,14 +26,14 @@ export interface UserPaths {
 
 /** Refuses a name the one username rule refuses, as a permanent deploy failure. */
 export function checkUsername(username: string): void {
-  if (!isValidUsername(username)) throw new DeployError(new InvalidUsernameError(username).message, 'invalid-user', false);
+  if (!isValidUsername(username)) throw new DeployError(new InvalidUsernameError(username).message, 'invalid_user', false);
 }
 
 function homeOf(template: string, username: string): string {
   try {
     return userDirectory(template, username, 'deploy.directory.home');
   } catch (err) {
-    if (err instanceof InvalidUsernameError) throw new DeployError(err.message, 'invalid-user', false);
+    if (err instanceof InvalidUsernameError) throw new DeployError(err.message, 'invalid_user', false);
     if (err instanceof UserTemplateError) throw new DeployError(err.message, 'io', false);
     throw err;
   }

@@ -5,10 +5,11 @@ import { authenticateMaster, masterMechanism } from '../mail/managesieve.js';
 import type { MasterLogin } from '../mail/master-login.js';
 import { ManageSieveClient, type ConnectOptions } from '../managesieve/client.js';
 import { ManageSieveError, scriptErrorLines } from '../managesieve/errors.js';
+import type { ResponseCode } from '../managesieve/response-codes.js';
 import { planActivation } from './activation.js';
 import type { DirectoryTarget } from './directory-target.js';
 import { checkUsername } from './mail-home.js';
-import { DeployError, type DeployJob, type DeployOutcome, type DeployTarget } from './outcome.js';
+import { DeployError, type DeployErrorCode, type DeployJob, type DeployOutcome, type DeployTarget } from './outcome.js';
 import { scriptRejected } from './rejection.js';
 
 export interface ManageSieveTargetOptions {
@@ -67,9 +68,34 @@ function asDeployError(e: unknown, script: string): DeployError {
   if (!(e instanceof ManageSieveError)) return new DeployError(String(e), 'server', true, undefined, { cause: e });
   if (e.kind !== 'response') return new DeployError(`mail server unreachable: ${e.message}`, 'unreachable', true, undefined, { cause: e });
   if (e.command === 'AUTHENTICATE') return new DeployError(e.message, 'auth', e.transient, undefined, { cause: e });
-  if (e.responseCode?.startsWith('QUOTA')) return new DeployError(e.message, 'quota', false, undefined, { cause: e });
+  if (e.responseCode !== undefined && deployCodeFor(e.responseCode) === 'quota') return new DeployError(e.message, 'quota', false, undefined, { cause: e });
   if ((e.command === 'CHECKSCRIPT' || e.command === 'PUTSCRIPT') && !e.transient) {
     return scriptRejected(script, `the server rejected the script: ${e.serverText.trim()}`, scriptErrorLines(e.serverText), e);
   }
   return new DeployError(e.message, 'server', e.transient, undefined, { cause: e });
+}
+
+/**
+ * What a response code says about a deploy on its own; null: the command
+ * that failed decides. No default: a code added to the union fails to compile here.
+ */
+function deployCodeFor(code: ResponseCode): DeployErrorCode | null {
+  switch (code) {
+    case 'QUOTA':
+    case 'QUOTA/MAXSCRIPTS':
+    case 'QUOTA/MAXSIZE':
+      return 'quota';
+    case 'AUTH-TOO-WEAK':
+    case 'ENCRYPT-NEEDED':
+    case 'SASL':
+    case 'TRANSITION-NEEDED':
+    case 'REFERRAL':
+    case 'TRYLATER':
+    case 'ACTIVE':
+    case 'NONEXISTENT':
+    case 'ALREADYEXISTS':
+    case 'TAG':
+    case 'WARNINGS':
+      return null;
+  }
 }

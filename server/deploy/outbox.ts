@@ -6,33 +6,13 @@
 // claimed job carries the user's consent to replace a foreign script as it
 // stands at that moment, so a consent given while a deploy waits counts.
 import { EventEmitter } from 'node:events';
+import type { DeployStatus } from '../routes/responses.js';
 import type { Db } from '../store/db.js';
 import { OutboxRepository, type CurrentRow, type FailureRecord, type OutboxRow } from '../store/outbox-repository.js';
 import { UsersRepository } from '../store/users-repository.js';
 import type { DeployJob } from './outcome.js';
 
-/**
- * `deployed`: live, and the server's compiler accepted it. `unverified`:
- * live, but written without a compiler to check it (the server may still
- * refuse it at delivery). `rejected`: the server's compiler refused the
- * latest version; the one before stays live. `failed`: any other final
- * failure.
- */
-export interface DeployStatus {
-  username: string;
-  state: 'deployed' | 'unverified' | 'pending' | 'rejected' | 'failed' | 'never';
-  deployedVersion: number | null;
-  pendingVersion: number | null;
-  error: string | null;
-  errorLine: number | null;
-  /** Machine-readable reason of `error`: `rejected`, `foreign-active`, `unreachable`, `quota`, ... */
-  errorCode: string | null;
-  /** The name of the user's rule `errorLine` lies in (a rejected script). */
-  errorRule: string | null;
-  /** Why the live version was not checked by the server's compiler; null when it was, or nothing is live. */
-  unverifiedReason: string | null;
-  updatedAt: string | null;
-}
+export type { DeployStatus };
 
 export interface OutboxOptions {
   /** Label of the target rows are meant for (shown in status, kept per row). */

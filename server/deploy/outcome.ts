@@ -25,17 +25,15 @@ export interface DeployTarget {
   deploy(job: DeployJob): Promise<DeployOutcome>;
 }
 
-export type DeployErrorCode =
-  /** The server's compiler rejected the script (Sieve error; `line` points at it); the active script is unchanged. */
-  | 'rejected'
-  /** Another script is active, and neither config nor the user's consent lets it be replaced. */
-  | 'foreign-active'
-  | 'quota'
-  | 'auth'
-  | 'unreachable'
-  | 'invalid-user'
-  | 'io'
-  | 'server';
+/**
+ * Why a deploy failed. `rejected`: the server's compiler refused the script
+ * (Sieve error; `line` points at it), the active script is unchanged.
+ * `foreign_active`: another script is active, and neither config nor the
+ * user's consent lets it be replaced. Stored with the outbox row.
+ */
+export const DEPLOY_ERROR_CODES = ['rejected', 'foreign_active', 'quota', 'auth', 'unreachable', 'invalid_user', 'io', 'server'] as const;
+
+export type DeployErrorCode = (typeof DEPLOY_ERROR_CODES)[number];
 
 export class DeployError extends Error {
   /** For a rejected script: the name of the user's rule that `line` lies in. */

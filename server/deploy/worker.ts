@@ -149,7 +149,7 @@ export class DeployWorker extends EventEmitter {
       }
       failure = new DeployError(
         `another Sieve script is active ('${outcome.activeScript}'); sievewright leaves it alone until you replace it from the offer about it on My rules (or an administrator sets deploy.takeOver)`,
-        'foreign-active',
+        'foreign_active',
         false,
       );
     } catch (e) {

@@ -4,6 +4,8 @@
 // (QUOTA/MAXSIZE, NONEXISTENT, TRYLATER, ...) and the server's own text; a
 // script error also keeps the first `line N:` so it can be mapped to a rule.
 
+import type { ResponseCode } from './response-codes.js';
+
 export type ManageSieveErrorKind =
   /** The server answered NO or BYE. */
   | 'response'
@@ -19,7 +21,7 @@ export type ManageSieveErrorKind =
 export interface ManageSieveErrorInit {
   kind: ManageSieveErrorKind;
   serverText?: string;
-  responseCode?: string;
+  responseCode?: ResponseCode;
   responseCodeArgs?: readonly string[];
   status?: 'NO' | 'BYE';
   command?: string;
@@ -28,8 +30,8 @@ export interface ManageSieveErrorInit {
 
 export class ManageSieveError extends Error {
   readonly kind: ManageSieveErrorKind;
-  /** The response code, upper-cased, e.g. `QUOTA/MAXSIZE`, `NONEXISTENT`. */
-  readonly responseCode?: string;
+  /** The response code, e.g. `QUOTA/MAXSIZE`, `NONEXISTENT`. */
+  readonly responseCode?: ResponseCode;
   readonly responseCodeArgs: readonly string[];
   /** The server's human-readable text ('' when it sent none). */
   readonly serverText: string;

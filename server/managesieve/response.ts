@@ -5,6 +5,7 @@
 // and text. Lengths of literals are octets, so parsing runs on bytes and
 // decodes UTF-8 only per finished string.
 import { ManageSieveError } from './errors.js';
+import { responseCode, type ResponseCode } from './response-codes.js';
 
 export type Token =
   | { type: 'atom'; value: string }
@@ -16,8 +17,8 @@ export type Status = 'OK' | 'NO' | 'BYE';
 export interface FinalResponse {
   type: 'final';
   status: Status;
-  /** Upper-cased, e.g. `QUOTA/MAXSIZE`, `WARNINGS`, `REFERRAL`. */
-  code?: string;
+  /** E.g. `QUOTA/MAXSIZE`, `WARNINGS`, `REFERRAL`; absent for a code RFC 5804 does not define. */
+  code?: ResponseCode;
   codeArgs: string[];
   text: string;
 }
@@ -215,13 +216,13 @@ function classify(tokens: Token[]): ResponseItem {
   const word = first?.type === 'atom' ? first.value.toUpperCase() : '';
   if (word !== 'OK' && word !== 'NO' && word !== 'BYE') return { type: 'line', tokens };
   let i = 1;
-  let code: string | undefined;
+  let code: ResponseCode | undefined;
   let codeArgs: string[] = [];
   const maybeCode = tokens[i];
   if (maybeCode?.type === 'list') {
     const [name, ...args] = maybeCode.items;
     if (name?.type !== 'atom') throw protocolError('response code without a name');
-    code = name.value.toUpperCase();
+    code = responseCode(name.value);
     codeArgs = args.map((a) => tokenText(a) ?? '');
     i += 1;
   }

@@ -2,14 +2,15 @@
 // Client errors keep their message; server errors are logged and hidden.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { MailServerUnavailableError } from '../mail/imap-login.js';
-import { AppError, type ErrorCode } from '../services/errors.js';
+import type { ErrorBody, ErrorCode, ErrorDetails } from '../routes/errors.js';
+import { AppError } from '../services/errors.js';
 import { VersionConflictError } from '../store/rules-repository.js';
 
-function body(code: ErrorCode | string, message: string, details: Record<string, unknown> = {}) {
-  return { error: { code, message, details } };
+function body<C extends ErrorCode>(code: C, message: string, details: ErrorDetails[C]): ErrorBody {
+  return { error: { code, message, details } } as ErrorBody;
 }
 
-const FASTIFY_CODES: Record<string, ErrorCode> = {
+const FASTIFY_CODES: Record<string, 'csrf'> = {
   FST_CSRF_MISSING_SECRET: 'csrf',
   FST_CSRF_INVALID_TOKEN: 'csrf',
 };
@@ -24,7 +25,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     if (err instanceof MailServerUnavailableError) {
       request.log.warn({ err }, 'mail server unavailable');
-      return reply.code(503).send(body('mail_server_unavailable', 'The mail server cannot be reached right now; try again shortly.'));
+      return reply.code(503).send(body('mail_server_unavailable', 'The mail server cannot be reached right now; try again shortly.', {}));
     }
     const fe = err as FastifyError;
     if (fe.validation) {
@@ -40,13 +41,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (status < 500) {
       const code = FASTIFY_CODES[fe.code] ?? (status === 403 ? 'forbidden' : status === 404 ? 'not_found' : 'invalid_request');
       const message = code === 'csrf' ? 'missing or invalid CSRF token (send the x-csrf-token header from GET /api/session)' : fe.message;
-      return reply.code(status).send(body(code, message));
+      return reply.code(status).send(body(code, message, {}));
     }
     request.log.error({ err }, 'request failed');
-    return reply.code(500).send(body('internal', 'Internal server error'));
+    return reply.code(500).send(body('internal', 'Internal server error', {}));
   });
 
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send(body('not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
+    reply.code(404).send(body('not_found', `no route ${request.method} ${request.url.split('?')[0]}`, {}));
   });
 }

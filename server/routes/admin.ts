@@ -7,8 +7,8 @@ import { isAdmin } from '../plugins/auth.js';
 import type { AppContext } from '../services/context.js';
 import { defaultsView, deployGlobalScripts, policyView, redeployAll, saveDefaults, savePolicy } from '../services/defaults-service.js';
 import { AppError } from '../services/errors.js';
-import type { JobProgress } from '../services/redeploy-jobs.js';
-import { DefaultsBody, JobParams, LimitQuery, PolicyBody } from './schemas.js';
+import { routes, type RedeployProgress } from './contract.js';
+import { route } from './route.js';
 
 const SSE_POLL_MS = 200;
 
@@ -16,17 +16,17 @@ export async function adminRoutes(app: FastifyInstance, { ctx }: { ctx: AppConte
   const logQueueError = (err: unknown) => app.log.error({ err }, 're-deploy: could not queue a user');
   const logGlobalError = (err: unknown) => app.log.error({ err }, 'global scripts: could not write them');
 
-  app.get('/defaults', async () => defaultsView(ctx));
+  route(app, routes.defaults, async () => defaultsView(ctx));
 
-  app.put<{ Body: DefaultsBody }>('/defaults', { schema: { body: DefaultsBody } }, async (request) =>
+  route(app, routes.saveDefaults, async (request) =>
     saveDefaults(ctx, request.username, request.body.text, (err) => app.log.error({ err }, 'defaults: a deploy step failed')),
   );
 
-  app.get('/policy', async () => policyView(ctx));
+  route(app, routes.policy, async () => policyView(ctx));
 
-  app.put<{ Body: PolicyBody }>('/policy', { schema: { body: PolicyBody } }, async (request) => savePolicy(ctx, request.username, request.body));
+  route(app, routes.savePolicy, async (request) => savePolicy(ctx, request.username, request.body));
 
-  app.get('/users', async () => {
+  route(app, routes.users, async () => {
     const statuses = new Map(ctx.outbox.statusAll().map((s) => [s.username, s]));
     const versions = ctx.rules.latestVersions();
     return ctx.users.list().map((u) => ({
@@ -39,20 +39,21 @@ export async function adminRoutes(app: FastifyInstance, { ctx }: { ctx: AppConte
     }));
   });
 
-  app.post('/redeploy', async (request, reply) => {
+  route(app, routes.redeploy, async (request, reply) => {
     const globalScripts = await deployGlobalScripts(ctx, logGlobalError);
     const jobId = redeployAll(ctx, logQueueError);
     ctx.audit.append({ actor: request.username, action: 'deploy.redeploy-all', target: 'all', details: { jobId } });
-    return reply.code(202).send({ jobId, globalScripts });
+    reply.code(202);
+    return { jobId, globalScripts };
   });
 
-  app.get<{ Params: JobParams }>('/redeploy/:jobId/events', { schema: { params: JobParams } }, async (request, reply) => {
+  route(app, routes.redeployEvents, async (request, reply) => {
     const { jobId } = request.params;
     if (!ctx.redeploys.has(jobId)) throw new AppError(404, 'not_found', `no re-deploy job ${jobId}`);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-    const send = (event: string, data: unknown): void => {
+    const send = (event: 'progress' | 'end', data: RedeployProgress): void => {
       res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     };
     let last = '';
@@ -61,7 +62,7 @@ export async function adminRoutes(app: FastifyInstance, { ctx }: { ctx: AppConte
       closed = true;
     });
     while (!closed) {
-      const p = ctx.redeploys.progress(jobId) as JobProgress;
+      const p = ctx.redeploys.progress(jobId) as RedeployProgress;
       const key = JSON.stringify(p);
       if (key !== last) send('progress', p);
       last = key;
@@ -72,11 +73,12 @@ export async function adminRoutes(app: FastifyInstance, { ctx }: { ctx: AppConte
       await new Promise((r) => setTimeout(r, SSE_POLL_MS));
     }
     res.end();
+    return reply;
   });
 
-  app.get<{ Querystring: LimitQuery }>('/audit', { schema: { querystring: LimitQuery } }, async (request) =>
+  route(app, routes.audit, async (request) =>
     ctx.audit.list({ limit: request.query.limit ?? 100 }).map(({ id: _id, ...e }) => e),
   );
 
-  app.get('/learning', async () => learningHealth(ctx.db));
+  route(app, routes.learningHealth, async () => learningHealth(ctx.db));
 }

@@ -10,17 +10,20 @@ import { AddressList } from '../services/address-list.js';
 import type { AppContext } from '../services/context.js';
 import { ProbeCache } from '../services/probe-cache.js';
 import { readiness } from '../services/readiness.js';
+import { routes } from './contract.js';
+import { route } from './route.js';
 
 export async function healthRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
   const { readinessDetailsFrom, readinessCacheSeconds } = ctx.config.server;
   const detailsFrom = new AddressList(readinessDetailsFrom);
   const probe = new ProbeCache(() => readiness(ctx.config, ctx.db), readinessCacheSeconds * 1000);
 
-  app.get('/healthz', async () => ({ ok: true }));
+  route(app, routes.healthz, async () => ({ ok: true }) as const);
 
-  app.get('/readyz', async (request, reply) => {
+  route(app, routes.readyz, async (request, reply) => {
     const r = await probe.get();
     const details = detailsFrom.includes(request.ip) || (await hasAdminSession(ctx, request));
-    return reply.code(r.ready ? 200 : 503).send(details ? r : { ready: r.ready });
+    reply.code(r.ready ? 200 : 503);
+    return details ? r : { ready: r.ready };
   });
 }

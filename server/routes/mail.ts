@@ -8,17 +8,18 @@ import type { AppContext } from '../services/context.js';
 import { compileOptions } from '../services/deploy-source.js';
 import { listFolders } from '../services/folders.js';
 import { consentToReplace, serverScript } from '../services/server-script.js';
-import { ImportProcmailBody, ImportSieveBody, LimitQuery, ReplaceScriptBody } from './schemas.js';
+import { routes } from './contract.js';
+import { route } from './route.js';
 
 export async function mailRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
-  app.get('/folders', async (request) => ({ folders: await listFolders(ctx, request.username) }));
+  route(app, routes.folders, async (request) => ({ folders: await listFolders(ctx, request.username) }));
 
-  app.post<{ Body: ImportSieveBody }>('/import/sieve', { schema: { body: ImportSieveBody } }, async (request) => {
+  route(app, routes.importSieve, async (request) => {
     const { importSieve } = await import('../../grammar/import/sieve.js');
     return importSieve(request.body.text);
   });
 
-  app.post<{ Body: ImportProcmailBody }>('/import/procmail', { schema: { body: ImportProcmailBody } }, async (request) => {
+  route(app, routes.importProcmail, async (request) => {
     const { capabilities } = compileOptions(ctx.config);
     const { convertProcmail } = await import('../../grammar/import/procmail.js');
     return convertProcmail(request.body.text, {
@@ -27,15 +28,16 @@ export async function mailRoutes(app: FastifyInstance, { ctx }: { ctx: AppContex
     });
   });
 
-  app.get('/import/server-script', async (request) => serverScript(ctx, request.username));
+  route(app, routes.serverScript, async (request) => serverScript(ctx, request.username));
 
-  app.post<{ Body: ReplaceScriptBody }>('/import/server-script/replace', { schema: { body: ReplaceScriptBody } }, async (request, reply) =>
-    reply.code(202).send(consentToReplace(ctx, request.username, request.body.name)),
-  );
+  route(app, routes.replaceServerScript, async (request, reply) => {
+    reply.code(202);
+    return consentToReplace(ctx, request.username, request.body.name);
+  });
 
-  app.get<{ Querystring: LimitQuery }>('/learning/log', { schema: { querystring: LimitQuery } }, async (request) =>
+  route(app, routes.learningLog, async (request) =>
     learningLog(ctx.db, request.username, request.query.limit === undefined ? {} : { limit: request.query.limit }),
   );
 
-  app.get('/learning/weekly', async (request) => weeklyCounts(ctx.db, request.username));
+  route(app, routes.learningWeekly, async (request) => weeklyCounts(ctx.db, request.username));
 }

@@ -7,7 +7,8 @@ import type { AppContext } from '../services/context.js';
 import { AppError } from '../services/errors.js';
 import { preview, restoreVersion, rulesText, ruleSetFromInput, saveRules, setOverrides } from '../services/rules-service.js';
 import { RulesViewCache } from '../services/rules-view.js';
-import { HistoryQuery, OverridesBody, RulesInput, VersionParams } from './schemas.js';
+import { routes } from './contract.js';
+import { route } from './route.js';
 
 const HISTORY_PAGE = 50;
 
@@ -25,31 +26,41 @@ export async function rulesRoutes(app: FastifyInstance, { ctx }: { ctx: AppConte
     }
   };
 
-  app.get('/rules', async (request, reply) => sendView(reply, request.username));
+  route(app, routes.rules, async (request, reply) => sendView(reply, request.username));
 
   // The DSL form, for scripts and `curl`; the web UI prints it from the model itself.
-  app.get('/rules/text', async (request, reply) => reply.type('text/plain; charset=utf-8').send(rulesText(ctx, request.username)));
+  route(app, routes.rulesText, async (request, reply) => reply.type('text/plain; charset=utf-8').code(200).send(rulesText(ctx, request.username)));
 
-  app.put<{ Body: RulesInput }>('/rules', { schema: { body: RulesInput }, onRequest: limitSaves }, async (request, reply) => {
-    const { ruleSet, semantic } = ruleSetFromInput(ctx, request.body);
-    saveRules(ctx, request.username, request.username, ruleSet, { baseVersion: request.body.baseVersion, semantic });
-    return sendView(reply, request.username);
-  });
+  route(
+    app,
+    routes.saveRules,
+    async (request, reply) => {
+      const { ruleSet, semantic } = ruleSetFromInput(ctx, request.body);
+      saveRules(ctx, request.username, request.username, ruleSet, { baseVersion: request.body.baseVersion, semantic });
+      return sendView(reply, request.username);
+    },
+    { onRequest: limitSaves },
+  );
 
-  app.get<{ Querystring: HistoryQuery }>('/rules/history', { schema: { querystring: HistoryQuery } }, async (request) =>
+  route(app, routes.history, async (request) =>
     ctx.rules.history(request.username, { limit: request.query.limit ?? HISTORY_PAGE, ...(request.query.before ? { before: request.query.before } : {}) }),
   );
 
-  app.post<{ Params: VersionParams }>('/rules/history/:version/restore', { schema: { params: VersionParams }, onRequest: limitSaves }, async (request, reply) => {
-    restoreVersion(ctx, request.username, request.params.version);
-    return sendView(reply, request.username);
-  });
+  route(
+    app,
+    routes.restore,
+    async (request, reply) => {
+      restoreVersion(ctx, request.username, request.params.version);
+      return sendView(reply, request.username);
+    },
+    { onRequest: limitSaves },
+  );
 
-  app.post<{ Body: RulesInput }>('/rules/preview', { schema: { body: RulesInput } }, async (request) =>
+  route(app, routes.preview, async (request) =>
     preview(ctx, request.username, ruleSetFromInput(ctx, request.body)),
   );
 
-  app.put<{ Body: OverridesBody }>('/defaults/overrides', { schema: { body: OverridesBody } }, async (request) => ({
+  route(app, routes.overrides, async (request) => ({
     disabled: setOverrides(ctx, request.username, request.body.disabled),
   }));
 }

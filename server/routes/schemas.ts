@@ -1,9 +1,8 @@
-// TypeBox schemas of the HTTP API: the single source of request validation
-// and of the request/response types the web UI imports (`import type`).
+// TypeBox schemas of the HTTP API's requests: the single source of request
+// validation (responses.ts has the replies, contract.ts the route table).
 // The rule-set schema mirrors grammar/model.ts; the type assertions at the
 // bottom fail to compile if the two drift apart.
 import { Type, type Static, type TLiteral, type TUnion } from '@sinclair/typebox';
-import type { Diagnostic } from '../../grammar/diagnostics.js';
 import type { RuleSet } from '../../grammar/model.js';
 import { USERNAME_PATTERN } from '../services/username.js';
 
@@ -123,30 +122,6 @@ export const LoginBody = obj({
 });
 export type LoginBody = Static<typeof LoginBody>;
 
-export interface SessionUser {
-  username: string;
-  isAdmin: boolean;
-}
-export interface SessionResponse {
-  user: SessionUser;
-  csrfToken: string;
-}
-
-export interface RulesResponse {
-  version: number;
-  ruleSet: RuleSet;
-  defaults: { rules: RuleSet['rules']; disabled: string[] };
-  updatedAt: string | null;
-  policy: { allowedRedirectDomains: string[] };
-}
-
-export interface HistoryEntryResponse {
-  version: number;
-  createdAt: string;
-  author: string;
-  summary: string;
-}
-
 /** One page of history, newest first: versions below `before`. */
 export const HistoryQuery = obj({
   before: Type.Optional(Type.Integer({ minimum: 1 })),
@@ -156,15 +131,6 @@ export type HistoryQuery = Static<typeof HistoryQuery>;
 
 export const VersionParams = obj({ version: Type.Integer({ minimum: 1 }) });
 export type VersionParams = Static<typeof VersionParams>;
-
-export interface PreviewResponse {
-  sieve: string;
-  prefs: string;
-  diagnostics: Diagnostic[];
-  lineMap: Array<{ startLine: number; endLine: number; ruleIndex: number; name: string }>;
-  /** The global scripts of the admin's locked rules that run around `sieve` ('' when there are none). */
-  locked: { before: string; after: string };
-}
 
 export const OverridesBody = obj({ disabled: Type.Array(Name, { maxItems: 1000 }) });
 export type OverridesBody = Static<typeof OverridesBody>;
@@ -188,24 +154,6 @@ export type LimitQuery = Static<typeof LimitQuery>;
 export const DefaultsBody = obj({ text: RulesText });
 export type DefaultsBody = Static<typeof DefaultsBody>;
 
-export interface DefaultsResponse {
-  version: number;
-  ruleSet: RuleSet;
-  text: string;
-}
-
-/** Where the global scripts of the locked admin rules are, and whether the last write worked. */
-export interface GlobalScriptsStatus {
-  before: string;
-  after: string;
-  written: boolean;
-  /** True when the server's Sieve compiler accepted both scripts; absent when they were not written. */
-  verified?: boolean;
-  /** Why they were written without that check (no compiler configured, or it could not run). */
-  unverifiedReason?: string;
-  error?: string;
-}
-
 export const PolicyBody = obj({
   allowedRedirectDomains: Type.Array(Type.String({ minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9*][A-Za-z0-9.-]*$' }), { maxItems: 1000 }),
   allowedActions: Type.Array(Name, { maxItems: 50 }),
@@ -216,10 +164,6 @@ export type PolicyBody = Static<typeof PolicyBody>;
 
 export const JobParams = obj({ jobId: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) });
 export type JobParams = Static<typeof JobParams>;
-
-export interface ErrorResponse {
-  error: { code: string; message: string; details: Record<string, unknown> };
-}
 
 // Compile-time guards: the schema's type and the model must stay assignable both ways.
 type Assert<T extends true> = T;

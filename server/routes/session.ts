@@ -3,13 +3,14 @@
 // user (LoginThrottle), rotates the session id, and returns the CSRF token
 // every later write must carry.
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isAdmin, requireUser, SESSION_COOKIE, startSession } from '../plugins/auth.js';
 import type { AppContext } from '../services/context.js';
 import { AppError } from '../services/errors.js';
 import { LoginThrottle } from '../services/login-throttle.js';
-import { LoginBody, type SessionResponse } from './schemas.js';
+import { routes, type SessionResponse } from './contract.js';
+import { route } from './route.js';
 
 function sessionResponse(ctx: AppContext, username: string, reply: FastifyReply): SessionResponse {
   return { user: { username, isAdmin: isAdmin(ctx, username) }, csrfToken: reply.generateCsrf() };
@@ -35,9 +36,9 @@ export async function sessionRoutes(app: FastifyInstance, { ctx }: { ctx: AppCon
     },
   });
 
-  app.post<{ Body: LoginBody }>(
-    '/login',
-    { schema: { body: LoginBody }, config: { rateLimit: { max: perIp, timeWindow: windowMs } } },
+  route(
+    app,
+    routes.login,
     async (request, reply) => {
       const { username, password } = request.body;
       const admission = throttle.admit(username, request.ip);
@@ -65,14 +66,20 @@ export async function sessionRoutes(app: FastifyInstance, { ctx }: { ctx: AppCon
       ctx.users.recordLogin(username);
       return sessionResponse(ctx, username, reply);
     },
+    { config: { rateLimit: { max: perIp, timeWindow: windowMs } } },
   );
 
   const authed = requireUser(ctx);
-  app.get('/session', { onRequest: authed }, async (request: FastifyRequest, reply) => sessionResponse(ctx, request.username, reply));
+  route(app, routes.session, async (request, reply) => sessionResponse(ctx, request.username, reply), { onRequest: authed });
 
-  app.post('/logout', { onRequest: [authed, app.csrfProtection] }, async (request, reply) => {
-    await request.session.destroy();
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return { ok: true };
-  });
+  route(
+    app,
+    routes.logout,
+    async (request, reply) => {
+      await request.session.destroy();
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return { ok: true } as const;
+    },
+    { onRequest: [authed, app.csrfProtection] },
+  );
 }

@@ -13,7 +13,7 @@ import { ALL_ACTIONS, DEFAULT_POLICY, unknownActions, type Policy } from '../../
 import { globalScriptPaths } from '../config/paths.js';
 import { GlobalScriptRejected, verifyGlobalScripts, writeGlobalScripts } from '../deploy/global-scripts.js';
 import { sievecOptions } from '../deploy/targets.js';
-import type { DefaultsResponse, GlobalScriptsStatus } from '../routes/schemas.js';
+import type { DefaultsResponse, GlobalScriptsStatus, SavedDefaults } from '../routes/responses.js';
 import type { AppContext } from './context.js';
 import { compileGlobal, compileOptions, listUsernames } from './deploy-source.js';
 import { AppError } from './errors.js';
@@ -88,7 +88,7 @@ export async function saveDefaults(
   actor: string,
   text: string,
   log: (err: unknown) => void,
-): Promise<DefaultsResponse & { jobId: string; globalScripts: GlobalScriptsStatus }> {
+): Promise<SavedDefaults> {
   const opts = compileOptions(ctx.config);
   const { ruleSet, diagnostics } = parseDefaults(text, opts);
   const compiled = compileRuleSet(ruleSet, opts, diagnostics);

@@ -1,31 +1,24 @@
 // The one error type services throw for problems a client can act on. The
 // HTTP error handler turns it into `{ error: { code, message, details } }`;
-// codes are stable strings clients may switch on.
-export type ErrorCode =
-  | 'invalid_request'
-  | 'invalid_rules'
-  | 'policy_violation'
-  | 'version_conflict'
-  | 'not_found'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'csrf'
-  | 'bad_credentials'
-  | 'rate_limited'
-  | 'rules_too_large'
-  | 'too_deep'
-  | 'mail_server_unavailable'
-  | 'not_available'
-  | 'internal';
+// the codes and their details are the contract's (routes/errors.ts).
+import type { ErrorCode, ErrorDetails } from '../routes/errors.js';
 
-export class AppError extends Error {
+export type { ErrorCode } from '../routes/errors.js';
+
+/** Details may be left out only where every field of the code's details is optional. */
+type DetailsArg<C extends ErrorCode> = Record<never, never> extends ErrorDetails[C] ? [details?: ErrorDetails[C]] : [details: ErrorDetails[C]];
+
+export class AppError<C extends ErrorCode = ErrorCode> extends Error {
+  readonly details: ErrorDetails[C];
+
   constructor(
     readonly statusCode: number,
-    readonly code: ErrorCode,
+    readonly code: C,
     message: string,
-    readonly details: Record<string, unknown> = {},
+    ...[details]: DetailsArg<C>
   ) {
     super(message);
     this.name = 'AppError';
+    this.details = details ?? ({} as ErrorDetails[C]);
   }
 }

@@ -9,7 +9,9 @@ import { parseRules } from '../../grammar/parse-rules.js';
 import { checkPolicy, DEFAULT_POLICY, describeOutgoing } from '../../grammar/policy.js';
 import { summarizeChange } from '../../grammar/rule-diff.js';
 import { validateRuleSet } from '../../grammar/validate.js';
-import type { PreviewResponse, RulesInput, RulesResponse } from '../routes/schemas.js';
+import type { PreviewResponse, RulesResponse } from '../routes/responses.js';
+import type { RulesInput } from '../routes/schemas.js';
+import type { AuditAction } from '../store/audit-actions.js';
 import type { RuleVersion, SavedVersion } from '../store/rules-repository.js';
 import type { AppContext } from './context.js';
 import { compileEffective, compileForUser, compileGlobal, compileOptions } from './deploy-source.js';
@@ -89,7 +91,7 @@ export function saveRules(
   username: string,
   actor: string,
   ruleSet: RuleSet,
-  opts: { baseVersion?: number; action?: string; summary?: string; semantic?: Diagnostic[] } = {},
+  opts: { baseVersion?: number; action?: AuditAction; summary?: string; semantic?: Diagnostic[] } = {},
 ): SavedVersion {
   checkSize(ctx, ruleSet);
   ctx.users.ensure(username);

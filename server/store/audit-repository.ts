@@ -1,12 +1,13 @@
 // Append-only audit log: who changed what, when; `alert` marks entries an
 // admin should look at (e.g. a new forward to an outside domain).
+import type { AuditAction } from './audit-actions.js';
 import type { Db } from './db.js';
 
 export interface AuditEntry {
   id: number;
   at: string;
   actor: string;
-  action: string;
+  action: AuditAction;
   target: string;
   details: Record<string, unknown>;
   alert: boolean;
@@ -14,7 +15,7 @@ export interface AuditEntry {
 
 export interface NewAuditEntry {
   actor: string;
-  action: string;
+  action: AuditAction;
   target: string;
   details?: Record<string, unknown>;
   alert?: boolean;
@@ -24,7 +25,8 @@ interface Row {
   id: number;
   at: string;
   actor: string;
-  action: string;
+  /** Written only from an AuditAction. */
+  action: AuditAction;
   target: string;
   details: string;
   alert: number;

@@ -3,6 +3,7 @@
 // transaction so two workers (even in two processes) never claim rows of
 // the same user at once.
 import type Database from 'better-sqlite3';
+import type { DeployErrorCode } from '../deploy/outcome.js';
 import type { Db } from './db.js';
 
 export type OutboxState = 'pending' | 'running' | 'deployed' | 'failed' | 'superseded';
@@ -20,7 +21,8 @@ export interface OutboxRow {
   lease_owner: string | null;
   lease_until: number | null;
   last_error: string | null;
-  error_code: string | null;
+  /** Migration 102 turned the kebab-case codes of older rows into these. */
+  error_code: DeployErrorCode | null;
   error_line: number | null;
   /** The user's rule a rejected script's error lies in. */
   error_rule: string | null;
@@ -39,7 +41,7 @@ export interface CurrentRow {
 
 export interface FailureRecord {
   message: string;
-  code: string | null;
+  code: DeployErrorCode | null;
   line: number | null;
   rule: string | null;
 }

@@ -62,7 +62,7 @@ describe('capabilities', () => {
     const result = compileRuleSet(ruleSet({ rules: [r] }), { capabilities: without('regex') });
     expect(result.ok).toBe(false);
     expect(result.diagnostics).toEqual([
-      expect.objectContaining({ code: 'unsupported-extension', severity: 'error', message: expect.stringMatching(/rule "Regex rule".*"regex"/) }),
+      expect.objectContaining({ code: 'unsupported_extension', severity: 'error', message: expect.stringMatching(/rule "Regex rule".*"regex"/) }),
     ]);
   });
 
@@ -74,7 +74,7 @@ describe('capabilities', () => {
   test('without imap4flags, Junk deliveries carry no keyword and a warning says so', () => {
     const out = emitSieve(ruleSet({ rules: [rule('Junk', [subjectIs('x')], toJunk)] }), { capabilities: without('imap4flags') });
     expect(out.sieve).not.toContain('addflag');
-    expect(out.diagnostics).toEqual([expect.objectContaining({ code: 'no-junk-keyword', severity: 'warning' })]);
+    expect(out.diagnostics).toEqual([expect.objectContaining({ code: 'no_junk_keyword', severity: 'warning' })]);
   });
 
   test('an auth condition without a trusted authserv-id is an error', () => {
@@ -82,7 +82,7 @@ describe('capabilities', () => {
     delete rs.settings.trustedAuthservId;
     const result = compileRuleSet(rs);
     expect(result.ok).toBe(false);
-    expect(result.diagnostics).toEqual([expect.objectContaining({ code: 'no-trusted-authserv-id', message: expect.stringContaining('rule "Forged"') })]);
+    expect(result.diagnostics).toEqual([expect.objectContaining({ code: 'no_trusted_authserv_id', message: expect.stringContaining('rule "Forged"') })]);
   });
 });
 
@@ -110,7 +110,7 @@ describe('sender lists', () => {
   test('authenticated entries without a trusted authserv-id are an error, since nothing could prove the pass', () => {
     const rs = ruleSet({ whitelist: [{ pattern: '*@bank.example', authenticated: true }], blocklist: blocklist.slice(0, 1) });
     delete rs.settings.trustedAuthservId;
-    expect(compileRuleSet(rs).diagnostics).toEqual([expect.objectContaining({ code: 'no-trusted-authserv-id', message: expect.stringContaining('whitelist') })]);
+    expect(compileRuleSet(rs).diagnostics).toEqual([expect.objectContaining({ code: 'no_trusted_authserv_id', message: expect.stringContaining('whitelist') })]);
   });
 
   test('a whitelist with nothing to exempt emits no Sieve (SpamAssassin handles it)', () => {

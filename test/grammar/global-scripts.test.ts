@@ -58,10 +58,10 @@ describe('compileGlobalScripts', () => {
     const text =
       'rule "Junk" locked {\n  when subject contains "junk"\n  then fileinto "Junk"; stop\n}\nrule "Tag" locked {\n  when always\n  then keyword "$Tagged"; stop\n}\nrule "Late" locked after {\n  when always\n  then stop\n}\nrule "Open" {\n  when always\n  then keyword "$Open"; stop\n}\n';
     const { ruleSet, diagnostics } = parseRules(text);
-    expect(diagnostics.map((d) => [d.code, d.severity, d.start?.line])).toEqual([['locked-stop-continues', 'warning', 5]]);
+    expect(diagnostics.map((d) => [d.code, d.severity, d.start?.line])).toEqual([['locked_stop_continues', 'warning', 5]]);
     expect(diagnostics[0]!.message).toMatch(/^rule "Tag": "stop" in a locked rule ends only the administrator's script/);
     const g = compileGlobalScripts(ruleSet!);
-    expect(g.before.diagnostics.map((d) => d.code)).toEqual(['locked-stop-continues']);
+    expect(g.before.diagnostics.map((d) => d.code)).toEqual(['locked_stop_continues']);
     expect(g.before.ok).toBe(true);
     expect(g.after.diagnostics).toEqual([]);
   });

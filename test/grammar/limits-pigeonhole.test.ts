@@ -57,7 +57,7 @@ describe('script size (sieve_max_script_size)', () => {
     expect(over.ok).toBe(false);
     expect(over.diagnostics).toEqual([
       expect.objectContaining({
-        code: 'script-too-large',
+        code: 'script_too_large',
         severity: 'error',
         message: expect.stringMatching(
           /^the Sieve script would be 1048577 bytes, but the server accepts at most 1048576 \(sieve_max_script_size\); the largest parts: rule "Big" \(500\d{3} bytes\), rule "Medium" \(250\d{3} bytes\), rule "Small" \(150\d{3} bytes\), the trusted and blocked senders with the script's header \(\d+ bytes\)$/,
@@ -75,7 +75,7 @@ describe('script size (sieve_max_script_size)', () => {
     const at = compileRuleSet(scriptOfSize(64 * 1024, { Big: 40_000 }), opts);
     const over = compileRuleSet(scriptOfSize(64 * 1024 + 1, { Big: 40_000 }), opts);
     expect([at.ok, over.ok]).toEqual([true, false]);
-    expect(over.diagnostics.map((d) => d.code)).toEqual(['script-too-large']);
+    expect(over.diagnostics.map((d) => d.code)).toEqual(['script_too_large']);
     const [accepted, refused] = await Promise.all([small.sievec(at.sieve), small.sievec(over.sieve)]);
     expect([accepted.ok, refused.ok], refused.errors).toEqual([true, false]);
   }, 60_000);
@@ -109,7 +109,7 @@ describe('test nesting (32 levels, counted on the script as written)', () => {
     const results = await Promise.all(
       depths.map(async (d) => {
         const compiled = compileRuleSet(deepRule(make(d)));
-        const tooDeep = compiled.diagnostics.filter((x) => x.code === 'too-deep');
+        const tooDeep = compiled.diagnostics.filter((x) => x.code === 'too_deep');
         for (const x of tooDeep) expect(x.message).toMatch(/^rule "Deep": /);
         return { d, compiler: tooDeep.length === 0, sievec: (await tools.sievec(compiled.sieve)).ok };
       }),

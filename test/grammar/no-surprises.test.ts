@@ -22,14 +22,14 @@ const lists = (w: string[], b: string[]): RuleSet => ({ ...emptyRuleSet(), white
 describe('empty values', () => {
   test('an empty value to match is an error naming the rule', () => {
     expect(validateRuleSet({ ...emptyRuleSet(), rules: [rule(['x', ''])] })).toEqual([
-      { code: 'empty-value', severity: 'error', message: 'rule "Blank": a value to match is empty; type what to look for' },
+      { code: 'empty_value', severity: 'error', message: 'rule "Blank": a value to match is empty; type what to look for' },
     ]);
   });
 
   test('the check points at the condition in the rules text', () => {
     const { ruleSet, diagnostics } = parseRules('rule "Blank" {\n  when from contains ""\n  then fileinto "Junk"\n}\n');
     expect(ruleSet).toBeNull();
-    expect(diagnostics).toEqual([expect.objectContaining({ code: 'empty-value', start: { line: 2, column: 8 }, end: { line: 2, column: 24 } })]);
+    expect(diagnostics).toEqual([expect.objectContaining({ code: 'empty_value', start: { line: 2, column: 8 }, end: { line: 2, column: 24 } })]);
   });
 
   test('a value of only a space is a value', () => {
@@ -42,8 +42,8 @@ describe('senders both trusted and blocked', () => {
     const rs = lists(['Bob@Example.org'], ['bob@example.ORG']);
     const message = 'trusted sender "Bob@Example.org" and blocked sender "bob@example.ORG": mail from a trusted sender is never blocked, so this block does nothing';
     expect(validateRuleSet(rs)).toEqual([
-      { code: 'trusted-and-blocked', severity: 'warning', message },
-      { code: 'trusted-and-blocked', severity: 'warning', message },
+      { code: 'trusted_and_blocked', severity: 'warning', message },
+      { code: 'trusted_and_blocked', severity: 'warning', message },
     ]);
   });
 

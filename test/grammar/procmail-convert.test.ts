@@ -137,7 +137,7 @@ describe('recipe flags are each converted or explained', () => {
 
   test('an unknown flag is a warning with its position and the recipe still converts', () => {
     const r = convertProcmail(':0 Z\n* ^Subject:.*x\n.X/\n');
-    expect(r.diagnostics).toEqual([expect.objectContaining({ code: 'unknown-flag', severity: 'warning', start: { line: 1, column: 1 } })]);
+    expect(r.diagnostics).toEqual([expect.objectContaining({ code: 'unknown_flag', severity: 'warning', start: { line: 1, column: 1 } })]);
     expect(r.report.recipes[0]!.status).toBe('exact');
   });
 });
@@ -210,7 +210,7 @@ describe('includes and control flow', () => {
     expect(withInclude.report.recipes[0]).toMatchObject({ file: '$HOME/lists.rc', status: 'exact' });
     const without = convertProcmail(text);
     expect(without.report.recipes[0]).toMatchObject({ line: 1, status: 'not-converted' });
-    expect(without.diagnostics[0]).toMatchObject({ code: 'include-missing', start: { line: 1, column: 1 } });
+    expect(without.diagnostics[0]).toMatchObject({ code: 'include_missing', start: { line: 1, column: 1 } });
   });
 
   test('a block flattens into rules that carry the block conditions', () => {

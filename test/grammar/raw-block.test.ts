@@ -36,17 +36,17 @@ describe('parseRawBlock', () => {
   test('a command, test, tag or comparator used without its extension in the requires is refused where it is used', () => {
     const block = raw('if allof(envelope :is "from" "a@b.c", header :comparator "i;ascii-numeric" :value "gt" "x" "1") {\n  addflag "\\\\Seen";\n}\n', ['imap4flags']);
     expect(messages(block)).toEqual([
-      'raw-missing-require: raw block "Mine", line 1, column 10: test "envelope" needs the Sieve extension "envelope"; add it to the block\'s requires',
-      'raw-missing-require: raw block "Mine", line 1, column 58: comparator "i;ascii-numeric" needs the Sieve extension "comparator-i;ascii-numeric"; add it to the block\'s requires',
-      'raw-missing-require: raw block "Mine", line 1, column 76: tag ":value" needs the Sieve extension "relational"; add it to the block\'s requires',
+      'raw_missing_require: raw block "Mine", line 1, column 10: test "envelope" needs the Sieve extension "envelope"; add it to the block\'s requires',
+      'raw_missing_require: raw block "Mine", line 1, column 58: comparator "i;ascii-numeric" needs the Sieve extension "comparator-i;ascii-numeric"; add it to the block\'s requires',
+      'raw_missing_require: raw block "Mine", line 1, column 76: tag ":value" needs the Sieve extension "relational"; add it to the block\'s requires',
     ]);
   });
 
   test('vacation\'s own :mime needs only vacation; :mime on a test needs the mime extension', () => {
     expect(messages(raw('vacation :mime "Content-Type: text/plain\r\n\r\nAway.";', ['vacation']))).toEqual([]);
     expect(messages(raw('if header :mime :anychild :contains "content-type" "pdf" { discard; }'))).toEqual([
-      'raw-missing-require: raw block "Mine", line 1, column 11: tag ":mime" needs the Sieve extension "mime"; add it to the block\'s requires',
-      'raw-missing-require: raw block "Mine", line 1, column 17: tag ":anychild" needs the Sieve extension "mime"; add it to the block\'s requires',
+      'raw_missing_require: raw block "Mine", line 1, column 11: tag ":mime" needs the Sieve extension "mime"; add it to the block\'s requires',
+      'raw_missing_require: raw block "Mine", line 1, column 17: tag ":anychild" needs the Sieve extension "mime"; add it to the block\'s requires',
     ]);
   });
 
@@ -57,15 +57,15 @@ describe('parseRawBlock', () => {
 
   test('an extension the server does not offer is refused, declared or only used', () => {
     const caps = ['fileinto', 'regex'];
-    expect(messages(raw('vacation "away";', ['vacation']), caps)).toEqual(['unsupported-extension: raw block "Mine": needs the Sieve extension "vacation", which the server does not offer']);
+    expect(messages(raw('vacation "away";', ['vacation']), caps)).toEqual(['unsupported_extension: raw block "Mine": needs the Sieve extension "vacation", which the server does not offer']);
     expect(messages(raw('vacation "away";'), caps)).toEqual([
-      'raw-missing-require: raw block "Mine", line 1, column 1: command "vacation" needs the Sieve extension "vacation"; add it to the block\'s requires (and the server does not offer "vacation")',
+      'raw_missing_require: raw block "Mine", line 1, column 1: command "vacation" needs the Sieve extension "vacation"; add it to the block\'s requires (and the server does not offer "vacation")',
     ]);
   });
 
   test('"require" inside a block is refused: the block is not at the start of the script', () => {
     expect(messages(raw('keep;\nrequire "fileinto";\nfileinto "x";', ['fileinto']))).toEqual([
-      'raw-require: raw block "Mine", line 2, column 1: "require" is only allowed at the start of the script; list the extensions in the block\'s requires instead',
+      'raw_require: raw block "Mine", line 2, column 1: "require" is only allowed at the start of the script; list the extensions in the block\'s requires instead',
     ]);
   });
 

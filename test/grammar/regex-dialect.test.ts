@@ -11,7 +11,7 @@ import { DEFAULT_SETTINGS, type RuleSet } from '../../grammar/model.js';
 
 const verdict = (regex: string, caseSensitive = false): string => checkRegex(regex, { caseSensitive })?.code ?? 'ok';
 
-describe('what the mail server refuses is bad-regex', () => {
+describe('what the mail server refuses is bad_regex', () => {
   test.each([
     ['ticket{', 'the "{" at column 7 is never closed'],
     ['x{1', 'the "{" at column 2 is never closed'],
@@ -35,13 +35,13 @@ describe('what the mail server refuses is bad-regex', () => {
     ['abc\\', 'ends in a backslash'],
   ])('%j', (regex, message) => {
     const problem = checkRegex(regex);
-    expect(problem?.code).toBe('bad-regex');
+    expect(problem?.code).toBe('bad_regex');
     expect(problem?.message).toContain(message);
   });
 
   test('a range can be fine case-sensitively and backwards under the default comparator, which upper-cases the regex', () => {
     expect(verdict('[Z-a]', true)).toBe('ok');
-    expect(verdict('[Z-a]', false)).toBe('bad-regex');
+    expect(verdict('[Z-a]', false)).toBe('bad_regex');
   });
 
   test('columns count characters, not UTF-8 bytes', () => {
@@ -49,7 +49,7 @@ describe('what the mail server refuses is bad-regex', () => {
   });
 });
 
-describe('what the mail server reads differently from what is written is regex-not-posix', () => {
+describe('what the mail server reads differently from what is written is regex_not_posix', () => {
   test.each([
     ['invoice \\d+', '"\\d" at column 9 is not understood by the mail server, which reads it as a plain "d"; use [0-9]'],
     ['\\D', 'use [^0-9]'],
@@ -71,7 +71,7 @@ describe('what the mail server reads differently from what is written is regex-n
     ['a\nb', 'cannot hold a line break'],
   ])('%j', (regex, message) => {
     const problem = checkRegex(regex);
-    expect(problem?.code).toBe('regex-not-posix');
+    expect(problem?.code).toBe('regex_not_posix');
     expect(problem?.message).toContain(message);
   });
 
@@ -82,10 +82,10 @@ describe('what the mail server reads differently from what is written is regex-n
     },
   );
 
-  test('sizes that make the server compile slowly are refused as regex-too-big', () => {
+  test('sizes that make the server compile slowly are refused as regex_too_big', () => {
     expect(verdict('.{0,1999}')).toBe('ok');
-    expect(verdict('(([0-9]*)+){300}')).toBe('regex-too-big');
-    expect(verdict('a{32767}')).toBe('regex-too-big');
+    expect(verdict('(([0-9]*)+){300}')).toBe('regex_too_big');
+    expect(verdict('a{32767}')).toBe('regex_too_big');
   });
 });
 
@@ -173,7 +173,7 @@ test('validateRuleSet reports the regex problems with their codes and the rule',
     ],
   };
   expect(validateRuleSet(rs).map((d) => [d.code, d.message])).toEqual([
-    ['bad-regex', 'rule "Tickets": regular expression "ticket{": the "{" at column 7 is never closed (a literal "{" is written "\\{")'],
-    ['regex-not-posix', 'rule "Tickets": regular expression "\\\\d+": "\\d" at column 1 is not understood by the mail server, which reads it as a plain "d"; use [0-9]'],
+    ['bad_regex', 'rule "Tickets": regular expression "ticket{": the "{" at column 7 is never closed (a literal "{" is written "\\{")'],
+    ['regex_not_posix', 'rule "Tickets": regular expression "\\\\d+": "\\d" at column 1 is not understood by the mail server, which reads it as a plain "d"; use [0-9]'],
   ]);
 });

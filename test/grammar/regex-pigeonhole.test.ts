@@ -1,10 +1,10 @@
 // Differential proof of the regex dialect against the real Pigeonhole:
 // 10,000 hostile regexes (fast-check, fixed seed; REGEX_SEED=n picks
 // another), each written into a Sieve script by the project's own emitter.
-// - sievec refuses exactly the regexes we call `bad-regex`; the only other
-//   regexes we refuse are `regex-not-posix` ones (the server reads them
+// - sievec refuses exactly the regexes we call `bad_regex`; the only other
+//   regexes we refuse are `regex_not_posix` ones (the server reads them
 //   differently from what they say), which sievec accepts. Regexes we
-//   refuse as `regex-too-big` are not sent: glibc can take seconds or crash
+//   refuse as `regex_too_big` are not sent: glibc can take seconds or crash
 //   compiling them (see MAX_EXPANDED_SIZE), which would stall the batch.
 // - for every regex we accept, sieve-test matches sample subjects exactly
 //   when matchesRegex's evaluator says so.
@@ -58,7 +58,7 @@ afterAll(async () => {
   await tools?.cleanup();
 });
 
-test('sievec refuses exactly the regexes we call bad-regex; our other refusals are regex-not-posix ones sievec accepts', async () => {
+test('sievec refuses exactly the regexes we call bad_regex; our other refusals are regex_not_posix ones sievec accepts', async () => {
   const disagreements: string[] = [];
   const tally = { accepted: 0, [BAD_REGEX]: 0, [NOT_POSIX]: 0, [TOO_BIG]: 0 };
   const verdicts = cases.map((c) => ({ ...c, ours: checkRegex(c.regex, { caseSensitive: c.caseSensitive }) }));

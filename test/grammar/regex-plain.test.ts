@@ -60,6 +60,6 @@ test('the size limit is the full check\'s, to the step', () => {
   const atLimit = `(a){${(MAX_EXPANDED_SIZE - 2) / 2}}`;
   expect([isPlainRegex(`a{${MAX_EXPANDED_SIZE - 1}}`), isPlainRegex(atLimit)]).toEqual([true, true]);
   for (const regex of [`a{${MAX_EXPANDED_SIZE}}`, `x|a{${MAX_EXPANDED_SIZE - 2}}`, '(a{1000}){3}']) {
-    expect([isPlainRegex(regex), fullVerdict(regex, false)], regex).toEqual([false, 'regex-too-big']);
+    expect([isPlainRegex(regex), fullVerdict(regex, false)], regex).toEqual([false, 'regex_too_big']);
   }
 });

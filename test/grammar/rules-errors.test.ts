@@ -66,7 +66,7 @@ describe('syntax error reporting', () => {
     const { diagnostics } = parseRules(text);
     expect(diagnostics.map((d) => [d.code, d.start?.line, d.start?.column])).toEqual([
       ['syntax', 5, 1],
-      ['empty-folder', 7, 8],
+      ['empty_folder', 7, 8],
       ['syntax', 10, 8],
     ]);
   });
@@ -86,15 +86,15 @@ describe('syntax error reporting', () => {
     const text = 'whitelist {\n  "ok@example.com"\n  "bad pattern"\n}\nrule "A" {\n  when any of {\n    always\n    header "X Y" is "z"\n  }\n  then keep; redirect "nobody"\n}\n';
     const { diagnostics } = parseRules(text);
     expect(diagnostics.map((d) => [d.code, d.start?.line, d.start?.column])).toEqual([
-      ['bad-pattern', 3, 3],
-      ['bad-header-name', 8, 5],
-      ['bad-address', 10, 14],
+      ['bad_pattern', 3, 3],
+      ['bad_header_name', 8, 5],
+      ['bad_address', 10, 14],
     ]);
   });
 
   test('warnings alone still give the rule set', () => {
     const { ruleSet, diagnostics } = parseRules('rule "A" {\n  when always\n  then stop; keep\n}\n');
-    expect(diagnostics.map((d) => [d.code, d.severity])).toEqual([['after-stop', 'warning']]);
+    expect(diagnostics.map((d) => [d.code, d.severity])).toEqual([['after_stop', 'warning']]);
     expect(ruleSet?.rules).toHaveLength(1);
   });
 
@@ -112,7 +112,7 @@ describe('hostile input', () => {
     const { diagnostics } = parseRules(text);
     expect(diagnostics).toHaveLength(26);
     expect(diagnostics[24]?.start).toEqual({ line: 98, column: 8 });
-    expect(diagnostics[25]).toMatchObject({ code: 'too-many-errors', message: 'stopped reading after 25 syntax errors' });
+    expect(diagnostics[25]).toMatchObject({ code: 'too_many_errors', message: 'stopped reading after 25 syntax errors' });
   });
 
   test('conditions nested thousands deep are an error, not a crash', () => {

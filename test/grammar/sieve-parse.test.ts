@@ -40,7 +40,7 @@ describe('syntax', () => {
 
 describe('limits', () => {
   test('a script over the size limit is refused with a position', () => {
-    expect(parseSieve('keep;'.repeat(100), { maxScriptBytes: 64 }).diagnostics[0]).toMatchObject({ code: 'script-too-large', start: { line: 1, column: 65 } });
+    expect(parseSieve('keep;'.repeat(100), { maxScriptBytes: 64 }).diagnostics[0]).toMatchObject({ code: 'script_too_large', start: { line: 1, column: 65 } });
   });
 
   test('blocks nested deeper than the limit are refused, not a stack overflow', () => {

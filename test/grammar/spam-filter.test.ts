@@ -87,7 +87,7 @@ describe('the emitted step', () => {
     const caps = PIGEONHOLE_CAPABILITIES.filter((c) => c !== 'regex');
     const on = compileRuleSet(emptyRuleSet(), { capabilities: caps });
     expect(on.ok).toBe(false);
-    expect(on.diagnostics).toEqual([expect.objectContaining({ code: 'unsupported-extension', message: expect.stringMatching(/^spam filter: .*"regex"/) })]);
+    expect(on.diagnostics).toEqual([expect.objectContaining({ code: 'unsupported_extension', message: expect.stringMatching(/^spam filter: .*"regex"/) })]);
     expect(compileRuleSet(withSettings({ spamFilter: false }), { capabilities: caps }).ok).toBe(true);
   });
 
@@ -102,7 +102,7 @@ describe('the emitted step', () => {
   test('a spam header that is not a header name is an error', () => {
     const out = compileRuleSet(emptyRuleSet(), { spamHeader: 'X-Spam: Status' });
     expect(out.ok).toBe(false);
-    expect(out.diagnostics).toEqual([expect.objectContaining({ code: 'bad-spam-header', severity: 'error' })]);
+    expect(out.diagnostics).toEqual([expect.objectContaining({ code: 'bad_spam_header', severity: 'error' })]);
   });
 });
 
@@ -131,12 +131,12 @@ describe('the setting in the DSL and the validator', () => {
 
   test('the setting given twice is an error at the second one', () => {
     const { diagnostics } = parseRules('settings {\n  spam filter off\n  spam filter on\n}\n');
-    expect(diagnostics).toEqual([expect.objectContaining({ code: 'duplicate-setting', start: expect.objectContaining({ line: 3 }) })]);
+    expect(diagnostics).toEqual([expect.objectContaining({ code: 'duplicate_setting', start: expect.objectContaining({ line: 3 }) })]);
   });
 
   test('a stored value that is not a boolean is refused', () => {
     const rs = withSettings({ spamFilter: 'no' as unknown as boolean });
-    expect(validateRuleSet(rs)).toEqual([expect.objectContaining({ code: 'bad-spam-filter', severity: 'error' })]);
+    expect(validateRuleSet(rs)).toEqual([expect.objectContaining({ code: 'bad_spam_filter', severity: 'error' })]);
   });
 });
 

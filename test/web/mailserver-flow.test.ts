@@ -149,7 +149,7 @@ describe('the web UI against a real Dovecot', () => {
     await saveRules(second);
     await second.locator('header sw-deploy-status .badge[data-state="failed"]').waitFor({ timeout: 60_000 });
     expect(await second.evaluate(() => fetch('/api/deploy/status').then((r) => r.json()))).toMatchObject({
-      errorCode: 'foreign-active',
+      errorCode: 'foreign_active',
       error: expect.stringMatching(/'roundcube'.*replace it from the offer/),
     });
     expect(await readBack('bob')).toEqual({ active: 'roundcube', script: foreign });

@@ -1,17 +1,20 @@
-import { get, post, put } from './http.js';
-import type { AdminUser, AuditEntry, DefaultsResponse, GlobalScriptsStatus, LearningHealth, Policy, RedeployProgress } from './types.js';
+import type { EventOf, Routes } from '../../server/routes/contract.js';
+import { call, urlOf } from './http.js';
+import type { Policy } from './types.js';
 
-export const getDefaults = (signal?: AbortSignal) => get<DefaultsResponse>('/api/admin/defaults', signal);
-export const saveDefaults = (text: string) => put<DefaultsResponse & { globalScripts: GlobalScriptsStatus }>('/api/admin/defaults', { text });
+type RedeployProgress = EventOf<Routes['redeployEvents']>;
 
-export const getPolicy = (signal?: AbortSignal) => get<Policy>('/api/admin/policy', signal);
-export const savePolicy = (policy: Policy) => put<Policy>('/api/admin/policy', policy);
+export const getDefaults = (signal?: AbortSignal) => call('GET', '/api/admin/defaults', {}, signal);
+export const saveDefaults = (text: string) => call('PUT', '/api/admin/defaults', { body: { text } });
 
-export const getUsers = (signal?: AbortSignal) => get<AdminUser[]>('/api/admin/users', signal);
+export const getPolicy = (signal?: AbortSignal) => call('GET', '/api/admin/policy', {}, signal);
+export const savePolicy = (policy: Policy) => call('PUT', '/api/admin/policy', { body: policy });
 
-export const getAudit = (limit: number, signal?: AbortSignal) => get<AuditEntry[]>(`/api/admin/audit?limit=${limit}`, signal);
+export const getUsers = (signal?: AbortSignal) => call('GET', '/api/admin/users', {}, signal);
 
-export const startRedeploy = () => post<{ jobId: string }>('/api/admin/redeploy');
+export const getAudit = (limit: number, signal?: AbortSignal) => call('GET', '/api/admin/audit', { query: { limit } }, signal);
+
+export const startRedeploy = () => call('POST', '/api/admin/redeploy', {});
 
 /**
  * Follows a re-deploy job over server-sent events until its `end` event.
@@ -19,7 +22,7 @@ export const startRedeploy = () => post<{ jobId: string }>('/api/admin/redeploy'
  */
 export function followRedeploy(jobId: string, onProgress: (p: RedeployProgress) => void): Promise<RedeployProgress> {
   return new Promise((resolve, reject) => {
-    const source = new EventSource(`/api/admin/redeploy/${encodeURIComponent(jobId)}/events`);
+    const source = new EventSource(urlOf('/api/admin/redeploy/:jobId/events' satisfies Routes['redeployEvents']['path'], { params: { jobId } }));
     let last: RedeployProgress = { done: 0, failed: 0, total: 0 };
     source.addEventListener('progress', (ev) => {
       last = JSON.parse((ev as MessageEvent<string>).data) as RedeployProgress;
@@ -44,4 +47,4 @@ export function followRedeploy(jobId: string, onProgress: (p: RedeployProgress) 
   });
 }
 
-export const getLearningHealth = (signal?: AbortSignal) => get<LearningHealth[]>('/api/admin/learning', signal);
+export const getLearningHealth = (signal?: AbortSignal) => call('GET', '/api/admin/learning', {}, signal);

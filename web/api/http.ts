@@ -1,17 +1,24 @@
-// The one place the browser talks HTTP: JSON in and out, the CSRF token on
-// every state-changing request, and the server's error format turned into a
-// typed ApiError so screens can show the message in words.
-import type { ApiErrorBody } from './types.js';
+// The one place the browser talks HTTP: JSON in and out, typed by the route
+// table of the contract, the CSRF token on every state-changing request, and
+// the server's error format turned into a typed ApiError so screens can
+// switch on its code and show the message in words.
+import type { ErrorBody, ErrorCode, Input, Method, PathOf, RouteAt, Success } from '../../server/routes/contract.js';
+
+/** What went wrong: the server's error, or `network` when no answer came. */
+export type Failure = ErrorBody['error'] | { code: 'network'; message: string; details: Record<string, never> };
+export type FailureCode = Failure['code'];
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details: Record<string, unknown> = {},
+    readonly failure: Failure,
   ) {
-    super(message);
+    super(failure.message);
     this.name = 'ApiError';
+  }
+
+  get code(): FailureCode {
+    return this.failure.code;
   }
 }
 
@@ -24,16 +31,58 @@ export function setCsrfToken(token: string | null): void {
 /** Fired on window when a request finds the session gone, so the shell shows the login screen. */
 export const UNAUTHORIZED_EVENT = 'sw-unauthorized';
 
-function messageFor(status: number): string {
-  if (status === 401) return 'Your session has ended. Please sign in again.';
-  if (status === 403) return 'You are not allowed to do this.';
-  if (status === 404) return 'This was not found on the server.';
-  if (status === 429) return 'Too many attempts. Please wait a moment and try again.';
-  if (status >= 500) return 'The server had a problem. Please try again in a moment.';
-  return `The request failed (HTTP ${status}).`;
+/** The code of an answer without the server's error body (a proxy's error page, say). */
+function codeForStatus(status: number): ErrorCode {
+  if (status === 401) return 'unauthenticated';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'not_found';
+  if (status === 429) return 'rate_limited';
+  if (status >= 500) return 'internal';
+  return 'invalid_request';
 }
 
-export async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+/** Words for a failure whose body brought no message. */
+export function messageFor(code: FailureCode): string {
+  switch (code) {
+    case 'network':
+      return 'The server cannot be reached. Check your connection and try again.';
+    case 'unauthenticated':
+      return 'Your session has ended. Please sign in again.';
+    case 'forbidden':
+    case 'csrf':
+      return 'You are not allowed to do this.';
+    case 'not_found':
+      return 'This was not found on the server.';
+    case 'rate_limited':
+      return 'Too many attempts. Please wait a moment and try again.';
+    case 'internal':
+    case 'mail_server_unavailable':
+      return 'The server had a problem. Please try again in a moment.';
+    case 'bad_credentials':
+      return 'Wrong username or password.';
+    case 'version_conflict':
+      return 'Your rules were changed somewhere else (another window?) since you opened them.';
+    case 'invalid_request':
+    case 'invalid_rules':
+    case 'policy_violation':
+    case 'rules_too_large':
+    case 'too_deep':
+      return 'The server refused the request.';
+    default: {
+      const unhandled: never = code;
+      return unhandled;
+    }
+  }
+}
+
+function failureOf(status: number, data: unknown): Failure {
+  const err = (data as Partial<ErrorBody> | null)?.error;
+  if (err && typeof err.code === 'string') return { ...err, message: err.message || messageFor(err.code), details: err.details ?? {} } as Failure;
+  const code = codeForStatus(status);
+  return { code, message: messageFor(code), details: {} } as Failure;
+}
+
+async function send(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<unknown> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
@@ -48,7 +97,7 @@ export async function request<T>(method: string, path: string, body?: unknown, s
     });
   } catch (err) {
     if (signal?.aborted) throw err;
-    throw new ApiError(0, 'network', 'The server cannot be reached. Check your connection and try again.');
+    throw new ApiError(0, { code: 'network', message: messageFor('network'), details: {} });
   }
   const text = await res.text();
   let data: unknown = null;
@@ -60,15 +109,24 @@ export async function request<T>(method: string, path: string, body?: unknown, s
     }
   }
   if (!res.ok) {
-    const err = (data as ApiErrorBody | null)?.error;
     if (res.status === 401 && path !== '/api/login' && path !== '/api/session') {
       window.dispatchEvent(new CustomEvent(UNAUTHORIZED_EVENT));
     }
-    throw new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message || messageFor(res.status), err?.details ?? {});
+    throw new ApiError(res.status, failureOf(res.status, data));
   }
-  return data as T;
+  return data;
 }
 
-export const get = <T>(path: string, signal?: AbortSignal) => request<T>('GET', path, undefined, signal);
-export const post = <T>(path: string, body: unknown = {}) => request<T>('POST', path, body);
-export const put = <T>(path: string, body: unknown) => request<T>('PUT', path, body);
+/** The path with its `:name` parameters filled in and the query appended. */
+export function urlOf(path: string, input: { params?: object; query?: object }): string {
+  const filled = path.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(String((input.params as Record<string, unknown>)[name])));
+  const query = Object.entries(input.query ?? {}).filter(([, v]) => v !== undefined);
+  return query.length ? `${filled}?${new URLSearchParams(query.map(([k, v]) => [k, String(v)])).toString()}` : filled;
+}
+
+/** Calls the route of the contract at `method` and `path`; its input and its answer are typed by the route table. */
+export function call<M extends Method, P extends PathOf<M>>(method: M, path: P, input: Input<RouteAt<M, P>>, signal?: AbortSignal): Promise<Success<RouteAt<M, P>>> {
+  const given = input as { body?: unknown; params?: object; query?: object };
+  // The server serialized the answer by this route's schema.
+  return send(method, urlOf(path, given), method === 'GET' ? undefined : (given.body ?? {}), signal) as Promise<Success<RouteAt<M, P>>>;
+}

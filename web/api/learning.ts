@@ -1,6 +1,5 @@
-import { get } from './http.js';
-import type { LearningEvent, WeeklyCount } from './types.js';
+import { call } from './http.js';
 
-export const learningLog = (limit: number, signal?: AbortSignal) => get<LearningEvent[]>(`/api/learning/log?limit=${limit}`, signal);
+export const learningLog = (limit: number, signal?: AbortSignal) => call('GET', '/api/learning/log', { query: { limit } }, signal);
 
-export const weeklyCounts = (signal?: AbortSignal) => get<WeeklyCount[]>('/api/learning/weekly', signal);
+export const weeklyCounts = (signal?: AbortSignal) => call('GET', '/api/learning/weekly', {}, signal);

@@ -3,7 +3,7 @@
 // the same draft and the same status.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { RuleSet } from '../../grammar/model.js';
-import { ApiError } from '../api/http.js';
+import { ApiError, messageFor } from '../api/http.js';
 import { deployNow, deployStatus, getFolders, getRules, saveRules, setDisabledDefaults } from '../api/rules.js';
 import type { DeployStatus, RulesResponse } from '../api/types.js';
 import { problemsByRule } from '../lib/problems.js';
@@ -141,13 +141,31 @@ export class RulesStore implements ReactiveController {
 }
 
 export function describeSaveError(e: unknown): SaveProblem {
-  if (e instanceof ApiError) {
-    const diags = Array.isArray(e.details.diagnostics) ? (e.details.diagnostics as Array<{ message: string; start?: { line: number } }>) : [];
-    return {
-      message: e.status === 409 ? 'Your rules were changed somewhere else (another window?) since you opened them.' : e.message,
-      details: diags.map((d) => (d.start ? `Line ${d.start.line}: ${d.message}` : d.message)),
-      conflict: e.status === 409,
-    };
+  if (!(e instanceof ApiError)) return { message: (e as Error).message, details: [], conflict: false };
+  const f = e.failure;
+  const plain = { message: f.message, details: [], conflict: false };
+  switch (f.code) {
+    case 'version_conflict':
+      return { message: messageFor(f.code), details: [], conflict: true };
+    case 'invalid_rules':
+      return { ...plain, details: (f.details.diagnostics ?? []).map((d) => (d.start ? `Line ${d.start.line}: ${d.message}` : d.message)) };
+    case 'policy_violation':
+    case 'invalid_request':
+    case 'rules_too_large':
+    case 'too_deep':
+    case 'rate_limited':
+    case 'not_found':
+    case 'unauthenticated':
+    case 'forbidden':
+    case 'csrf':
+    case 'bad_credentials':
+    case 'mail_server_unavailable':
+    case 'internal':
+    case 'network':
+      return plain;
+    default: {
+      const unhandled: never = f;
+      return unhandled;
+    }
   }
-  return { message: (e as Error).message, details: [], conflict: false };
 }

@@ -20,7 +20,7 @@ export function problemsByRule(rs: RuleSet): Map<number, string[]> {
       return;
     }
     const msgs = validateRuleSet({ ...emptyRuleSet(), settings: rs.settings, rules: [item] })
-      .filter((d) => d.severity === 'error' || d.code === 'no-actions')
+      .filter((d) => d.severity === 'error' || d.code === 'no_actions')
       .map((d) => d.message);
     if (msgs.length) out.set(i, msgs);
   });

@@ -56,7 +56,7 @@ export class DeployStatusView extends LitElement {
             ${rule ? html`The problem is in the rule “${rule}” (script line ${s.errorLine}). ` : nothing}<span class="detail">${s.error ??
             'The mail server gave no reason.'}</span>
             Your previous filter stays active until this is fixed.
-            ${s.errorCode === 'foreign-active'
+            ${s.errorCode === 'foreign_active'
               ? html`<button @click=${() => this.dispatchEvent(new CustomEvent(SHOW_OFFER_EVENT, { bubbles: true, composed: true }))}>
                   Show the offer
                 </button>`

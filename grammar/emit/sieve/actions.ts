@@ -28,7 +28,7 @@ function fileinto(a: Extract<Action, { kind: 'fileinto' }>, s: Scope): string[] 
   const line = `fileinto ${[...tags, s.str(a.folder)].join(' ')};`;
   if (a.folder !== s.ctx.settings.junkFolder) return [line];
   if (!s.has('imap4flags')) {
-    s.warn('no-junk-keyword', `without the "imap4flags" extension, mail filed into Junk cannot be told apart from the user's own moves`);
+    s.warn('no_junk_keyword', `without the "imap4flags" extension, mail filed into Junk cannot be told apart from the user's own moves`);
     return [line];
   }
   s.need('imap4flags');

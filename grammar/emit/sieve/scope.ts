@@ -2,7 +2,7 @@
 // while it is rendered: the extensions it uses, the problems found, and the
 // string quoting of the whole script.
 
-import { error, warning, type Diagnostic } from '../../diagnostics.js';
+import { error, warning, type Diagnostic, type DiagnosticCode } from '../../diagnostics.js';
 import type { SpamSettings } from '../../model.js';
 import { quote, type StringMode } from '../sieve-strings.js';
 
@@ -32,11 +32,11 @@ export class Scope {
     return this.ctx.caps.has(extension);
   }
 
-  error(code: string, message: string): void {
+  error(code: DiagnosticCode, message: string): void {
     this.ctx.diagnostics.push(error(code, `${this.label}: ${message}`));
   }
 
-  warn(code: string, message: string): void {
+  warn(code: DiagnosticCode, message: string): void {
     this.ctx.diagnostics.push(warning(code, `${this.label}: ${message}`));
   }
 
@@ -60,6 +60,6 @@ export class Scope {
   checkCapabilities(): void {
     const missing: string[] = [];
     for (const ext of this.requires) if (!this.ctx.caps.has(ext)) missing.push(ext);
-    for (const ext of missing.sort()) this.error('unsupported-extension', `needs the Sieve extension "${ext}", which the server does not offer`);
+    for (const ext of missing.sort()) this.error('unsupported_extension', `needs the Sieve extension "${ext}", which the server does not offer`);
   }
 }

@@ -40,7 +40,7 @@ function authenticatedTests(entries: readonly WhitelistEntry[], s: Scope): strin
   if (entries.length === 0) return [];
   const id = s.ctx.settings.trustedAuthservId?.trim();
   if (!id) {
-    s.error('no-trusted-authserv-id', 'entries "only when authenticated" need a trusted authserv-id in the settings');
+    s.error('no_trusted_authserv_id', 'entries "only when authenticated" need a trusted authserv-id in the settings');
     return [];
   }
   s.need('regex');

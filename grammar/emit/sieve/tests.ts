@@ -26,7 +26,7 @@ function authTest(c: Extract<Condition, { kind: 'auth' }>, s: Scope): string {
   s.need('regex');
   const id = s.ctx.settings.trustedAuthservId;
   if (id === undefined || id.trim() === '') {
-    s.error('no-trusted-authserv-id', `${c.method} results can only be trusted with a trusted authserv-id in the settings`);
+    s.error('no_trusted_authserv_id', `${c.method} results can only be trusted with a trusted authserv-id in the settings`);
     return 'false';
   }
   return `header :regex ${s.str(AUTH_RESULTS_HEADER)} ${s.str(authResultRegex(id.trim(), c.method, c.result))}`;

@@ -49,4 +49,13 @@ ALTER TABLE deploy_current ADD COLUMN unverified TEXT;
 UPDATE deploy_current SET unverified = 'written before sievewright checked scripts with the server''s compiler' WHERE target LIKE 'directory:%';
 `,
   },
+  {
+    version: 102,
+    name: 'snake_case deploy error codes',
+    // The codes became one closed set in the HTTP API's naming style; older rows keep failing the same way under the new word.
+    sql: `
+UPDATE deploy_outbox SET error_code = 'foreign_active' WHERE error_code = 'foreign-active';
+UPDATE deploy_outbox SET error_code = 'invalid_user' WHERE error_code = 'invalid-user';
+`,
+  },
 ];

@@ -7,6 +7,7 @@ import { parseRules } from '../../../grammar/parse-rules.js';
 import { emptyRuleSet, type Rule, type RuleSet } from '../../../grammar/model.js';
 import { buildApp } from '../../../server/app.js';
 import { globalScriptPaths } from '../../../server/config/paths.js';
+import { LearningRepository } from '../../../server/store/learning-repository.js';
 import { ADMIN, addUser, Client, startApp, tempDir, testConfig } from './harness.js';
 
 const ADMIN_DEFAULTS = readFileSync(new URL('../../fixtures/rules/admin-defaults.rules', import.meta.url), 'utf8');
@@ -185,7 +186,7 @@ describe('rules routes', () => {
     const bad = rules('Empty folder');
     (bad.rules[0] as Rule).actions = [{ kind: 'fileinto', folder: '' }];
     const body = (await alice.post('/api/rules/preview', { ruleSet: bad })).json();
-    const empty = body.diagnostics.filter((d: { code: string }) => d.code === 'empty-folder');
+    const empty = body.diagnostics.filter((d: { code: string }) => d.code === 'empty_folder');
     expect(empty).toHaveLength(1);
   });
 
@@ -318,6 +319,20 @@ describe('mail-side routes', () => {
   test('learning log and weekly counts answer for the user', async () => {
     expect((await alice.get('/api/learning/log?limit=5')).statusCode).toBe(200);
     expect((await alice.get('/api/learning/weekly')).statusCode).toBe(200);
+  });
+
+  test('the learning log shows what the page needs and no row ids, IMAP UIDs or retry counts', async () => {
+    new LearningRepository(app.ctx.db).commitPass({
+      username: 'alice',
+      folder: 'Junk',
+      cursor: { uidValidity: 7, uidNext: 10, highestModseq: null, messages: 1 },
+      upsert: [],
+      remove: [],
+      events: [{ folder: 'Junk', uidValidity: 7, uid: 3, messageId: '<3@x>', subject: 'win', sender: 'a@b', direction: 'spam', reason: 'moved-in', sourceFolder: 'INBOX', raw: Buffer.from('m') }],
+    });
+    const [entry] = (await alice.get('/api/learning/log?limit=5')).json();
+    expect(entry).toMatchObject({ folder: 'Junk', subject: 'win', sender: 'a@b', direction: 'spam', state: 'pending', learnedAt: null });
+    for (const internal of ['id', 'username', 'uidValidity', 'uid', 'attempts', 'messageId', 'sourceFolder']) expect(entry).not.toHaveProperty(internal);
   });
 
   test('deploy now queues the current rules', async () => {

@@ -46,7 +46,7 @@ describe('procmail import', () => {
   test.each(NAMES)('INCLUDERC=%s and a variable test on it are reported, not a crash', async (name) => {
     const res = await alice.post('/api/import/procmail', { text: `INCLUDERC=${name}\n:0\n* ${name} ?? x\nFolder\n` });
     expect(res.statusCode).toBe(200);
-    expect(res.json().diagnostics.map((d: { code: string }) => d.code)).toContain('include-missing');
+    expect(res.json().diagnostics.map((d: { code: string }) => d.code)).toContain('include_missing');
   });
 });
 

@@ -88,7 +88,7 @@ describe('nesting in request bodies', () => {
       expect(tooDeepAt(JSON.stringify(body), MAX_JSON_DEPTH)).toBeNull();
       const res = await alice.put('/api/rules', body);
       expect(res.statusCode).toBe(422);
-      expect(res.json().error.details.diagnostics.map((d: { code: string }) => d.code)).toContain('too-deep');
+      expect(res.json().error.details.diagnostics.map((d: { code: string }) => d.code)).toContain('too_deep');
     }
   });
 
@@ -98,7 +98,7 @@ describe('nesting in request bodies', () => {
     for (const [condition, saved] of [[nots(30), true], [groups(31), true], [nots(31), false], [groups(32), false]] as const) {
       const res = await alice.put('/api/rules', withCondition(condition));
       expect(res.statusCode).toBe(saved ? 200 : 422);
-      if (!saved) expect(res.json().error.details.diagnostics.map((d: { code: string }) => d.code)).toContain('too-deep');
+      if (!saved) expect(res.json().error.details.diagnostics.map((d: { code: string }) => d.code)).toContain('too_deep');
     }
   });
 

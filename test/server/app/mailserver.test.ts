@@ -143,12 +143,12 @@ describe("replacing a user's own foreign script over ManageSieve", () => {
     rs.rules.push({ name: 'Alerts', enabled: true, combine: 'all', conditions: [{ kind: 'subject', test: { match: 'contains', values: ['alert'] } }], actions: [{ kind: 'fileinto', folder: 'Alerts' }] });
     expect((await dave.put('/api/rules', { ruleSet: rs })).statusCode).toBe(200);
     const refused = await settled(dave);
-    expect(refused).toMatchObject({ state: 'failed', errorCode: 'foreign-active' });
+    expect(refused).toMatchObject({ state: 'failed', errorCode: 'foreign_active' });
     expect(refused.error).toMatch(/'roundcube'.*replace it from the offer/);
 
     // A consent naming another script replaces nothing.
     expect((await dave.post('/api/import/server-script/replace', { name: 'vacation' })).statusCode).toBe(202);
-    expect(await settled(dave)).toMatchObject({ state: 'failed', errorCode: 'foreign-active' });
+    expect(await settled(dave)).toMatchObject({ state: 'failed', errorCode: 'foreign_active' });
     expect(await asDave((ms) => ms.listScripts())).toEqual([{ name: 'roundcube', active: true }]);
 
     expect((await dave.post('/api/import/server-script/replace', { name: 'roundcube' })).statusCode).toBe(202);
@@ -169,7 +169,7 @@ describe("replacing a user's own foreign script over ManageSieve", () => {
       await ms.setActive('vacation');
     });
     expect((await dave.post('/api/deploy')).statusCode).toBe(202);
-    expect(await settled(dave)).toMatchObject({ state: 'failed', errorCode: 'foreign-active', error: expect.stringMatching(/'vacation'/) });
+    expect(await settled(dave)).toMatchObject({ state: 'failed', errorCode: 'foreign_active', error: expect.stringMatching(/'vacation'/) });
     expect((await asDave((ms) => ms.listScripts())).find((x) => x.active)?.name).toBe('vacation');
   });
 });

@@ -87,13 +87,13 @@ describe('the directory target with a foreign active script', () => {
     const carol = await Client.login(app, 'carol', 'carol-pw');
     expect((await carol.put('/api/rules', { ruleSet: rules('Invoices') })).statusCode).toBe(200);
     const refused = await settled(carol);
-    expect(refused).toMatchObject({ state: 'failed', errorCode: 'foreign-active' });
+    expect(refused).toMatchObject({ state: 'failed', errorCode: 'foreign_active' });
     expect(refused.error).toMatch(/'roundcube'.*replace it from the offer/);
     expect((await carol.get('/api/import/server-script')).json()).toMatchObject({ found: true, name: 'roundcube' });
 
     // A consent for another script does not displace this one.
     expect((await carol.post(ROUTE, { name: 'vacation' })).statusCode).toBe(202);
-    expect(await settled(carol)).toMatchObject({ state: 'failed', errorCode: 'foreign-active' });
+    expect(await settled(carol)).toMatchObject({ state: 'failed', errorCode: 'foreign_active' });
     expect(await readlink(join(home('carol'), '.dovecot.sieve'))).toBe('sieve/roundcube.sieve');
 
     expect((await carol.post(ROUTE, { name: 'roundcube' })).statusCode).toBe(202);
@@ -106,7 +106,7 @@ describe('the directory target with a foreign active script', () => {
     // A different script activated later is not covered by the consent for "roundcube".
     await activateForeign('carol', 'vacation', 'keep;\n');
     expect((await carol.put('/api/rules', { ruleSet: rules('Receipts') })).statusCode).toBe(200);
-    expect(await settled(carol)).toMatchObject({ state: 'failed', errorCode: 'foreign-active' });
+    expect(await settled(carol)).toMatchObject({ state: 'failed', errorCode: 'foreign_active' });
     expect(await readlink(join(home('carol'), '.dovecot.sieve'))).toBe('sieve/vacation.sieve');
   });
 });

@@ -78,7 +78,7 @@ describe('saving refuses what the server would refuse', () => {
     const r = await refused(set(rule('Small', ['z'.repeat(500)]), rule('Huge', ['x'.repeat(MAX)]), rule('Medium', ['y'.repeat(2000)])));
     expect(r.diagnostics).toEqual([
       expect.objectContaining({
-        code: 'script-too-large',
+        code: 'script_too_large',
         message: expect.stringMatching(new RegExp(`^the Sieve script would be \\d+ bytes, but the server accepts at most ${MAX} \\(sieve_max_script_size\\); the largest parts: rule "Huge" \\(\\d+ bytes\\), rule "Medium" \\(\\d+ bytes\\), rule "Small" \\(\\d+ bytes\\)$`)),
       }),
     ]);
@@ -87,7 +87,7 @@ describe('saving refuses what the server would refuse', () => {
   test('preview shows the same size problem without saving', async () => {
     const res = await alice.post('/api/rules/preview', { ruleSet: set(rule('Huge', ['x'.repeat(MAX)])) });
     expect(res.statusCode).toBe(200);
-    expect(res.json().diagnostics.map((d: { code: string }) => d.code)).toEqual(['script-too-large']);
+    expect(res.json().diagnostics.map((d: { code: string }) => d.code)).toEqual(['script_too_large']);
   });
 
   test('an empty value to match is refused, naming the rule', async () => {
@@ -106,7 +106,7 @@ describe('saving refuses what the server would refuse', () => {
     const preview = (await alice.post('/api/rules/preview', { ruleSet: rs })).json() as { diagnostics: Refusal['diagnostics'] };
     expect(preview.diagnostics).toEqual([
       {
-        code: 'trusted-and-blocked',
+        code: 'trusted_and_blocked',
         severity: 'warning',
         message: 'trusted sender "*@shop.example" and blocked sender "offers@shop.example": mail from a trusted sender is never blocked, so this block does nothing',
       },

@@ -143,7 +143,7 @@ describe('directory target', () => {
   });
 
   test.each(['../bob', 'a/b', '..', '.hidden', '', 'x\0y', 'a\nb', 'bob/../../etc'])('username %j cannot reach a path', async (name) => {
-    await expect(target().deploy(job(1, name))).rejects.toMatchObject({ code: 'invalid-user', transient: false });
+    await expect(target().deploy(job(1, name))).rejects.toMatchObject({ code: 'invalid_user', transient: false });
   });
 
   test('a home template whose fixed part is escaped by the layout is refused', () => {

@@ -194,6 +194,24 @@ describe('outbox', () => {
     expect(outbox.status('bob')).toMatchObject({ state: 'deployed', deployedVersion: 3, unverifiedReason: null });
   });
 
+  test('after the upgrade, failures stored under the kebab-case codes read under their snake_case names', () => {
+    db.close();
+    const path = join(dir, 'old.db');
+    const old = openDatabase(path, allMigrations.filter((m) => m.version !== 102));
+    const failed = old.prepare(
+      "INSERT INTO deploy_outbox (username, version, sieve, prefs, target, state, next_attempt_at, last_error, error_code) VALUES (?, 1, '', '', 'recording', 'failed', 0, 'refused', ?)",
+    );
+    failed.run('alice', 'foreign-active');
+    failed.run('bob', 'invalid-user');
+    failed.run('carol', 'rejected');
+    old.close();
+    db = openDatabase(path);
+    const outbox = new Outbox(db);
+    expect(outbox.status('alice')).toMatchObject({ state: 'failed', errorCode: 'foreign_active' });
+    expect(outbox.status('bob')).toMatchObject({ state: 'failed', errorCode: 'invalid_user' });
+    expect(outbox.status('carol')).toMatchObject({ state: 'rejected', errorCode: 'rejected' });
+  });
+
   test('a foreign active script is a failed deploy with its own error code', async () => {
     const outbox = new Outbox(db);
     const target = new RecordingTarget();
@@ -203,7 +221,7 @@ describe('outbox', () => {
     outbox.enqueue(job('alice', 1));
     await worker.drain();
     await worker.stop();
-    expect(outbox.status('alice')).toMatchObject({ state: 'failed', errorCode: 'foreign-active', error: expect.stringMatching(/roundcube/) });
+    expect(outbox.status('alice')).toMatchObject({ state: 'failed', errorCode: 'foreign_active', error: expect.stringMatching(/roundcube/) });
   });
 
   test("a claimed job carries the user's consent to replace a foreign script as stored when it is claimed", () => {

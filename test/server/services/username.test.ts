@@ -44,7 +44,7 @@ describe('paths from %u templates', () => {
 
   test('deploy mail homes refuse exactly the same names', () => {
     const layout = { home: join(dir, 'mail', '%u'), sieveDir: 'sieve', activeLink: '.dovecot.sieve', prefsPath: 'prefs' };
-    for (const name of REFUSED) expect(() => userPaths(layout, name), name).toThrow(expect.objectContaining({ code: 'invalid-user', transient: false }));
+    for (const name of REFUSED) expect(() => userPaths(layout, name), name).toThrow(expect.objectContaining({ code: 'invalid_user', transient: false }));
     for (const name of ALLOWED) expect(userPaths(layout, name).home).toBe(join(dir, 'mail', name));
   });
 });
