@@ -34,8 +34,9 @@ describe('web/ takes server shapes only from the contract', () => {
   it.each([
     ['web/screens/x.ts', "import type { Config } from '../../server/config/schema.js';\nexport type C = Config;", [IMPORTS]],
     ['web/api/types.ts', "import type { Config } from '../../server/config/schema.js';\nexport type C = Config;", [IMPORTS]],
-    ['web/api/types.ts', "import { DefaultsResponse } from '../../server/routes/schemas.js';\nexport const d = DefaultsResponse;", [IMPORTS]],
-    ['web/api/types.ts', "import type { DefaultsResponse } from '../../server/routes/schemas.js';\nexport type D = DefaultsResponse;", []],
+    ['web/api/types.ts', "import type { DefaultsResponse } from '../../server/routes/schemas.js';\nexport type D = DefaultsResponse;", [IMPORTS]],
+    ['web/api/types.ts', "import { routes } from '../../server/routes/contract.js';\nexport const r = routes;", [IMPORTS]],
+    ['web/api/http.ts', "import type { Routes } from '../../server/routes/contract.js';\nexport type R = Routes;", []],
     ['web/screens/x.ts', "import type { RuleSet } from '../../grammar/model.js';\nexport type R = RuleSet;", []],
   ])('%s: %j', async (file, code, rules) => {
     expect(await rulesFired(file, code)).toEqual(rules);
