@@ -6,7 +6,22 @@
 // authserv-id may not contain them.
 import type { Diagnostic, Severity } from './diagnostics.js';
 import { resolveLimits, type SieveLimits } from './limits.js';
-import type { Action, Condition, RawBlock, Rule, RuleSet, StringMatch, Vacation } from './model.js';
+import {
+  ADDRESS_HEADERS,
+  ADDRESS_PARTS,
+  AUTH_METHODS,
+  AUTH_RESULTS,
+  BLOCK_ACTIONS,
+  COMBINES,
+  MATCH_TYPES,
+  type Action,
+  type Condition,
+  type RawBlock,
+  type Rule,
+  type RuleSet,
+  type StringMatch,
+  type Vacation,
+} from './model.js';
 import { parseRawBlock, rawBlockLabel } from './raw-block.js';
 import { checkRegex } from './regex/check.js';
 import { senderConflicts } from './sender-conflicts.js';
@@ -36,14 +51,6 @@ export function validateRuleSet(rs: RuleSet, opts: ValidateOptions = {}): Diagno
  * checked on the emitted script (script-limits.ts).
  */
 export const MAX_CONDITION_DEPTH = 32;
-
-const MATCH_TYPES = new Set(['is', 'contains', 'matches', 'regex']);
-const COMBINES = new Set(['all', 'any', 'none']);
-const ADDRESS_HEADERS = new Set(['from', 'to', 'cc', 'bcc', 'sender', 'reply-to', 'any']);
-const ADDRESS_PARTS = new Set(['all', 'localpart', 'domain']);
-const AUTH_METHODS = new Set(['dmarc', 'dkim', 'spf']);
-const AUTH_RESULTS = new Set(['pass', 'fail', 'softfail', 'neutral', 'none', 'temperror', 'permerror']);
-const BLOCK_ACTIONS = new Set(['junk', 'discard', 'reject']);
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -76,7 +83,7 @@ export function findProblems(rs: RuleSet, opts: ValidateOptions = {}): Problem[]
       }
       if (seen.has(entry.pattern.toLowerCase())) report(entry, 'duplicate-pattern', `${list} pattern ${show(entry.pattern)} is listed twice`, 'warning');
       seen.add(entry.pattern.toLowerCase());
-      if ('action' in entry && !BLOCK_ACTIONS.has(entry.action)) report(entry, 'bad-block-action', `unknown blocklist action ${show(entry.action)}`);
+      if ('action' in entry && !BLOCK_ACTIONS.includes(entry.action)) report(entry, 'bad-block-action', `unknown blocklist action ${show(entry.action)}`);
     }
   }
   checkSenderLists(rs, limits, report);
@@ -100,7 +107,7 @@ type Report = (node: object, code: string, message: string, severity?: Severity,
 function checkSenderLists(rs: RuleSet, limits: SieveLimits, report: Report): void {
   const lists: Array<[string, readonly object[]]> = [
     ['trusted senders', rs.whitelist.filter((e) => !e.authenticated)],
-    ...[...BLOCK_ACTIONS].map((action): [string, readonly object[]] => [`blocked senders (${action})`, rs.blocklist.filter((e) => e.action === action)]),
+    ...BLOCK_ACTIONS.map((action): [string, readonly object[]] => [`blocked senders (${action})`, rs.blocklist.filter((e) => e.action === action)]),
   ];
   for (const [what, entries] of lists) {
     if (entries.length > limits.maxStringListLength) {
@@ -144,7 +151,7 @@ function checkRule(rule: Rule, limits: SieveLimits, report: Report): void {
   const where = `rule ${show(rule.name)}`;
   const fail = (code: string, message: string): void => report(rule, code, message);
   checkLine(rule.name, 'rule name', 'empty-rule-name', (code, msg) => report(rule, code, msg));
-  if (!COMBINES.has(rule.combine)) fail('bad-combine', `${where}: unknown combination ${show(rule.combine)}`);
+  if (!COMBINES.includes(rule.combine)) fail('bad-combine', `${where}: unknown combination ${show(rule.combine)}`);
   if (rule.conditions.length === 0) fail('empty-group', `${where} has no conditions (use "when always" for every message)`);
   if (rule.placement !== undefined && rule.placement !== 'before' && rule.placement !== 'after') {
     fail('bad-placement', `${where}: placement must be "before" or "after"`);
@@ -173,9 +180,9 @@ function checkCondition(c: Condition, where: string, depth: number, limits: Siev
   switch (c.kind) {
     case 'address':
     case 'envelope':
-      if (c.kind === 'address' && !ADDRESS_HEADERS.has(c.header)) fail('bad-address-header', `unknown address header ${show(c.header)}`);
+      if (c.kind === 'address' && !ADDRESS_HEADERS.includes(c.header)) fail('bad-address-header', `unknown address header ${show(c.header)}`);
       if (c.kind === 'envelope' && c.field !== 'from' && c.field !== 'to') fail('bad-envelope-field', `envelope field must be "from" or "to"`);
-      if (!ADDRESS_PARTS.has(c.part)) fail('bad-address-part', `unknown address part ${show(c.part)}`);
+      if (!ADDRESS_PARTS.includes(c.part)) fail('bad-address-part', `unknown address part ${show(c.part)}`);
       return checkMatch(c.test, limits, fail);
     case 'header':
       checkHeaderNames(c.names, limits, fail);
@@ -191,8 +198,8 @@ function checkCondition(c: Condition, where: string, depth: number, limits: Siev
       if (!Number.isSafeInteger(c.bytes) || c.bytes < 0) fail('bad-size', `size ${c.bytes} must be a whole number of bytes, 0 or more`);
       return;
     case 'auth':
-      if (!AUTH_METHODS.has(c.method)) fail('bad-auth', `unknown authentication method ${show(c.method)}`);
-      if (!AUTH_RESULTS.has(c.result)) fail('bad-auth', `unknown authentication result ${show(c.result)}`);
+      if (!AUTH_METHODS.includes(c.method)) fail('bad-auth', `unknown authentication method ${show(c.method)}`);
+      if (!AUTH_RESULTS.includes(c.result)) fail('bad-auth', `unknown authentication result ${show(c.result)}`);
       return;
     case 'spam-score':
       if (!Number.isFinite(c.atLeast)) fail('bad-score', 'spam score must be a finite number');
@@ -202,7 +209,7 @@ function checkCondition(c: Condition, where: string, depth: number, limits: Siev
     case 'not':
       return checkCondition(c.condition, where, depth + 1, limits, report);
     case 'group':
-      if (!COMBINES.has(c.combine)) fail('bad-combine', `unknown combination ${show(c.combine)}`);
+      if (!COMBINES.includes(c.combine)) fail('bad-combine', `unknown combination ${show(c.combine)}`);
       if (c.conditions.length === 0) fail('empty-group', `"${c.combine} of" has no conditions`);
       for (const inner of c.conditions) checkCondition(inner, where, depth + 1, limits, report);
       return;
@@ -224,7 +231,7 @@ function checkHeaderNames(names: readonly string[], limits: SieveLimits, fail: (
 }
 
 function checkMatch(test: StringMatch, limits: SieveLimits, fail: (code: string, message: string) => void): void {
-  if (!MATCH_TYPES.has(test.match)) return fail('bad-match-type', `unknown match type ${show(test.match)}`);
+  if (!MATCH_TYPES.includes(test.match)) return fail('bad-match-type', `unknown match type ${show(test.match)}`);
   if (test.values.length === 0) fail('empty-list', 'the list of values to match is empty');
   checkListLength('values', test.values.length, limits, fail);
   // "contains" an empty string holds for every message: a rule left blank would catch all mail.

@@ -5,7 +5,7 @@ import { Task } from '@lit/task';
 import type { Action } from '../../grammar/model.js';
 import { getPolicy, savePolicy } from '../api/admin.js';
 import type { Policy } from '../api/types.js';
-import { ACTION_KINDS } from '../lib/words.js';
+import { ACTION_KIND_LABELS } from '../lib/words.js';
 import { base } from '../ui/styles.js';
 import { domainProblems } from '../lib/checks.js';
 
@@ -60,7 +60,7 @@ export class AdminPolicy extends LitElement {
       ${problems.length ? html`<ul class="errors">${problems.map((x) => html`<li>${x}</li>`)}</ul>` : nothing}
       <fieldset>
         <legend>Actions users may use</legend>
-        ${Object.entries(ACTION_KINDS).map(
+        ${Object.entries(ACTION_KIND_LABELS).map(
           ([k, label]) => html`<label class="inline"
             ><input
               type="checkbox"
