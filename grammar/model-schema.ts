@@ -24,24 +24,16 @@ function kindsOf<K extends string>(union: TSchema): readonly K[] {
 }
 
 // Enumerations, listed in the order the editors offer them.
-export const MatchTypeSchema = oneOf('is', 'contains', 'matches', 'regex');
-export const AddressHeaderSchema = oneOf('from', 'to', 'cc', 'bcc', 'sender', 'reply-to', 'any');
-export const AddressPartSchema = oneOf('all', 'localpart', 'domain');
-export const AuthMethodSchema = oneOf('dmarc', 'spf', 'dkim');
-export const AuthResultSchema = oneOf('fail', 'pass', 'softfail', 'neutral', 'none', 'temperror', 'permerror');
-export const CombineSchema = oneOf('all', 'any', 'none');
-export const BlockActionSchema = oneOf('junk', 'discard', 'reject');
+const MatchTypeSchema = oneOf('is', 'contains', 'matches', 'regex');
+const AddressHeaderSchema = oneOf('from', 'to', 'cc', 'bcc', 'sender', 'reply-to', 'any');
+const AddressPartSchema = oneOf('all', 'localpart', 'domain');
+const AuthMethodSchema = oneOf('dmarc', 'spf', 'dkim');
+const AuthResultSchema = oneOf('fail', 'pass', 'softfail', 'neutral', 'none', 'temperror', 'permerror');
+const CombineSchema = oneOf('all', 'any', 'none');
+const BlockActionSchema = oneOf('junk', 'discard', 'reject');
 const EnvelopeField = oneOf('from', 'to');
 const SizeComparison = oneOf('over', 'under');
 const Placement = oneOf('before', 'after');
-
-export type MatchType = Static<typeof MatchTypeSchema>;
-export type AddressHeader = Static<typeof AddressHeaderSchema>;
-export type AddressPart = Static<typeof AddressPartSchema>;
-export type AuthMethod = Static<typeof AuthMethodSchema>;
-export type AuthResult = Static<typeof AuthResultSchema>;
-export type Combine = Static<typeof CombineSchema>;
-export type BlockAction = Static<typeof BlockActionSchema>;
 
 export const MATCH_TYPES = valuesOf(MatchTypeSchema);
 /** Every address header a condition may name; `any` stands for all the others. */
@@ -224,6 +216,14 @@ export type SpamSettings = Static<typeof SpamSettingsSchema>;
 export type WhitelistEntry = Static<typeof WhitelistEntrySchema>;
 export type BlocklistEntry = Static<typeof BlocklistEntrySchema>;
 export type RuleSet = Static<typeof RuleSetSchema>;
+
+export type MatchType = StringMatch['match'];
+export type AddressHeader = Extract<Condition, { kind: 'address' }>['header'];
+export type AddressPart = Extract<Condition, { kind: 'address' }>['part'];
+export type AuthMethod = Extract<Condition, { kind: 'auth' }>['method'];
+export type AuthResult = Extract<Condition, { kind: 'auth' }>['result'];
+export type Combine = Rule['combine'];
+export type BlockAction = BlocklistEntry['action'];
 
 export const CONDITION_KINDS = kindsOf<Condition['kind']>(ConditionSchema);
 export const ACTION_KINDS = kindsOf<Action['kind']>(ActionSchema);

@@ -6,22 +6,8 @@
 // authserv-id may not contain them.
 import type { Diagnostic, Severity } from './diagnostics.js';
 import { resolveLimits, type SieveLimits } from './limits.js';
-import {
-  ADDRESS_HEADERS,
-  ADDRESS_PARTS,
-  AUTH_METHODS,
-  AUTH_RESULTS,
-  BLOCK_ACTIONS,
-  COMBINES,
-  MATCH_TYPES,
-  type Action,
-  type Condition,
-  type RawBlock,
-  type Rule,
-  type RuleSet,
-  type StringMatch,
-  type Vacation,
-} from './model.js';
+import type { Action, Condition, RawBlock, Rule, RuleSet, StringMatch, Vacation } from './model.js';
+import { ADDRESS_HEADERS, ADDRESS_PARTS, AUTH_METHODS, AUTH_RESULTS, BLOCK_ACTIONS, COMBINES, MATCH_TYPES } from './model.js';
 import { parseRawBlock, rawBlockLabel } from './raw-block.js';
 import { checkRegex } from './regex/check.js';
 import { senderConflicts } from './sender-conflicts.js';
