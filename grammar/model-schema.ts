@@ -24,7 +24,7 @@ function kindsOf<K extends string>(union: TSchema): readonly K[] {
 }
 
 // Enumerations, listed in the order the editors offer them.
-const MatchTypeSchema = oneOf('is', 'contains', 'matches', 'regex');
+const MatchTypeSchema = oneOf('contains', 'is', 'matches', 'regex');
 const AddressHeaderSchema = oneOf('from', 'to', 'cc', 'bcc', 'sender', 'reply-to', 'any');
 const AddressPartSchema = oneOf('all', 'localpart', 'domain');
 const AuthMethodSchema = oneOf('dmarc', 'spf', 'dkim');

@@ -2,7 +2,7 @@
 // Groups and "not" nest the list/editor recursively.
 import { LitElement, html, css } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { Condition, StringMatch } from '../../grammar/model.js';
+import { CONDITION_KINDS, type Condition, type StringMatch } from '../../grammar/model.js';
 import { CONDITION_KIND_LABELS } from '../lib/words.js';
 import { newCondition } from '../lib/factories.js';
 import { base } from '../ui/styles.js';
@@ -94,9 +94,7 @@ export class ConditionEditor extends LitElement {
           @change=${(e: Event) =>
             fireValue(this, newCondition((e.target as HTMLSelectElement).value as Condition['kind'], this.value))}
         >
-          ${Object.entries(CONDITION_KIND_LABELS).map(
-            ([k, t]) => html`<option value=${k} ?selected=${k === this.value.kind}>${t}</option>`,
-          )}
+          ${CONDITION_KINDS.map((k) => html`<option value=${k} ?selected=${k === this.value.kind}>${CONDITION_KIND_LABELS[k]}</option>`)}
         </select></label
       >
       <div class="body">${this.body()}</div>`;

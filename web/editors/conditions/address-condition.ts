@@ -1,7 +1,7 @@
 // Address and envelope conditions: which address, which part of it, how to match.
 import { LitElement, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { ADDRESS_HEADERS, type AddressHeader, type AddressPart, type Condition, type StringMatch } from '../../../grammar/model.js';
+import { ADDRESS_HEADERS, ADDRESS_PARTS, type AddressHeader, type AddressPart, type Condition, type StringMatch } from '../../../grammar/model.js';
 import { ADDRESS_HEADER_LABELS, ADDRESS_PART_LABELS } from '../../lib/words.js';
 import { base } from '../../ui/styles.js';
 import { fireValue, type ValueChangedEvent } from '../events.js';
@@ -40,7 +40,7 @@ export class AddressCondition extends LitElement {
         <label
           >Part
           <select @change=${(e: Event) => this.patch({ part: (e.target as HTMLSelectElement).value as AddressPart })}>
-            ${Object.entries(ADDRESS_PART_LABELS).map(([k, t]) => html`<option value=${k} ?selected=${k === v.part}>${t}</option>`)}
+            ${ADDRESS_PARTS.map((k) => html`<option value=${k} ?selected=${k === v.part}>${ADDRESS_PART_LABELS[k]}</option>`)}
           </select></label
         >
       </div>
