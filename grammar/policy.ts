@@ -11,8 +11,7 @@
 // that does not parse. Outside is refused or, when the policy lets it
 // through, raised as an alert: an attacker with a stolen password typically
 // adds a forward first.
-import type { Action, RawBlock, RuleSet } from './model.js';
-import { isRawBlock } from './model.js';
+import { ACTION_KINDS, isRawBlock, type RawBlock, type RuleSet } from './model.js';
 import { parseSieve } from './import/sieve-parse.js';
 import { addressProblem, literalAddress, outboundOf } from './sieve-outbound.js';
 
@@ -27,9 +26,7 @@ export interface Policy {
 }
 
 /** Every action kind a rule can use, plus `raw` for verbatim Sieve blocks. */
-export const ALL_ACTIONS: readonly string[] = [
-  'fileinto', 'redirect', 'reject', 'discard', 'keep', 'mark-read', 'flag', 'keyword', 'vacation', 'stop', 'raw',
-] satisfies ReadonlyArray<Action['kind'] | 'raw'>;
+export const ALL_ACTIONS: readonly string[] = [...ACTION_KINDS, 'raw'];
 
 export const DEFAULT_POLICY: Policy = {
   allowedRedirectDomains: [],

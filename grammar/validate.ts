@@ -7,6 +7,7 @@
 import type { Diagnostic, DiagnosticCode, Severity } from './diagnostics.js';
 import { resolveLimits, type SieveLimits } from './limits.js';
 import type { Action, Condition, RawBlock, Rule, RuleSet, StringMatch, Vacation } from './model.js';
+import * as MODEL from './model.js';
 import { parseRawBlock, rawBlockLabel } from './raw-block.js';
 import { checkRegex } from './regex/check.js';
 import { senderConflicts } from './sender-conflicts.js';
@@ -37,13 +38,14 @@ export function validateRuleSet(rs: RuleSet, opts: ValidateOptions = {}): Diagno
  */
 export const MAX_CONDITION_DEPTH = 32;
 
-const MATCH_TYPES = new Set(['is', 'contains', 'matches', 'regex']);
-const COMBINES = new Set(['all', 'any', 'none']);
-const ADDRESS_HEADERS = new Set(['from', 'to', 'cc', 'bcc', 'sender', 'reply-to', 'any']);
-const ADDRESS_PARTS = new Set(['all', 'localpart', 'domain']);
-const AUTH_METHODS = new Set(['dmarc', 'dkim', 'spf']);
-const AUTH_RESULTS = new Set(['pass', 'fail', 'softfail', 'neutral', 'none', 'temperror', 'permerror']);
-const BLOCK_ACTIONS = new Set(['junk', 'discard', 'reject']);
+// The model's own lists, as sets: a value from outside the types (JSON, an importer) is looked up as any string.
+const MATCH_TYPES = new Set<string>(MODEL.MATCH_TYPES);
+const COMBINES = new Set<string>(MODEL.COMBINES);
+const ADDRESS_HEADERS = new Set<string>(MODEL.ADDRESS_HEADERS);
+const ADDRESS_PARTS = new Set<string>(MODEL.ADDRESS_PARTS);
+const AUTH_METHODS = new Set<string>(MODEL.AUTH_METHODS);
+const AUTH_RESULTS = new Set<string>(MODEL.AUTH_RESULTS);
+const BLOCK_ACTIONS = new Set<string>(MODEL.BLOCK_ACTIONS);
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

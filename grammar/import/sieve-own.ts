@@ -4,7 +4,7 @@
 // written as `${sw_dollar}{`. Each shape is recognised by regenerating it
 // with the emitter's own functions and comparing, so a look-alike written by
 // hand is never mistaken for one.
-import type { AuthMethod, AuthResult, BlocklistEntry, BlockAction, Condition, WhitelistEntry } from '../model.js';
+import { AUTH_METHODS, AUTH_RESULTS, type BlocklistEntry, type BlockAction, type Condition, type WhitelistEntry } from '../model.js';
 import { AUTH_RESULTS_HEADER, authPassForDomainRegex, authResultRegex, domainGlobRegex } from '../emit/sieve/auth.js';
 import { BLOCKLIST_REJECT_REASON, WHITELIST_VARIABLE } from '../emit/sieve/sender-lists.js';
 import { spamScoreRegex } from '../emit/sieve/spam-score.js';
@@ -20,8 +20,6 @@ export interface OwnShapes {
   readonly spamHeader: string;
 }
 
-const METHODS: readonly AuthMethod[] = ['dmarc', 'dkim', 'spf'];
-const RESULTS: readonly AuthResult[] = ['pass', 'fail', 'softfail', 'neutral', 'none', 'temperror', 'permerror'];
 const AUTHSERV_PREFIX = /^\^\[\[:space:\]\]\*(.*?)\(\[\[:space:\]\]\+\[0-9\]\+\)\?\[\[:space:\]\]\*;/;
 
 /** `header :regex NAME KEY` with exactly that shape: the KEY strings, else null. */
@@ -49,8 +47,8 @@ export function ownTest(own: OwnShapes): (t: SieveTest) => Outcome<Condition> | 
     const auth = regexKeys(t, AUTH_RESULTS_HEADER);
     if (auth?.length === 1) {
       const id = authservIdOf(auth[0]!);
-      for (const method of METHODS) {
-        for (const result of RESULTS) {
+      for (const method of AUTH_METHODS) {
+        for (const result of AUTH_RESULTS) {
           if (id !== null && authResultRegex(id, method, result) === auth[0]) {
             return learnAuthservId(own, id) ? ok({ kind: 'auth', method, result }) : refuse('a second trusted authserv-id');
           }

@@ -2,17 +2,15 @@
 // converted; everything else is refused with a reason, so the enclosing rule
 // stays verbatim rather than being imported with a test missing (a dropped
 // test inside `allof` would widen the rule: roundcube/roundcubemail#5540).
-import type { AddressHeader, AddressPart, Condition, MatchType, StringMatch } from '../model.js';
+import { ADDRESS_PARTS, ANY_ADDRESS_HEADERS, MATCH_TYPES, type AddressHeader, type AddressPart, type Condition, type MatchType, type StringMatch } from '../model.js';
 import { stringValues, type SieveTest } from '../sieve-ast.js';
 import { ok, readArgs, refuse, type ArgSpec, type Outcome, type ReadArgs, type TagValue } from './sieve-args.js';
 import { ownEntry } from '../own.js';
 
 const MATCH_TAGS: Record<string, TagValue> = { is: 'none', contains: 'none', matches: 'none', regex: 'none', comparator: 'string' };
-const MATCH_GROUP = ['is', 'contains', 'matches', 'regex'];
+const MATCH_GROUP: string[] = [...MATCH_TYPES];
 const PART_TAGS: Record<string, TagValue> = { all: 'none', localpart: 'none', domain: 'none' };
-const PART_GROUP = ['all', 'localpart', 'domain'];
-
-const ADDRESS_HEADERS: readonly AddressHeader[] = ['from', 'to', 'cc', 'bcc', 'sender', 'reply-to'];
+const PART_GROUP: string[] = [...ADDRESS_PARTS];
 
 /** Comparators the model can state: the default and case-sensitive octets. */
 const COMPARATORS: Record<string, boolean> = { 'i;ascii-casemap': false, 'i;octet': true };
@@ -107,9 +105,9 @@ function convertAddress(t: SieveTest): Outcome<Condition> {
   const test = stringMatch(args.value, stringValues(keyArg)!);
   if (!test.ok) return test;
   const part = addressPart(args.value);
-  const unknown = headers.find((h) => !ADDRESS_HEADERS.includes(h as AddressHeader));
+  const unknown = headers.find((h) => !ANY_ADDRESS_HEADERS.includes(h as Exclude<AddressHeader, 'any'>));
   if (unknown !== undefined) return refuse(`'address' on header '${unknown}'`);
-  if (headers.length === ADDRESS_HEADERS.length && new Set(headers).size === ADDRESS_HEADERS.length) {
+  if (headers.length === ANY_ADDRESS_HEADERS.length && new Set(headers).size === ANY_ADDRESS_HEADERS.length) {
     return ok({ kind: 'address', header: 'any', part, test: test.value });
   }
   return ok(anyOf([...new Set(headers)].map((h) => ({ kind: 'address', header: h as AddressHeader, part, test: test.value }))));

@@ -1,6 +1,8 @@
 // The admin's defaults (versioned like user rule sets, kept with their DSL
-// text so the admin's comments and layout survive) and the policy row.
+// text so the admin's comments and layout survive; the rule set with its
+// model version, like users' rules) and the policy row.
 import type { RuleSet } from '../../grammar/model.js';
+import { fromStored, toStored } from '../../grammar/model-migrate.js';
 import type { Policy } from '../../grammar/policy.js';
 import type { Db } from './db.js';
 
@@ -38,7 +40,7 @@ export class DefaultsRepository {
 
   latest(): DefaultsVersion | undefined {
     const r = this.latestStmt.get();
-    return r && { version: r.version, ruleSet: JSON.parse(r.rule_set) as RuleSet, text: r.text, author: r.author, createdAt: r.created_at };
+    return r && { version: r.version, ruleSet: fromStored(JSON.parse(r.rule_set)), text: r.text, author: r.author, createdAt: r.created_at };
   }
 
   save(ruleSet: RuleSet, text: string, author: string): DefaultsVersion {
@@ -46,7 +48,7 @@ export class DefaultsRepository {
       const current = this.latestVersion();
       this.db
         .prepare('INSERT INTO default_versions (version, rule_set, text, author) VALUES (?, ?, ?, ?)')
-        .run(current + 1, JSON.stringify(ruleSet), text, author);
+        .run(current + 1, JSON.stringify(toStored(ruleSet)), text, author);
       return this.latest()!;
     }).immediate();
   }

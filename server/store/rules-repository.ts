@@ -2,8 +2,11 @@
 // a new version (an identical save adds none); restoring an old version saves
 // it again as the newest one. History is kept within a retention (the last N
 // versions plus the day's last version for M days) so one user cannot fill
-// the disk by saving again and again.
+// the disk by saving again and again. Rule sets are stored with their model
+// version and read through grammar/model-migrate.ts, so old rows follow
+// changes to the model.
 import type { RuleSet } from '../../grammar/model.js';
+import { fromStored, toStored } from '../../grammar/model-migrate.js';
 import { canonicalJson } from '../services/canonical-json.js';
 import type { Db } from './db.js';
 
@@ -62,7 +65,7 @@ function toVersion(r: Row): RuleVersion {
   return {
     username: r.username,
     version: r.version,
-    ruleSet: JSON.parse(r.rule_set) as RuleSet,
+    ruleSet: fromStored(JSON.parse(r.rule_set)),
     author: r.author,
     summary: r.summary,
     createdAt: r.created_at,
@@ -144,8 +147,9 @@ export class RulesRepository {
   save(username: string, ruleSet: RuleSet, author: string, summary: string, baseVersion?: number): SavedVersion {
     return this.db.transaction((): SavedVersion => {
       const latest = this.latestStmt.get(username);
-      const text = canonicalJson(ruleSet);
-      if (latest && canonicalJson(JSON.parse(latest.rule_set)) === text) return { ...toVersion(latest), added: false };
+      // Compared in the current model version, so a save equal to a row stored by an older one adds none.
+      const text = canonicalJson(toStored(ruleSet));
+      if (latest && canonicalJson(toStored(fromStored(JSON.parse(latest.rule_set)))) === text) return { ...toVersion(latest), added: false };
       const current = latest?.version ?? 0;
       if (baseVersion !== undefined && baseVersion !== current) throw new VersionConflictError(current, baseVersion);
       const version = current + 1;

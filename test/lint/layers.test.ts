@@ -25,6 +25,9 @@ describe('grammar/ imports nothing outside grammar/', () => {
     ['grammar/a/b/c/x.ts', "export * from '../../../../web/main.js';", [IMPORTS]],
     ['grammar/x.ts', "export const load = () => import('./model.js');", ['no-restricted-syntax']],
     ['grammar/emit/sieve/x.ts', "import type { RuleSet } from '../../model.js';\nexport type R = RuleSet;", []],
+    ['grammar/x.ts', "import { Type } from '@sinclair/typebox';\nexport const T = Type.String();", []],
+    ['grammar/x.ts', "import { Value } from '@sinclair/typebox/value';\nexport const V = Value;", []],
+    ['grammar/x.ts', "import { x } from '@sinclair/typebox-extra';\nexport const X = x;", [IMPORTS]],
   ])('%s: %j', async (file, code, rules) => {
     expect(await rulesFired(file, code)).toEqual(rules);
   });

@@ -11,24 +11,25 @@
 // (addresses, header names, keywords, patterns, regexes) get values that are
 // valid for their syntax but still carry awkward characters.
 import fc from 'fast-check';
-import type {
-  Action,
-  AddressHeader,
-  AddressPart,
-  AuthMethod,
-  AuthResult,
-  BlockAction,
-  BlocklistEntry,
-  Condition,
-  MatchType,
-  RawBlock,
-  Rule,
-  RuleItem,
-  RuleSet,
-  SpamSettings,
-  StringMatch,
-  Vacation,
-  WhitelistEntry,
+import {
+  ADDRESS_HEADERS,
+  ADDRESS_PARTS,
+  AUTH_METHODS,
+  AUTH_RESULTS,
+  BLOCK_ACTIONS,
+  COMBINES,
+  MATCH_TYPES,
+  type Action,
+  type BlocklistEntry,
+  type Condition,
+  type RawBlock,
+  type Rule,
+  type RuleItem,
+  type RuleSet,
+  type SpamSettings,
+  type StringMatch,
+  type Vacation,
+  type WhitelistEntry,
 } from '../../grammar/model.js';
 
 /** Plain objects (fc.record defaults to null prototypes), so models compare equal to parsed ones. */
@@ -109,7 +110,7 @@ function closeEscape(pattern: string): string {
 }
 
 function arbStringMatch(freeText: fc.Arbitrary<string>): fc.Arbitrary<StringMatch> {
-  const match = fc.constantFrom<MatchType>('is', 'contains', 'matches', 'regex');
+  const match = fc.constantFrom(...MATCH_TYPES);
   return fc
     .record({ match, caseSensitive: fc.boolean() })
     .chain(({ match, caseSensitive }) =>
@@ -122,10 +123,11 @@ function arbStringMatch(freeText: fc.Arbitrary<string>): fc.Arbitrary<StringMatc
     );
 }
 
-const addressHeader = fc.constantFrom<AddressHeader>('from', 'to', 'cc', 'bcc', 'sender', 'reply-to', 'any');
-const addressPart = fc.constantFrom<AddressPart>('all', 'localpart', 'domain');
-const authMethod = fc.constantFrom<AuthMethod>('dmarc', 'dkim', 'spf');
-const authResult = fc.constantFrom<AuthResult>('pass', 'fail', 'softfail', 'neutral', 'none', 'temperror', 'permerror');
+const addressHeader = fc.constantFrom(...ADDRESS_HEADERS);
+const addressPart = fc.constantFrom(...ADDRESS_PARTS);
+const authMethod = fc.constantFrom(...AUTH_METHODS);
+const authResult = fc.constantFrom(...AUTH_RESULTS);
+const combine = fc.constantFrom(...COMBINES);
 const score = fc.integer({ min: -100, max: 500 }).map((n) => n / 10);
 const size = fc.oneof(
   fc.integer({ min: 0, max: 50_000_000 }),
@@ -158,7 +160,7 @@ export const arbCondition: fc.Arbitrary<Condition> = fc.letrec<{ cond: Condition
       weight: 1,
       arbitrary: record({
         kind: fc.constant('group' as const),
-        combine: fc.constantFrom<'all' | 'any' | 'none'>('all', 'any', 'none'),
+        combine,
         conditions: fc.array(tie('cond'), { minLength: 1, maxLength: 3 }),
       }),
     },
@@ -214,7 +216,7 @@ export const arbRule: fc.Arbitrary<Rule> = fc
     record({
       name: nonEmptyLine,
       enabled: fc.boolean(),
-      combine: fc.constantFrom<'all' | 'any' | 'none'>('all', 'any', 'none'),
+      combine,
       conditions: fc.array(arbCondition, { minLength: 1, maxLength: 4 }),
       actions: fc.array(arbAction, { minLength: 1, maxLength: 4 }),
     }),
@@ -251,7 +253,7 @@ export const arbSettings: fc.Arbitrary<SpamSettings> = fc
 export const arbWhitelistEntry: fc.Arbitrary<WhitelistEntry> = record({ pattern: arbSenderPattern, authenticated: fc.boolean() });
 export const arbBlocklistEntry: fc.Arbitrary<BlocklistEntry> = record({
   pattern: arbSenderPattern,
-  action: fc.constantFrom<BlockAction>('junk', 'discard', 'reject'),
+  action: fc.constantFrom(...BLOCK_ACTIONS),
 });
 
 /** Rule names must be unique within a set; a numeric suffix keeps generated ones apart. */

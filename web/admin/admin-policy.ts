@@ -2,10 +2,10 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
-import type { Action } from '../../grammar/model.js';
+import { ACTION_KINDS } from '../../grammar/model.js';
 import { getPolicy, savePolicy } from '../api/admin.js';
 import type { Policy } from '../api/types.js';
-import { ACTION_KINDS } from '../lib/words.js';
+import { ACTION_KIND_LABELS } from '../lib/words.js';
 import { base } from '../ui/styles.js';
 import { domainProblems } from '../lib/checks.js';
 
@@ -60,18 +60,18 @@ export class AdminPolicy extends LitElement {
       ${problems.length ? html`<ul class="errors">${problems.map((x) => html`<li>${x}</li>`)}</ul>` : nothing}
       <fieldset>
         <legend>Actions users may use</legend>
-        ${Object.entries(ACTION_KINDS).map(
-          ([k, label]) => html`<label class="inline"
+        ${ACTION_KINDS.map(
+          (k) => html`<label class="inline"
             ><input
               type="checkbox"
               .checked=${p.allowedActions.includes(k)}
               @change=${(e: Event) =>
                 set({
                   allowedActions: (e.target as HTMLInputElement).checked
-                    ? [...p.allowedActions, k as Action['kind']]
+                    ? [...p.allowedActions, k]
                     : p.allowedActions.filter((a) => a !== k),
                 })}
-            />${label}</label
+            />${ACTION_KIND_LABELS[k]}</label
           >`,
         )}
       </fieldset>

@@ -2,8 +2,8 @@
 // picker and the editor element for that type.
 import { LitElement, html, css } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { Action } from '../../grammar/model.js';
-import { ACTION_KINDS } from '../lib/words.js';
+import { ACTION_KINDS, type Action } from '../../grammar/model.js';
+import { ACTION_KIND_LABELS } from '../lib/words.js';
 import { newAction } from '../lib/factories.js';
 import { insertAt, moveItem, removeAt, replaceAt } from '../lib/list-ops.js';
 import { base, cardList } from '../ui/styles.js';
@@ -82,7 +82,7 @@ export class ActionList extends LitElement {
             <label
               >Action
               <select @change=${(e: Event) => this.set(i, newAction((e.target as HTMLSelectElement).value as Action['kind'], this.junkFolder))}>
-                ${Object.entries(ACTION_KINDS).map(([k, t]) => html`<option value=${k} ?selected=${k === a.kind}>${t}</option>`)}
+                ${ACTION_KINDS.map((k) => html`<option value=${k} ?selected=${k === a.kind}>${ACTION_KIND_LABELS[k]}</option>`)}
               </select></label
             >
             ${this.editor(a, i)}

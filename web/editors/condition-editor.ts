@@ -2,8 +2,8 @@
 // Groups and "not" nest the list/editor recursively.
 import { LitElement, html, css } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { Condition, StringMatch } from '../../grammar/model.js';
-import { CONDITION_KINDS } from '../lib/words.js';
+import { CONDITION_KINDS, type Condition, type StringMatch } from '../../grammar/model.js';
+import { CONDITION_KIND_LABELS } from '../lib/words.js';
 import { newCondition } from '../lib/factories.js';
 import { base } from '../ui/styles.js';
 import { fireValue, type ValueChangedEvent } from './events.js';
@@ -55,7 +55,7 @@ export class ConditionEditor extends LitElement {
       case 'list-id':
       case 'body':
         return html`<sw-match-editor
-          .subject=${CONDITION_KINDS[c.kind]}
+          .subject=${CONDITION_KIND_LABELS[c.kind]}
           .value=${c.test}
           @value-changed=${(e: ValueChangedEvent<StringMatch>) => fireValue(this, { ...c, test: e.detail.value })}
         ></sw-match-editor>`;
@@ -94,9 +94,7 @@ export class ConditionEditor extends LitElement {
           @change=${(e: Event) =>
             fireValue(this, newCondition((e.target as HTMLSelectElement).value as Condition['kind'], this.value))}
         >
-          ${Object.entries(CONDITION_KINDS).map(
-            ([k, t]) => html`<option value=${k} ?selected=${k === this.value.kind}>${t}</option>`,
-          )}
+          ${CONDITION_KINDS.map((k) => html`<option value=${k} ?selected=${k === this.value.kind}>${CONDITION_KIND_LABELS[k]}</option>`)}
         </select></label
       >
       <div class="body">${this.body()}</div>`;

@@ -2,8 +2,8 @@
 // recursively, by condition groups.
 import { LitElement, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { Combine, Condition } from '../../grammar/model.js';
-import { COMBINE, CONDITION_KINDS } from '../lib/words.js';
+import { COMBINES, type Combine, type Condition } from '../../grammar/model.js';
+import { COMBINE_LABELS, CONDITION_KIND_LABELS } from '../lib/words.js';
 import { newCondition } from '../lib/factories.js';
 import { insertAt, moveItem, removeAt, replaceAt } from '../lib/list-ops.js';
 import { base, cardList } from '../ui/styles.js';
@@ -31,11 +31,11 @@ export class ConditionList extends LitElement {
     return html`<label
         >Match when
         <select @change=${(e: Event) => this.emit({ combine: (e.target as HTMLSelectElement).value as Combine })}>
-          ${Object.entries(COMBINE).map(([k, t]) => html`<option value=${k} ?selected=${k === this.combine}>${t}</option>`)}
+          ${COMBINES.map((k) => html`<option value=${k} ?selected=${k === this.combine}>${COMBINE_LABELS[k]}</option>`)}
         </select></label
       >
       ${list.length === 0
-        ? html`<p class="error">Add at least one condition: which messages should this act on? (For all mail, choose “${CONDITION_KINDS.always}”.)</p>`
+        ? html`<p class="error">Add at least one condition: which messages should this act on? (For all mail, choose “${CONDITION_KIND_LABELS.always}”.)</p>`
         : null}
       <ol class="cards">
         ${list.map(

@@ -1,8 +1,8 @@
 // "contains / is exactly / matches …" plus one or more values.
 import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { MatchType, StringMatch } from '../../grammar/model.js';
-import { MATCH_TYPES } from '../lib/words.js';
+import { MATCH_TYPES, type MatchType, type StringMatch } from '../../grammar/model.js';
+import { MATCH_TYPE_LABELS } from '../lib/words.js';
 import { insertAt, removeAt, replaceAt } from '../lib/list-ops.js';
 import { base } from '../ui/styles.js';
 import { fireValue } from './events.js';
@@ -43,7 +43,7 @@ export class MatchEditor extends LitElement {
         <label
           >How to compare
           <select @change=${(e: Event) => this.update_({ match: (e.target as HTMLSelectElement).value as MatchType })}>
-            ${Object.entries(MATCH_TYPES).map(([k, label]) => html`<option value=${k} ?selected=${k === v.match}>${label}</option>`)}
+            ${MATCH_TYPES.map((k) => html`<option value=${k} ?selected=${k === v.match}>${MATCH_TYPE_LABELS[k]}</option>`)}
           </select>
         </label>
         <label class="inline"

@@ -14,9 +14,6 @@ import type {
   StringMatch,
 } from '../../grammar/model.js';
 
-export const AUTH_METHODS: AuthMethod[] = ['dmarc', 'spf', 'dkim'];
-export const AUTH_RESULTS: AuthResult[] = ['fail', 'pass', 'softfail', 'neutral', 'none', 'temperror', 'permerror'];
-
 const AUTH_SUBJECT: Record<AuthMethod, string> = {
   dmarc: "the sender's domain",
   spf: 'the sending server',
@@ -42,7 +39,7 @@ export function authSentence(method: AuthMethod, result: AuthResult): string {
   return `${AUTH_SUBJECT[method]} ${AUTH_VERB[result](method.toUpperCase())}`;
 }
 
-export const ADDRESS_HEADERS: Record<AddressHeader, string> = {
+export const ADDRESS_HEADER_LABELS: Record<AddressHeader, string> = {
   from: 'the sender (From)',
   to: 'a recipient (To)',
   cc: 'a copy recipient (Cc)',
@@ -52,26 +49,26 @@ export const ADDRESS_HEADERS: Record<AddressHeader, string> = {
   any: 'any address in the message',
 };
 
-export const ADDRESS_PARTS: Record<AddressPart, string> = {
+export const ADDRESS_PART_LABELS: Record<AddressPart, string> = {
   all: 'address',
   localpart: 'name before the @',
   domain: 'domain',
 };
 
-export const MATCH_TYPES: Record<MatchType, string> = {
+export const MATCH_TYPE_LABELS: Record<MatchType, string> = {
   contains: 'contains',
   is: 'is exactly',
   matches: 'matches the pattern',
   regex: 'matches the regular expression',
 };
 
-export const COMBINE: Record<Combine, string> = {
+export const COMBINE_LABELS: Record<Combine, string> = {
   all: 'all of these are true',
   any: 'any of these is true',
   none: 'none of these is true',
 };
 
-export const CONDITION_KINDS: Record<Condition['kind'], string> = {
+export const CONDITION_KIND_LABELS: Record<Condition['kind'], string> = {
   address: 'Sender or recipient address',
   envelope: 'Envelope address',
   header: 'Any header',
@@ -87,7 +84,7 @@ export const CONDITION_KINDS: Record<Condition['kind'], string> = {
   group: 'Group of conditions',
 };
 
-export const ACTION_KINDS: Record<Action['kind'], string> = {
+export const ACTION_KIND_LABELS: Record<Action['kind'], string> = {
   fileinto: 'Move to folder',
   redirect: 'Forward to address',
   reject: 'Reject with a message',
@@ -107,7 +104,7 @@ function quoted(test: StringMatch): string {
 }
 
 function matchPhrase(test: StringMatch): string {
-  return `${MATCH_TYPES[test.match]} ${quoted(test)}`;
+  return `${MATCH_TYPE_LABELS[test.match]} ${quoted(test)}`;
 }
 
 export function formatBytes(bytes: number): string {
@@ -119,9 +116,9 @@ export function formatBytes(bytes: number): string {
 export function describeCondition(c: Condition): string {
   switch (c.kind) {
     case 'address':
-      return `${c.part === 'all' ? '' : `the ${ADDRESS_PARTS[c.part]} of `}${ADDRESS_HEADERS[c.header]} ${matchPhrase(c.test)}`;
+      return `${c.part === 'all' ? '' : `the ${ADDRESS_PART_LABELS[c.part]} of `}${ADDRESS_HEADER_LABELS[c.header]} ${matchPhrase(c.test)}`;
     case 'envelope':
-      return `the envelope ${c.field === 'from' ? 'sender' : 'recipient'}${c.part === 'all' ? '' : ` ${ADDRESS_PARTS[c.part]}`} ${matchPhrase(c.test)}`;
+      return `the envelope ${c.field === 'from' ? 'sender' : 'recipient'}${c.part === 'all' ? '' : ` ${ADDRESS_PART_LABELS[c.part]}`} ${matchPhrase(c.test)}`;
     case 'header':
       return `the header ${c.names.join(' or ') || '…'} ${matchPhrase(c.test)}`;
     case 'subject':

@@ -15,7 +15,7 @@
 // for it in the trusted header. When the entry's domain has wildcards, the
 // pass must be for a domain matching the same wildcards.
 
-import type { BlockAction, BlocklistEntry, WhitelistEntry } from '../../model.js';
+import { BLOCK_ACTIONS, type BlocklistEntry, type WhitelistEntry } from '../../model.js';
 import { AUTH_RESULTS_HEADER, authPassForDomainRegex, domainGlobRegex } from './auth.js';
 import { renderActions } from './actions.js';
 import type { Scope } from './scope.js';
@@ -76,14 +76,12 @@ export function rememberWhitelist(test: string, s: Scope): { lines: string[]; ex
   };
 }
 
-const BLOCK_ORDER: readonly BlockAction[] = ['junk', 'discard', 'reject'];
-
 export const BLOCKLIST_REJECT_REASON = 'Your message was refused by the recipient\'s mail filter.';
 
 /** One `if` per block action over all its entries; whitelisted mail (`exempt`) passes. */
 export function blocklistLines(entries: readonly BlocklistEntry[], exempt: string | null, s: Scope): string[] {
   const lines: string[] = [];
-  for (const action of BLOCK_ORDER) {
+  for (const action of BLOCK_ACTIONS) {
     const patterns = entries.filter((e) => e.action === action).map((e) => e.pattern);
     if (patterns.length === 0) continue;
     const match = `address :all :matches "from" ${s.list(patterns.map(globKey))}`;

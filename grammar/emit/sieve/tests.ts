@@ -3,13 +3,10 @@
 // only exception) and records the extensions it uses in the scope. Values
 // are checked by validateRuleSet; here they are only quoted.
 
-import type { AddressHeader, Combine, Condition, StringMatch } from '../../model.js';
+import { ANY_ADDRESS_HEADERS, type AddressHeader, type Combine, type Condition, type StringMatch } from '../../model.js';
 import { AUTH_RESULTS_HEADER, authResultRegex } from './auth.js';
 import type { Scope } from './scope.js';
 import { spamScoreRegex } from './spam-score.js';
-
-/** The headers "any address header" covers. */
-export const ANY_ADDRESS_HEADERS = ['from', 'sender', 'reply-to', 'to', 'cc', 'bcc'];
 
 function matchArgs(m: StringMatch, s: Scope): string {
   if (m.match === 'regex') s.need('regex');
@@ -17,7 +14,7 @@ function matchArgs(m: StringMatch, s: Scope): string {
   return `:${m.match}${comparator}`;
 }
 
-function addressHeaders(header: AddressHeader): string[] {
+function addressHeaders(header: AddressHeader): readonly string[] {
   return header === 'any' ? ANY_ADDRESS_HEADERS : [header];
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { emptyRuleSet, type RuleSet } from '../../../grammar/model.js';
+import { MODEL_VERSION, ModelVersionError } from '../../../grammar/model-migrate.js';
 import { AuditRepository } from '../../../server/store/audit-repository.js';
 import { openDatabase } from '../../../server/store/db.js';
 import { DefaultsRepository } from '../../../server/store/defaults-repository.js';
@@ -92,5 +93,34 @@ describe('store', () => {
     d.save(withRules(1), '# one', 'admin');
     d.save(withRules(2), '# two', 'admin');
     expect(d.latest()).toMatchObject({ version: 2, text: '# two', author: 'admin' });
+  });
+
+  test('rule sets are stored with their model version; a row stored without one is read through the migration', () => {
+    const db = openDatabase(':memory:');
+    new UsersRepository(db).ensure('alice');
+    const rules = new RulesRepository(db);
+    const defaults = new DefaultsRepository(db);
+    rules.save('alice', withRules(1), 'alice', 'current');
+    defaults.save(withRules(1), '# current', 'admin');
+    const stored = (table: string): unknown => JSON.parse(db.prepare<[], { rule_set: string }>(`SELECT rule_set FROM ${table} ORDER BY version DESC LIMIT 1`).get()!.rule_set);
+    expect(stored('rule_versions')).toMatchObject({ modelVersion: MODEL_VERSION });
+    expect(stored('default_versions')).toMatchObject({ modelVersion: MODEL_VERSION });
+
+    const legacy = JSON.stringify(withRules(2));
+    db.prepare("INSERT INTO rule_versions (username, version, rule_set, author, summary) VALUES ('alice', 2, ?, 'alice', 'legacy')").run(legacy);
+    db.prepare("INSERT INTO default_versions (version, rule_set, text, author) VALUES (2, ?, '# legacy', 'admin')").run(legacy);
+    expect(rules.latest('alice')?.ruleSet).toEqual(withRules(2));
+    expect(defaults.latest()?.ruleSet).toEqual(withRules(2));
+    // Equal to the legacy row once both are in the current version: no new version.
+    expect(rules.save('alice', withRules(2), 'alice', 'same').added).toBe(false);
+  });
+
+  test('a row from a newer model version is refused, not misread', () => {
+    const db = openDatabase(':memory:');
+    new UsersRepository(db).ensure('alice');
+    db.prepare("INSERT INTO rule_versions (username, version, rule_set, author, summary) VALUES ('alice', 1, ?, 'alice', 'future')").run(
+      JSON.stringify({ ...withRules(1), modelVersion: MODEL_VERSION + 1 }),
+    );
+    expect(() => new RulesRepository(db).latest('alice')).toThrow(ModelVersionError);
   });
 });

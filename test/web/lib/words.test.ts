@@ -20,7 +20,7 @@ describe('plain-language wording', () => {
   });
 
   test('every auth method and result has its own sentence', async () => {
-    const { AUTH_METHODS, AUTH_RESULTS } = await import('../../../web/lib/words.js');
+    const { AUTH_METHODS, AUTH_RESULTS } = await import('../../../grammar/model.js');
     const all = AUTH_METHODS.flatMap((m) => AUTH_RESULTS.map((r) => authSentence(m, r)));
     expect(new Set(all).size).toBe(all.length);
   });

@@ -1,8 +1,8 @@
 // Address and envelope conditions: which address, which part of it, how to match.
 import { LitElement, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { AddressHeader, AddressPart, Condition, StringMatch } from '../../../grammar/model.js';
-import { ADDRESS_HEADERS, ADDRESS_PARTS } from '../../lib/words.js';
+import { ADDRESS_HEADERS, ADDRESS_PARTS, type AddressHeader, type AddressPart, type Condition, type StringMatch } from '../../../grammar/model.js';
+import { ADDRESS_HEADER_LABELS, ADDRESS_PART_LABELS } from '../../lib/words.js';
 import { base } from '../../ui/styles.js';
 import { fireValue, type ValueChangedEvent } from '../events.js';
 import '../match-editor.js';
@@ -25,7 +25,7 @@ export class AddressCondition extends LitElement {
         ? html`<label
             >Address
             <select @change=${(e: Event) => this.patch({ header: (e.target as HTMLSelectElement).value as AddressHeader })}>
-              ${Object.entries(ADDRESS_HEADERS).map(([k, t]) => html`<option value=${k} ?selected=${k === v.header}>${t}</option>`)}
+              ${ADDRESS_HEADERS.map((k) => html`<option value=${k} ?selected=${k === v.header}>${ADDRESS_HEADER_LABELS[k]}</option>`)}
             </select></label
           >`
         : html`<label
@@ -40,7 +40,7 @@ export class AddressCondition extends LitElement {
         <label
           >Part
           <select @change=${(e: Event) => this.patch({ part: (e.target as HTMLSelectElement).value as AddressPart })}>
-            ${Object.entries(ADDRESS_PARTS).map(([k, t]) => html`<option value=${k} ?selected=${k === v.part}>${t}</option>`)}
+            ${ADDRESS_PARTS.map((k) => html`<option value=${k} ?selected=${k === v.part}>${ADDRESS_PART_LABELS[k]}</option>`)}
           </select></label
         >
       </div>

@@ -2,8 +2,8 @@
 // ("the sender's domain failed DMARC") instead of protocol jargon.
 import { LitElement, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { AuthMethod, AuthResult, Condition } from '../../../grammar/model.js';
-import { AUTH_METHODS, AUTH_RESULTS, authSentence } from '../../lib/words.js';
+import { AUTH_METHODS, AUTH_RESULTS, type AuthMethod, type AuthResult, type Condition } from '../../../grammar/model.js';
+import { authSentence } from '../../lib/words.js';
 import { base } from '../../ui/styles.js';
 import { fireValue } from '../events.js';
 
