@@ -58,6 +58,6 @@ describe(`the rule model's schema (seed ${SEED})`, () => {
     const codes = new Set(
       fc.sample(arbFromSchema(RuleSetSchema), { numRuns: 300, seed: SEED }).flatMap((v) => validateRuleSet(v as RuleSet).map((d) => d.code)),
     );
-    for (const code of ['empty-folder', 'bad-pattern', 'bad-address', 'empty-list']) expect(codes).toContain(code);
+    for (const code of ['empty_folder', 'bad_pattern', 'bad_address', 'empty_list']) expect(codes).toContain(code);
   });
 });
