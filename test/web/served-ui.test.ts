@@ -7,28 +7,14 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { LearningRepository } from '../../server/store/learning-repository.js';
-import { startAppServer, type AppServer } from './support/app-server.js';
-import { launchBrowser, signIn, type Browser } from './support/browser.js';
-import { buildWeb } from './support/web-build.js';
+import { signIn } from './support/browser.js';
+import { browserSuite } from './support/suite.js';
 
 const SLOW = { timeout: 180_000 };
 
-let dist: string;
-let server: AppServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  dist = await buildWeb();
-  server = await startAppServer(dist);
-  browser = await launchBrowser();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const suite = browserSuite();
 
 interface Raw {
   status: number;
@@ -39,7 +25,7 @@ interface Raw {
 /** A GET whose body arrives exactly as sent (fetch would decompress it). */
 function get(path: string, acceptEncoding?: string): Promise<Raw> {
   return new Promise((resolve, reject) => {
-    const req = http.get(`${server.url}${path}`, { headers: acceptEncoding ? { 'accept-encoding': acceptEncoding } : {} }, (res) => {
+    const req = http.get(`${suite.server.url}${path}`, { headers: acceptEncoding ? { 'accept-encoding': acceptEncoding } : {} }, (res) => {
       const parts: Buffer[] = [];
       res.on('data', (d: Buffer) => parts.push(d));
       res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(parts) }));
@@ -50,7 +36,7 @@ function get(path: string, acceptEncoding?: string): Promise<Raw> {
 
 /** The entry script index.html loads, e.g. /assets/index-B4kejskb.js. */
 async function entryScript(): Promise<string> {
-  const m = /<script type="module" crossorigin src="(\/assets\/[^"]+\.js)"/.exec(await readFile(join(dist, 'index.html'), 'utf8'));
+  const m = /<script type="module" crossorigin src="(\/assets\/[^"]+\.js)"/.exec(await readFile(join(suite.dist, 'index.html'), 'utf8'));
   if (!m) throw new Error('no entry script in index.html');
   return m[1]!;
 }
@@ -58,7 +44,7 @@ async function entryScript(): Promise<string> {
 describe('static assets', () => {
   test('a hashed script is sent as brotli or gzip per Accept-Encoding, decompressing to the built file, cached for a year', async () => {
     const path = await entryScript();
-    const file = await readFile(join(dist, path));
+    const file = await readFile(join(suite.dist, path));
     const br = await get(path, 'br, gzip');
     expect(br.status).toBe(200);
     expect(br.headers['content-encoding']).toBe('br');
@@ -79,7 +65,7 @@ describe('static assets', () => {
   });
 
   test('index.html, at / and as the fallback of a client-side route, is revalidated on every use', async () => {
-    const file = await readFile(join(dist, 'index.html'));
+    const file = await readFile(join(suite.dist, 'index.html'));
     for (const path of ['/', '/index.html', '/rules/3']) {
       const r = await get(path, 'br');
       expect(r.status, path).toBe(200);
@@ -142,34 +128,34 @@ const ADMIN_SCREENS: Array<[string, string]> = [
 describe('the UI under the Content-Security-Policy, in Chromium', () => {
   test('the login screen and every user and admin screen render without a CSP violation; an inline style would be reported', SLOW, async () => {
     // Something learned, so the learning screen draws its chart and key.
-    const repo = new LearningRepository(server.app.ctx.db);
+    const repo = new LearningRepository(suite.server.app.ctx.db);
     repo.commitPass({
       username: 'demo', folder: 'Junk', cursor: { uidValidity: 1, uidNext: 2, highestModseq: null, messages: 1 }, upsert: [], remove: [],
       events: [{ folder: 'Junk', uidValidity: 1, uid: 1, messageId: '<m1@example.org>', subject: 'Offer', sender: 'x@spam.example', direction: 'spam', reason: 'moved to Junk', sourceFolder: 'INBOX', raw: Buffer.from('Subject: Offer\r\n\r\nx\r\n') }],
     });
     for (const e of repo.pending('demo')) repo.markLearned(e.id, 'learned');
 
-    const page = await browser.newPage();
+    const page = await suite.browser.newPage();
     page.setDefaultTimeout(30_000);
     const violations = await watchCsp(page);
-    await page.goto(server.url);
+    await page.goto(suite.server.url);
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     const seen: string[] = [];
     const visit = async (screens: Array<[string, string]>) => {
       for (const [hash, selector] of screens) {
-        await page.goto(`${server.url}/${hash}`);
+        await page.goto(`${suite.server.url}/${hash}`);
         await page.locator(selector).first().waitFor();
         seen.push(hash);
       }
     };
     // The demo user has example rules to edit; the admin sees the admin screens.
-    await signIn(page, server.url, 'demo', server.passwords.demo!);
+    await signIn(page, suite.server.url, 'demo', suite.server.passwords.demo!);
     await visit(USER_SCREENS);
     // A download made from a blob: URL still works under the policy.
-    await page.goto(`${server.url}/#/preview`);
+    await page.goto(`${suite.server.url}/#/preview`);
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('sw-preview-screen sw-code-view').first().getByRole('button', { name: /^Download/ }).click()]);
     expect(await readFile((await download.path())!, 'utf8')).toContain('rule:[Project mailing list]');
-    await signIn(page, server.url, 'admin', server.passwords.admin!);
+    await signIn(page, suite.server.url, 'admin', suite.server.passwords.admin!);
     await visit(ADMIN_SCREENS);
     expect(seen).toHaveLength(USER_SCREENS.length + ADMIN_SCREENS.length);
     await page.locator('sw-app').waitFor();

@@ -4,36 +4,19 @@
 // deployed script does to a scored message under Pigeonhole's sieve-test.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { pigeonhole, type PigeonholeTools } from '../support/pigeonhole.js';
-import { startAppServer, type AppServer } from './support/app-server.js';
-import { launchBrowser, screenshots, signIn, unlabelledControls, type Browser } from './support/browser.js';
-import { buildWeb } from './support/web-build.js';
+import { screenshots, signIn, unlabelledControls } from './support/browser.js';
+import { browserSuite } from './support/suite.js';
 import { saveRules } from './support/flows.js';
 
 const SLOW = { timeout: 120_000 };
 const STEP = '# sievewright:spam';
 
-let server: AppServer;
-let browser: Browser;
-let tools: PigeonholeTools;
-
-beforeAll(async () => {
-  const [dist, ph] = await Promise.all([buildWeb(), pigeonhole()]);
-  tools = ph;
-  server = await startAppServer(dist);
-  browser = await launchBrowser();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await tools?.cleanup();
-});
+const suite = browserSuite({ pigeonhole: true });
 
 function activeScript(): Promise<string> {
-  return readFile(join(server.dataDir, 'mail', 'demo', '.dovecot.sieve'), 'utf8').catch(() => '');
+  return readFile(join(suite.server.dataDir, 'mail', 'demo', '.dovecot.sieve'), 'utf8').catch(() => '');
 }
 
 /** Waits until the directory target's active script satisfies `ok`, and returns it. */
@@ -44,7 +27,7 @@ async function deployedWhen(ok: (script: string) => boolean): Promise<string> {
 
 async function spamFiledInto(script: string): Promise<string[]> {
   const eml = await readFile(new URL('../fixtures/eml/spam-filter-at-threshold.eml', import.meta.url), 'utf8');
-  const r = await tools.sieveTest(script, eml);
+  const r = await suite.tools.sieveTest(script, eml);
   expect(r.exitCode, r.stderr).toBe(0);
   return r.actions.filter((a) => a.type === 'fileinto').map((a) => a.folder!);
 }
@@ -53,9 +36,9 @@ const card = (page: Page) => page.locator('sw-rules-screen li[data-builtin="spam
 
 describe('the built-in spam filter in the web UI', () => {
   test('the rules screen shows the step read-only before the user\'s rules, linking to the Spam settings', SLOW, async () => {
-    const page = await browser.newPage();
+    const page = await suite.browser.newPage();
     page.setDefaultTimeout(30_000);
-    await signIn(page, server.url, 'demo', server.passwords.demo!);
+    await signIn(page, suite.server.url, 'demo', suite.server.passwords.demo!);
     const step = card(page);
     await expect.poll(() => step.locator('.name').innerText()).toBe('Spam score ≥ 5.0 → Junk');
     expect(await step.locator('.badge').innerText()).toBe('Built in');
@@ -76,10 +59,10 @@ describe('the built-in spam filter in the web UI', () => {
   });
 
   test('switching the filter off on the Spam screen saves, deploys a script that keeps spam, and shows the step as off; on again restores it', SLOW, async () => {
-    const page = await browser.newPage();
+    const page = await suite.browser.newPage();
     page.setDefaultTimeout(30_000);
-    await signIn(page, server.url, 'demo', server.passwords.demo!);
-    await page.goto(`${server.url}/#/spam`);
+    await signIn(page, suite.server.url, 'demo', suite.server.passwords.demo!);
+    await page.goto(`${suite.server.url}/#/spam`);
     const toggle = page.getByLabel('Move spam to the Junk folder');
     expect(await toggle.isChecked()).toBe(true);
     expect(await unlabelledControls(page)).toEqual([]);
@@ -88,17 +71,17 @@ describe('the built-in spam filter in the web UI', () => {
     await page.getByText('Off: spam stays wherever your rules put it').waitFor();
     await screenshots(page, 'spam-filter-off');
     await saveRules(page);
-    expect(server.app.ctx.rules.latest('demo')?.ruleSet.settings.spamFilter).toBe(false);
+    expect(suite.server.app.ctx.rules.latest('demo')?.ruleSet.settings.spamFilter).toBe(false);
     const off = await deployedWhen((s) => s !== '' && !s.includes(STEP));
     expect(await spamFiledInto(off)).not.toContain('Junk');
 
-    await page.goto(`${server.url}/#/rules`);
+    await page.goto(`${suite.server.url}/#/rules`);
     await expect.poll(() => card(page).locator('.summary').innerText()).toBe('Off: spam is left to your rules.');
 
-    await page.goto(`${server.url}/#/spam`);
+    await page.goto(`${suite.server.url}/#/spam`);
     await page.getByLabel('Move spam to the Junk folder').check();
     await saveRules(page);
-    expect(server.app.ctx.rules.latest('demo')?.ruleSet.settings).not.toHaveProperty('spamFilter');
+    expect(suite.server.app.ctx.rules.latest('demo')?.ruleSet.settings).not.toHaveProperty('spamFilter');
     expect(await spamFiledInto(await deployedWhen((s) => s.includes(STEP)))).toEqual(['Junk']);
     await page.close();
   });

@@ -4,43 +4,26 @@
 // home, run through Pigeonhole's sieve-test.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { pigeonhole, type PigeonholeTools } from '../support/pigeonhole.js';
-import { startAppServer, type AppServer } from './support/app-server.js';
-import { launchBrowser, screenshots, signIn, unlabelledControls, PHONE, type Browser } from './support/browser.js';
-import { buildWeb } from './support/web-build.js';
+import { screenshots, signIn, unlabelledControls, PHONE } from './support/browser.js';
+import { browserSuite } from './support/suite.js';
 import { addDmarcRuleAndTrustedSender, fixture, message, saveRules } from './support/flows.js';
 
 const SLOW = { timeout: 120_000 };
 
-let server: AppServer;
-let browser: Browser;
-let tools: PigeonholeTools;
-
-beforeAll(async () => {
-  const [dist, ph] = await Promise.all([buildWeb(), pigeonhole()]);
-  tools = ph;
-  server = await startAppServer(dist);
-  browser = await launchBrowser();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await tools?.cleanup();
-});
+const suite = browserSuite({ pigeonhole: true });
 
 async function demoPage(): Promise<Page> {
-  const page = await browser.newPage();
+  const page = await suite.browser.newPage();
   page.setDefaultTimeout(30_000);
-  await signIn(page, server.url, 'demo', server.passwords.demo!);
+  await signIn(page, suite.server.url, 'demo', suite.server.passwords.demo!);
   return page;
 }
 
 /** The script the directory target made active for the user. */
 function activeScript(user: string): Promise<string> {
-  return readFile(join(server.dataDir, 'mail', user, '.dovecot.sieve'), 'utf8');
+  return readFile(join(suite.server.dataDir, 'mail', user, '.dovecot.sieve'), 'utf8');
 }
 
 async function waitForDeployed(page: Page, contains: string): Promise<string> {
@@ -57,8 +40,8 @@ async function sievePreview(page: Page): Promise<string> {
 
 describe('the web UI for a user, in Chromium against the real server', () => {
   test('a newcomer signs in as the demo user and sees the example rules, their preview and the deploy status at once', SLOW, async () => {
-    const login = await browser.newPage();
-    await login.goto(server.url);
+    const login = await suite.browser.newPage();
+    await login.goto(suite.server.url);
     await login.getByRole('button', { name: 'Sign in' }).click();
     await login.getByText('Enter your mail address or user name and your password.').waitFor();
     await screenshots(login, 'login');
@@ -77,16 +60,16 @@ describe('the web UI for a user, in Chromium against the real server', () => {
   test('a user adds "DMARC fail to Junk" and trusts a sender only when authenticated; the deployed script sorts forged mail into Junk and the real sender into INBOX', SLOW, async () => {
     const page = await demoPage();
 
-    await addDmarcRuleAndTrustedSender(page, server.url, true);
+    await addDmarcRuleAndTrustedSender(page, suite.server.url, true);
     await saveRules(page);
 
     const script = await waitForDeployed(page, 'Forged mail to Junk');
     expect(script).toContain('friend@partner.example');
 
     const [forged, partner, partnerForged] = await Promise.all([
-      message('forged-bank.eml').then((m) => tools.sieveTest(script, m, { envelopeFrom: 'bounce@bank.example' })),
-      message('partner-dkim-pass.eml').then((m) => tools.sieveTest(script, m, { envelopeFrom: 'friend@partner.example' })),
-      message('partner-forged.eml').then((m) => tools.sieveTest(script, m, { envelopeFrom: 'x@elsewhere.example' })),
+      message('forged-bank.eml').then((m) => suite.tools.sieveTest(script, m, { envelopeFrom: 'bounce@bank.example' })),
+      message('partner-dkim-pass.eml').then((m) => suite.tools.sieveTest(script, m, { envelopeFrom: 'friend@partner.example' })),
+      message('partner-forged.eml').then((m) => suite.tools.sieveTest(script, m, { envelopeFrom: 'x@elsewhere.example' })),
     ]);
     expect([forged.exitCode, partner.exitCode, partnerForged.exitCode], forged.stderr + partner.stderr).toEqual([0, 0, 0]);
     expect(forged.actions.filter((a) => a.type === 'fileinto').map((a) => a.folder)).toEqual(['Junk']);
@@ -94,7 +77,7 @@ describe('the web UI for a user, in Chromium against the real server', () => {
     expect(partner.implicitKeep || partner.actions.some((a) => a.type === 'keep')).toBe(true);
     expect(partnerForged.actions.filter((a) => a.type === 'fileinto').map((a) => a.folder)).toEqual(['Junk']);
 
-    await page.goto(`${server.url}/#/preview`);
+    await page.goto(`${suite.server.url}/#/preview`);
     await page.locator('sw-preview-screen sw-deploy-status .badge[data-state="deployed"]').waitFor();
     await page.close();
   });
@@ -136,7 +119,7 @@ describe('the web UI for a user, in Chromium against the real server', () => {
 
   test('a procmailrc import shows a report per line and, once accepted and saved, is deployed', SLOW, async () => {
     const page = await demoPage();
-    await page.goto(`${server.url}/#/import`);
+    await page.goto(`${suite.server.url}/#/import`);
     await page.getByLabel(/^Or paste the text/).fill(await fixture('import.procmailrc'));
     await page.getByRole('button', { name: 'Convert' }).click();
     const report = page.locator('sw-import-screen table tbody tr');
@@ -157,7 +140,7 @@ describe('the web UI for a user, in Chromium against the real server', () => {
 
   test('text mode points at the line of an error and switching back to the form keeps the rules', SLOW, async () => {
     const page = await demoPage();
-    await page.goto(`${server.url}/#/text`);
+    await page.goto(`${suite.server.url}/#/text`);
     const area = page.getByLabel('Rules as text');
     const original = await area.inputValue();
     expect(original).toContain('Forged mail to Junk');
@@ -193,7 +176,7 @@ describe('the web UI for a user, in Chromium against the real server', () => {
 
   test('the rule editor explains mistakes in words and holds back the save until they are fixed', SLOW, async () => {
     const page = await demoPage();
-    await page.goto(`${server.url}/#/rules/0`);
+    await page.goto(`${suite.server.url}/#/rules/0`);
     const actions = page.locator('sw-action-list');
     await actions.getByRole('button', { name: '+ Add action' }).click();
     await actions.getByLabel(/^Action/).last().selectOption('vacation');
@@ -219,7 +202,7 @@ describe('the web UI for a user, in Chromium against the real server', () => {
 
   test('an earlier version is restored from the history and deployed again', SLOW, async () => {
     const page = await demoPage();
-    await page.goto(`${server.url}/#/preview`);
+    await page.goto(`${suite.server.url}/#/preview`);
     const restore = page.getByRole('button', { name: 'Restore version 1' });
     await restore.click();
     await expect.poll(() => page.locator('sw-history-panel tbody tr').first().innerText()).toMatch(/current/);
@@ -233,7 +216,7 @@ describe('the web UI for a user, in Chromium against the real server', () => {
   test('every user screen fits 360 px without sideways scrolling, names every control, and is saved as a screenshot', SLOW, async () => {
     const page = await demoPage();
     for (const screen of ['rules', 'rules/0', 'senders', 'spam', 'preview', 'text', 'import', 'learning']) {
-      await page.goto(`${server.url}/#/${screen}`);
+      await page.goto(`${suite.server.url}/#/${screen}`);
       await page.setViewportSize(PHONE);
       await page.locator('sw-app main section').first().waitFor();
       await page.waitForLoadState('networkidle');
@@ -277,8 +260,8 @@ describe('the web UI for a user, in Chromium against the real server', () => {
     const script = await waitForDeployed(page, 'Shop newsletter');
     const mail = (from: string) => `From: ${from}\r\nTo: demo@example.org\r\nSubject: Offers\r\nMessage-ID: <${from}>\r\n\r\nHello\r\n`;
     const [newsletter, other] = await Promise.all([
-      tools.sieveTest(script, mail('newsletter@shop.example')),
-      tools.sieveTest(script, mail('friend@partner.example')),
+      suite.tools.sieveTest(script, mail('newsletter@shop.example')),
+      suite.tools.sieveTest(script, mail('friend@partner.example')),
     ]);
     expect([newsletter.exitCode, other.exitCode], newsletter.stderr + other.stderr).toEqual([0, 0]);
     expect(newsletter.actions.filter((a) => a.type === 'fileinto').map((a) => a.folder)).toEqual(['Junk']);
@@ -288,7 +271,7 @@ describe('the web UI for a user, in Chromium against the real server', () => {
 
   test('a save the mail server could not run (a script over its 1 MiB limit) is refused with the largest rules named, and a broken raw block is shown at its line inside the block', SLOW, async () => {
     const page = await demoPage();
-    await page.goto(`${server.url}/#/text`);
+    await page.goto(`${suite.server.url}/#/text`);
     const area = page.getByLabel('Rules as text');
     const original = await area.inputValue();
     await area.fill(`${original}\nraw "Hand-written" {\n  | if header :contains "subject" "x" {\n  |   discard;\n}\n`);
@@ -310,7 +293,7 @@ describe('the web UI for a user, in Chromium against the real server', () => {
 
   test('a sender both trusted and blocked is pointed out next to both entries', SLOW, async () => {
     const page = await demoPage();
-    await page.goto(`${server.url}/#/senders`);
+    await page.goto(`${suite.server.url}/#/senders`);
     const [trusted, blocked] = [page.locator('sw-senders-screen section').first(), page.locator('sw-senders-screen section').nth(1)];
     await trusted.getByLabel(/^Sender/).fill('*@shop.example');
     await trusted.getByRole('button', { name: 'Add', exact: true }).click();
