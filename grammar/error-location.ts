@@ -4,6 +4,7 @@
 // sections with `# sievewright:...` comments, so the rule a line belongs to
 // is the nearest marker above it, read from the parsed script (a marker-like
 // line inside a multi-line string is not a comment and does not count).
+import { SECTION_TEXT } from './emit/sieve/markers.js';
 import { RULE_MARKER } from './import/sieve.js';
 import { parseSieve } from './import/sieve-parse.js';
 import type { SieveComment, SieveScript } from './sieve-ast.js';
@@ -23,9 +24,6 @@ export interface ErrorLocation {
   /** The rule that line lies in; null outside every rule (the `require` line, a section of sievewright's own). */
   rule: RuleAtLine | null;
 }
-
-/** The emitter's own sections (whitelist, blocklist, spam filter) start with this comment text. */
-const SECTION_MARKER = ' sievewright:';
 
 interface Marker {
   line: number;
@@ -52,7 +50,7 @@ function markers(script: SieveScript): Marker[] {
     if (c.style !== 'hash') continue;
     const m = RULE_MARKER.exec(c.text);
     if (m) out.push({ line: c.loc.start.line, rule: { name: m[1]!, ruleIndex: ruleIndex++, markerLine: c.loc.start.line } });
-    else if (c.text.startsWith(SECTION_MARKER)) out.push({ line: c.loc.start.line, rule: null });
+    else if (c.text.startsWith(SECTION_TEXT)) out.push({ line: c.loc.start.line, rule: null });
   }
   return out;
 }

@@ -35,6 +35,7 @@ import { isRawBlock, spamFilterOn, type RawBlock, type Rule, type RuleSet } from
 import { HEADER_NAME } from '../validate.js';
 import { commentText, DOLLAR_SETUP, PLAIN_STRINGS, quote } from './sieve-strings.js';
 import { renderActions } from './sieve/actions.js';
+import { BLOCKLIST_MARKER, WHITELIST_MARKER } from './sieve/markers.js';
 import { Scope, type ScriptContext } from './sieve/scope.js';
 import { blocklistLines, rememberWhitelist, whitelistTest } from './sieve/sender-lists.js';
 import { spamFilterLines } from './sieve/spam-filter.js';
@@ -149,7 +150,7 @@ export function emitSieve(rs: RuleSet, opts: SieveOptions = {}): SieveOutput {
     const test = whitelistTest(rs.whitelist, s) ?? 'false';
     if (remember) {
       const verdict = rememberWhitelist(test, s);
-      body.push('# sievewright:whitelist', ...verdict.lines);
+      body.push(WHITELIST_MARKER, ...verdict.lines);
       exempt = verdict.exempt;
     } else {
       exempt = test;
@@ -162,7 +163,7 @@ export function emitSieve(rs: RuleSet, opts: SieveOptions = {}): SieveOutput {
   const emitBuiltIns = () => {
     if (rs.blocklist.length > 0) {
       const s = new Scope(ctx, 'blocklist');
-      body.push('# sievewright:blocklist', ...blocklistLines(rs.blocklist, exempt, s));
+      body.push(BLOCKLIST_MARKER, ...blocklistLines(rs.blocklist, exempt, s));
       s.checkCapabilities();
       for (const e of s.requires) requires.add(e);
     }

@@ -13,7 +13,7 @@
 import { compileRuleSet } from '../compile.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { SCRIPT_HEADER } from '../emit/sieve.js';
-import { SPAM_FILTER_MARKER } from '../emit/sieve/spam-filter.js';
+import { BLOCKLIST_MARKER as BLOCKLIST, markerText, SPAM_FILTER_MARKER, WHITELIST_MARKER as WHITELIST } from '../emit/sieve/markers.js';
 import { SPAM_STATUS_HEADER } from '../emit/sieve/spam-score.js';
 import { DOLLAR_SETUP } from '../emit/sieve-strings.js';
 import type { SieveLimits } from '../limits.js';
@@ -41,9 +41,9 @@ export interface SieveImportResult {
 }
 
 export const RULE_MARKER = /^ ?rule:\[(.*)\]\s*$/;
-const WHITELIST_MARKER = ' sievewright:whitelist';
-const BLOCKLIST_MARKER = ' sievewright:blocklist';
-const SPAM_MARKER = SPAM_FILTER_MARKER.slice(1);
+const WHITELIST_MARKER = markerText(WHITELIST);
+const BLOCKLIST_MARKER = markerText(BLOCKLIST);
+const SPAM_MARKER = markerText(SPAM_FILTER_MARKER);
 
 export interface SieveImportOptions {
   limits?: Partial<SieveLimits>;

@@ -18,9 +18,9 @@
 
 import type { Scope } from './scope.js';
 import { renderActions } from './actions.js';
+import { SPAM_FILTER_MARKER } from './markers.js';
 import { spamScoreTest } from './tests.js';
 
-export const SPAM_FILTER_MARKER = '# sievewright:spam';
 
 /** The step's lines, or none when the threshold is not a number (validateRuleSet reports it). */
 export function spamFilterLines(exempt: string | null, s: Scope): string[] {
