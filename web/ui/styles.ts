@@ -187,6 +187,9 @@ export const base = css`
     background: #fde2e1;
     color: #a3192a;
   }
+  svg.lock {
+    vertical-align: -0.125em;
+  }
   .visually-hidden {
     position: absolute;
     width: 1px;
