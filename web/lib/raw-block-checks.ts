@@ -20,12 +20,17 @@ const alone = (raw: RawBlock): RuleSet => ({ ...emptyRuleSet(), rules: [raw] });
 const at = (p: { line?: number; column?: number }): Position | undefined =>
   p.line !== undefined ? { line: p.line, column: p.column ?? 1 } : undefined;
 
-function policyFindings(raw: RawBlock, policy: Policy): Diagnostic[] {
+/**
+ * `syntaxRefused`: the block does not parse and is on, so its syntax errors
+ * already refuse it; the policy's "it cannot be checked because it does not
+ * parse" (the one finding with a line when nothing parses) adds nothing.
+ */
+function policyFindings(raw: RawBlock, policy: Policy, syntaxRefused: boolean): Diagnostic[] {
   const report = checkPolicy(alone(raw), undefined, policy);
   return [
     // The rule count is the whole set's business, not this block's.
-    ...report.violations.filter((v) => v.index !== undefined).map((v) => error('policy', v.message, at(v))),
-    ...report.alerts.map((o) =>
+    ...report.violations.filter((v) => v.index !== undefined && !(syntaxRefused && v.line !== undefined)).map((v) => error('policy', v.message, at(v))),
+    ...(syntaxRefused ? [] : report.alerts).map((o) =>
       warning('policy', `${describeOutgoing(o, policy.allowedRedirectDomains, false)}; saving it sends your administrator an alert`, at(o)),
     ),
   ];
@@ -40,5 +45,5 @@ export function rawBlockChecks(raw: RawBlock, server: ServerRules): Diagnostic[]
   const other = validateRuleSet(alone(raw), opts).filter((d) => !parsed.has(d.message));
   // A switched-off block is written as comments: the server does not read it, so nothing in it holds a save back.
   const own = raw.enabled ? located.diagnostics : located.diagnostics.map((d) => ({ ...d, severity: 'warning' as const }));
-  return [...own, ...other, ...(located.script ? policyFindings(raw, server.policy) : [])];
+  return [...own, ...other, ...policyFindings(raw, server.policy, raw.enabled && located.script === null)];
 }
