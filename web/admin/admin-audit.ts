@@ -33,15 +33,14 @@ export class AdminAudit extends LitElement {
       dd {
         margin: 0;
       }
+      /* Stacked on a phone: when and who share the first line, the action reads as the entry's title. */
       @media (max-width: 560px) {
+        table.stack td.when,
+        table.stack td.who {
+          display: inline-block;
+        }
         td.what {
           font-weight: 600;
-        }
-        dl {
-          grid-template-columns: minmax(0, 1fr);
-        }
-        dd {
-          margin-bottom: 0.2rem;
         }
       }
     `,

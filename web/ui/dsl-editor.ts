@@ -33,7 +33,7 @@ export class DslEditor extends LitElement {
       .gutter {
         padding: 0.3rem 0.4rem;
         text-align: right;
-        color: #8a94a3;
+        color: #5a6473;
         background: #f3f5f9;
         user-select: none;
         white-space: pre;
