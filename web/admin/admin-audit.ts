@@ -68,7 +68,7 @@ export class AdminAudit extends LitElement {
         ${list.map(
           (e) => html`<tr class=${e.alert ? 'alert' : ''}>
             <td class="when"><time datetime=${e.at}>${new Date(e.at).toLocaleString()}</time></td>
-            <td class="who"><span class="visually-hidden">By </span>${e.actor}</td>
+            <td class="who" data-label="By">${e.actor}</td>
             <td class="what">${e.alert ? html`<span class="badge bad">Alert</span> ` : ''}${describeAuditAction(e)}</td>
             <td>${this.details(e.details)}</td>
           </tr>`,

@@ -32,6 +32,9 @@ export class AdminPolicy extends LitElement {
         grid-template-columns: repeat(auto-fill, minmax(min(15rem, 100%), 1fr));
         gap: 0.35rem 1rem;
       }
+      .grid label {
+        min-height: 2.25rem;
+      }
       label.choice {
         flex-direction: row;
         align-items: flex-start;

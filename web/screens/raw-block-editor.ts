@@ -20,6 +20,7 @@ export class RawBlockEditor extends LitElement {
         gap: 0.5rem;
         flex-wrap: wrap;
         align-items: center;
+        margin-bottom: 0.5rem;
       }
       .fields {
         display: grid;
@@ -33,6 +34,9 @@ export class RawBlockEditor extends LitElement {
       }
       input[type='text'] {
         width: 100%;
+      }
+      .fields + label {
+        margin-top: 0.6rem;
       }
     `,
   ];

@@ -230,6 +230,11 @@ export const base = css`
       border: 0;
       padding: 0.1rem 0.25rem;
     }
+    /* The column heading is hidden: a cell that is only a number or a date says what it is. */
+    table.stack td[data-label]::before {
+      content: attr(data-label) ': ';
+      color: #5a6473;
+    }
   }
   pre,
   code,
