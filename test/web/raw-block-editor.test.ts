@@ -81,6 +81,25 @@ describe('editing a raw Sieve block in Chromium', () => {
     await page.close();
   });
 
+  test('on a 390 px phone a long Sieve line is not cut off: the text box scrolls sideways with the line numbers in view', SLOW, async () => {
+    const page = await openBlock();
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.getByLabel('Sieve text').fill('if header :contains "list-id" "a-very-long-list-identifier.lists.example.org" {\n  keep;\n}\n');
+    const box = await editor(page).locator('.wrap').evaluate((wrap) => {
+      const area = wrap.querySelector('textarea')!;
+      wrap.scrollLeft = wrap.scrollWidth;
+      const gutter = wrap.querySelector('.gutter')!.getBoundingClientRect();
+      return {
+        pageScrolls: document.documentElement.scrollWidth > window.innerWidth,
+        boxScrolls: wrap.scrollWidth > wrap.clientWidth,
+        hiddenInTextarea: area.scrollWidth > area.clientWidth,
+        gutterInView: gutter.left >= wrap.getBoundingClientRect().left - 1,
+      };
+    });
+    expect(box).toEqual({ pageScrolls: false, boxScrolls: true, hiddenInTextarea: false, gutterInView: true });
+    await page.close();
+  });
+
   test('forwarding outside the allowed domains is marked at its line: an error when the policy refuses it (and the server refuses the save too), a warning when it only raises an alert', SLOW, async () => {
     const ctx = suite.server.app.ctx;
     const forward = 'if true {\n  redirect "me@elsewhere.example";\n}\n';
