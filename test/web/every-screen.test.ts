@@ -25,6 +25,8 @@ interface Screen {
   path: string;
   /** Resolves once the screen shows its content, not a loading message. */
   ready(page: Page): Promise<unknown>;
+  /** Puts the screen in the state to judge (e.g. showing its errors). */
+  act?(page: Page): Promise<unknown>;
 }
 
 const heading = (name: string | RegExp) => (page: Page) => page.getByRole('heading', { name, level: 1 }).waitFor();
@@ -35,6 +37,13 @@ const SCREENS: Screen[] = [
   { name: 'rules', as: 'demo', path: '/#/rules', ready: shown('sw-rules-screen li[data-index]') },
   { name: 'rule-editor', as: 'demo', path: '/#/rules/0', ready: heading('Edit rule 1') },
   { name: 'raw-block-editor', as: 'demo', path: '/#/rules/LAST', ready: shown('sw-raw-block-editor sw-dsl-editor .diag, sw-raw-block-editor sw-dsl-editor .ok') },
+  {
+    name: 'raw-block-editor-errors',
+    as: 'demo',
+    path: '/#/rules/LAST',
+    ready: shown('sw-raw-block-editor sw-dsl-editor .diag'),
+    act: (page) => page.getByLabel('Sieve text').fill('if header :contains "list-id" "x" {\n  fileinto "Lists"\n  redirect "a@elsewhere.example";\n'),
+  },
   { name: 'senders', as: 'demo', path: '/#/senders', ready: heading('Senders') },
   { name: 'spam', as: 'demo', path: '/#/spam', ready: heading('Spam settings') },
   { name: 'preview', as: 'demo', path: '/#/preview', ready: shown('sw-preview-screen sw-code-view pre') },
@@ -93,6 +102,7 @@ async function open(screen: Screen): Promise<Page> {
   if (screen.as) await signIn(page, suite.server.url, screen.as, suite.server.passwords[screen.as]!);
   else await page.context().clearCookies();
   await page.goto(`${suite.server.url}${screen.path.replace('LAST', String(lastRule))}`);
+  await screen.act?.(page);
   await screen.ready(page);
   await page.waitForLoadState('networkidle');
   return page;

@@ -118,7 +118,7 @@ describe('editing a raw Sieve block in Chromium', () => {
     savePolicy(ctx, 'admin', { ...DEFAULT_POLICY, allowedRedirectDomains: ['example.org'], redirectOutside: 'alert' });
     const again = await openBlock();
     await again.getByLabel('Sieve text').fill(forward);
-    await expect.poll(() => firstProblem(again).innerText()).toMatch(/^Line 2, column 3: forwarding to me@elsewhere\.example goes outside the allowed domains .*sends your administrator an alert/);
+    await expect.poll(() => firstProblem(again).innerText()).toMatch(/^Warning — Line 2, column 3: forwarding to me@elsewhere\.example goes outside the allowed domains .*sends your administrator an alert/);
     // A warning: listed, not marked as an error, and the save goes through.
     expect(await badLines(again)).toEqual([]);
     await again.getByRole('button', { name: 'Save', exact: true }).click();

@@ -72,6 +72,11 @@ export class DslEditor extends LitElement {
         background: #fff6f5;
         border-color: #e3b3ad;
       }
+      .diag button.warning,
+      .diag button.info {
+        background: #fffaeb;
+        border-color: #e0c46c;
+      }
       .diag pre {
         margin: 0.25rem 0 0;
         white-space: pre-wrap;
@@ -123,8 +128,8 @@ export class DslEditor extends LitElement {
           : html`<ul class="diag">
               ${this.diagnostics.map(
                 (d) => html`<li>
-                  <button @click=${() => d.start && this.focusAt(d.start.line, d.start.column)}>
-                    <strong>${d.start ? `Line ${d.start.line}, column ${d.start.column}: ` : ''}</strong>${d.message}
+                  <button class=${d.severity} @click=${() => d.start && this.focusAt(d.start.line, d.start.column)}>
+                    <strong>${d.severity === 'error' ? '' : 'Warning — '}${d.start ? `Line ${d.start.line}, column ${d.start.column}: ` : ''}</strong>${d.message}
                     ${d.start ? html`<pre>${formatDiagnostic(d, this.value).split('\n').slice(1).join('\n')}</pre>` : nothing}
                   </button>
                 </li>`,
