@@ -66,9 +66,11 @@ describe('editing a raw Sieve block in Chromium', () => {
     expect(await badLines(page)).toEqual(['2']);
 
     const requires = page.getByLabel(/^Sieve extensions it uses/);
-    await requires.fill('fileinto');
-    await requires.press('Enter');
+    // Checked as it is typed, spaces between names kept.
+    await requires.pressSequentially('vacation fileinto');
     await editor(page).locator('.ok').waitFor();
+    expect(await requires.inputValue()).toBe('vacation fileinto');
+    await requires.fill('fileinto');
     expect(await badLines(page)).toEqual([]);
 
     await page.getByRole('button', { name: 'Save', exact: true }).click();

@@ -81,7 +81,7 @@ export class RawBlockEditor extends LitElement {
               class="code"
               spellcheck="false"
               .value=${b.requires.join(' ')}
-              @change=${(e: Event) => this.patch({ requires: (e.target as HTMLInputElement).value.split(/[\s,]+/).filter(Boolean) })}
+              @input=${(e: Event) => this.patch({ requires: (e.target as HTMLInputElement).value.split(/[\s,]+/).filter(Boolean) })}
           /></label>
         </div>
         <label class="inline"
