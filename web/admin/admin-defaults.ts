@@ -13,6 +13,7 @@ import { describeSaveError, type SaveProblem } from '../app/rules-store.js';
 import { describeRule } from '../lib/words.js';
 import { replaceAt } from '../lib/list-ops.js';
 import { base } from '../ui/styles.js';
+import { lockIcon } from '../ui/lock-icon.js';
 import '../ui/dsl-editor.js';
 import './redeploy-panel.js';
 
@@ -108,7 +109,7 @@ export class AdminDefaults extends LitElement {
               <div class="row">
                 <label class="inline"
                   ><input type="checkbox" .checked=${!!item.locked} @change=${(e: Event) => this.setRule(i, { ...item, locked: (e.target as HTMLInputElement).checked || undefined })} />
-                  Locked (users cannot switch it off)</label
+                  ${lockIcon()} Locked (users cannot switch it off)</label
                 >
                 <label
                   >Runs
