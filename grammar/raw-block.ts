@@ -38,14 +38,23 @@ export function rawBlockLabel(raw: RawBlock, index?: number): string {
 }
 
 export function parseRawBlock(raw: RawBlock, label = rawBlockLabel(raw), opts: RawBlockOptions = {}): ParsedRawBlock {
-  const parsed = parseSieve(raw.sieve, opts.limits);
+  const checked = checkRawBlock(raw, opts);
   const at = (p: Position | undefined): string => (p ? `, line ${p.line}, column ${p.column}` : '');
-  const diagnostics = parsed.diagnostics.map((d) => ({ ...d, message: `${label}${at(d.start)}: ${d.message}` }));
+  return { script: checked.script, diagnostics: checked.diagnostics.map((d) => ({ ...d, message: `${label}${at(d.start)}: ${d.message}` })) };
+}
+
+/**
+ * The same checks with bare messages: for an editor that shows the block on
+ * its own and gives each message its line and column beside the text.
+ */
+export function checkRawBlock(raw: RawBlock, opts: RawBlockOptions = {}): ParsedRawBlock {
+  const parsed = parseSieve(raw.sieve, opts.limits);
+  const diagnostics = [...parsed.diagnostics];
   if (!parsed.value) return { script: null, diagnostics };
   const fail = (code: DiagnosticCode, message: string, node?: { loc: { start: Position; end: Position } }): void => {
     const start = node ? { line: node.loc.start.line, column: node.loc.start.column } : undefined;
     const end = node ? { line: node.loc.end.line, column: node.loc.end.column } : undefined;
-    diagnostics.push(error(code, `${label}${at(start)}: ${message}`, start, end));
+    diagnostics.push(error(code, message, start, end));
   };
   const server = capabilitySet(opts.capabilities ?? PIGEONHOLE_CAPABILITIES);
   const declared = capabilitySet(raw.requires);

@@ -49,7 +49,9 @@ export const RulesResponse = Type.Object({
   ruleSet: RuleSetValue,
   defaults: Type.Object({ rules: Shared<RuleSet['rules']>(), disabled: Type.Array(Str) }),
   updatedAt: Nullable(Str),
-  policy: Type.Object({ allowedRedirectDomains: Type.Array(Str) }),
+  policy: Type.Required(PolicyBody),
+  /** The server's SIEVE capabilities, so the editor checks a raw block's extensions as a save will. */
+  capabilities: Type.Array(Str),
 });
 export type RulesResponse = Static<typeof RulesResponse>;
 

@@ -1,6 +1,7 @@
 // A user's rules: read, check, save as a new version (audited, policy
 // applied, deploy queued), restore, preview. Handlers stay thin; the rules
 // for what may be saved live here.
+import { PIGEONHOLE_CAPABILITIES } from '../../grammar/capabilities.js';
 import { hasErrors, uniqueDiagnostics, type Diagnostic } from '../../grammar/diagnostics.js';
 import { printRules } from '../../grammar/emit/rules-text.js';
 import { overridableDefaults } from '../../grammar/effective.js';
@@ -49,7 +50,8 @@ export function rulesView(ctx: AppContext, username: string): RulesResponse {
     defaults: { rules: defaults.rules, disabled: ctx.users.get(username)?.disabledDefaults ?? [] },
     updatedAt: current?.createdAt ?? null,
     // So the editor can warn before a save is refused or raised as an alert.
-    policy: { allowedRedirectDomains: ctx.defaults.policy(DEFAULT_POLICY).allowedRedirectDomains },
+    policy: ctx.defaults.policy(DEFAULT_POLICY),
+    capabilities: [...(compileOptions(ctx.config).capabilities ?? PIGEONHOLE_CAPABILITIES)],
   };
 }
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { parseRules } from '../../grammar/parse-rules.js';
+import { DEFAULT_POLICY } from '../../grammar/policy.js';
 import { LearningRepository } from '../../server/store/learning-repository.js';
 import { startAppServer, type AppServer } from './support/app-server.js';
 import { launchBrowser, screenshots, signIn, unlabelledControls, PHONE, type Browser } from './support/browser.js';
@@ -65,8 +66,14 @@ describe('the web UI for an admin, in Chromium against the real server', () => {
     // The structured view follows the text, and its switches write the text back.
     await page.getByRole('checkbox', { name: /Locked/ }).nth(1).check();
     await expect.poll(() => area.inputValue()).toMatch(/rule "Tagged spam" before locked|rule "Tagged spam" locked before|locked/);
+    const versionText = page.locator('sw-admin-defaults [data-testid="defaults-version"]');
+    const shownBefore = await versionText.innerText();
     await page.getByRole('button', { name: 'Save defaults' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    // The page shows the version just saved, not the one it loaded.
+    const savedVersion = server.app.ctx.defaults.latest()!.version;
+    expect(shownBefore).not.toContain(`version ${savedVersion})`);
+    await expect.poll(() => versionText.innerText()).toContain(`(version ${savedVersion})`);
 
     await page.getByRole('button', { name: 'Re-deploy all users' }).click();
     const summary = page.locator('sw-admin-defaults sw-redeploy-panel [data-testid="redeploy-summary"]');
@@ -91,11 +98,16 @@ describe('the web UI for an admin, in Chromium against the real server', () => {
     const item = page.locator('sw-rules-screen li.admin').filter({ hasText: 'Tagged spam' });
     await item.waitFor();
     expect(await item.getByText('Locked').count()).toBe(1);
+    // The lock is drawn, not an emoji that needs an emoji font.
+    expect(await item.locator('.badge svg[data-icon="lock"]').count()).toBe(1);
+    expect(await item.innerText()).not.toMatch(/\p{Extended_Pictographic}/u);
     expect(await item.getByRole('checkbox').count()).toBe(0);
     // The preview shows it, read-only, as the script that runs before the user's own.
     await page.goto(`${server.url}/#/preview`);
     const locked = page.locator('sw-preview-screen details.locked');
     await locked.getByText(/locked rules, run before your script/).click();
+    expect(await locked.locator('summary svg[data-icon="lock"]').count()).toBe(1);
+    expect(await locked.locator('summary').innerText()).not.toMatch(/\p{Extended_Pictographic}/u);
     expect(await locked.locator('sw-code-view pre').innerText()).toContain('rule:[Tagged spam]');
     await page.close();
   });
@@ -139,7 +151,26 @@ describe('the web UI for an admin, in Chromium against the real server', () => {
     await page.goto(`${server.url}/#/admin/audit`);
     const audit = page.locator('sw-admin-audit tbody tr');
     await audit.first().waitFor();
-    expect((await audit.allInnerTexts()).join('\n')).toMatch(/defaults/i);
+    const text = (await audit.allInnerTexts()).join('\n');
+    expect(text).toContain('Saved the default rules');
+    expect(text).toContain('Forwarding outside the allowed domains in demo’s rules');
+    // Words, not the stored codes or JSON.
+    expect(text).not.toMatch(/\b(defaults|rules|deploy|policy)\.[a-z-]+\b|[{}[\]]|"\w+":/);
+    const labels = await page.locator('sw-admin-audit tbody dl dt').allInnerTexts();
+    expect(labels).toEqual(expect.arrayContaining(['Version', 'What happened', 'Address']));
+    // Names and times stay on one line, even where the table is tight.
+    for (const width of [1280, 700]) {
+      await page.setViewportSize({ width, height: 860 });
+      const lines = await page.locator('sw-admin-audit td.who, sw-admin-audit td.when').evaluateAll((cells) =>
+        cells.map((td) => {
+          const range = document.createRange();
+          range.selectNodeContents(td.lastChild!);
+          return { text: td.textContent, lines: new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size };
+        }),
+      );
+      expect(lines.filter((c) => c.lines !== 1)).toEqual([]);
+    }
+    await page.setViewportSize({ width: 1280, height: 860 });
     await screenshots(page, 'admin-audit');
 
     await page.goto(`${server.url}/#/admin/policy`);
@@ -176,6 +207,34 @@ describe('the web UI for an admin, in Chromium against the real server', () => {
     ]);
     expect(cells.map((c) => c[1])).toEqual([expect.stringMatching(/^Ran \S/), expect.stringMatching(/^Ran \S/)]);
     await screenshots(page, 'admin-learning');
+    await page.close();
+  });
+
+  test('the policy screen offers refusing or alerting on forwards outside the allowed domains, and saves the choice', SLOW, async () => {
+    const page = await adminPage();
+    await page.goto(`${server.url}/#/admin/policy`);
+    const refuse = page.getByRole('radio', { name: /Refuse the save/ });
+    const alert = page.getByRole('radio', { name: /Allow it and raise an alert/ });
+    expect(await alert.isChecked()).toBe(true);
+    expect(await page.getByRole('group', { name: /When a user’s rules send mail to any address/ }).count()).toBe(1);
+    await page.getByLabel(/^Domains users may forward to/).fill('example.org');
+    await expect.poll(() => page.getByRole('group', { name: /to an address outside these domains/ }).count()).toBe(1);
+    await refuse.check();
+    await page.getByRole('button', { name: 'Save policy' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    expect(server.app.ctx.defaults.policy(DEFAULT_POLICY)).toMatchObject({ allowedRedirectDomains: ['example.org'], redirectOutside: 'refuse' });
+    // Sieve blocks are one of the actions the policy can allow.
+    expect(await page.getByRole('checkbox', { name: 'Sieve blocks (kept as written)' }).isChecked()).toBe(true);
+    await screenshots(page, 'admin-policy-refuse');
+
+    await page.reload();
+    await expect.poll(() => page.getByRole('radio', { name: /Refuse the save/ }).isChecked()).toBe(true);
+
+    await page.getByRole('radio', { name: /Allow it and raise an alert/ }).check();
+    await page.getByLabel(/^Domains users may forward to/).fill('');
+    await page.getByRole('button', { name: 'Save policy' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    expect(server.app.ctx.defaults.policy(DEFAULT_POLICY)).toMatchObject({ allowedRedirectDomains: [], redirectOutside: 'alert' });
     await page.close();
   });
 

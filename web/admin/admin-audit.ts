@@ -1,16 +1,11 @@
 // The audit log: who changed what, with forwarding alerts first-class.
-import { LitElement, html, css } from 'lit';
+import { LitElement, html, css, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import { getAudit } from '../api/admin.js';
 import type { AuditEntry } from '../api/types.js';
+import { auditDetails, describeAuditAction } from '../lib/audit-words.js';
 import { base } from '../ui/styles.js';
-
-function detailsText(d: Record<string, unknown>): string {
-  return Object.entries(d)
-    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
-    .join('; ');
-}
 
 @customElement('sw-admin-audit')
 export class AdminAudit extends LitElement {
@@ -19,6 +14,34 @@ export class AdminAudit extends LitElement {
     css`
       tr.alert {
         background: #fff1f0;
+      }
+      /* User names and times are short words: never broken inside. */
+      td.when,
+      td.who {
+        white-space: nowrap;
+        overflow-wrap: normal;
+      }
+      dl {
+        display: grid;
+        grid-template-columns: max-content minmax(0, 1fr);
+        gap: 0.1rem 0.6rem;
+        margin: 0;
+      }
+      dt {
+        color: #5a6473;
+      }
+      dd {
+        margin: 0;
+      }
+      /* Stacked on a phone: when and who share the first line, the action reads as the entry's title. */
+      @media (max-width: 560px) {
+        table.stack td.when,
+        table.stack td.who {
+          display: inline-block;
+        }
+        td.what {
+          font-weight: 600;
+        }
       }
     `,
   ];
@@ -30,6 +53,12 @@ export class AdminAudit extends LitElement {
     args: () => [] as const,
   });
 
+  private details(d: Record<string, unknown>) {
+    const items = auditDetails(d);
+    if (items.length === 0) return nothing;
+    return html`<dl>${items.map((x) => html`<dt>${x.label}</dt><dd>${x.value}</dd>`)}</dl>`;
+  }
+
   private table(all: AuditEntry[]) {
     const list = this.alertsOnly ? all.filter((e) => e.alert) : all;
     if (list.length === 0) return html`<p class="empty">${this.alertsOnly ? 'No alerts.' : 'Nothing recorded yet.'}</p>`;
@@ -38,10 +67,10 @@ export class AdminAudit extends LitElement {
       <tbody>
         ${list.map(
           (e) => html`<tr class=${e.alert ? 'alert' : ''}>
-            <td>${new Date(e.at).toLocaleString()}</td>
-            <td>${e.actor}</td>
-            <td>${e.alert ? html`<span class="badge bad">Alert</span> ` : ''}${e.action} ${e.target}</td>
-            <td>${detailsText(e.details)}</td>
+            <td class="when"><time datetime=${e.at}>${new Date(e.at).toLocaleString()}</time></td>
+            <td class="who" data-label="By">${e.actor}</td>
+            <td class="what">${e.alert ? html`<span class="badge bad">Alert</span> ` : ''}${describeAuditAction(e)}</td>
+            <td>${this.details(e.details)}</td>
           </tr>`,
         )}
       </tbody>

@@ -13,6 +13,7 @@ import { describeSaveError, type SaveProblem } from '../app/rules-store.js';
 import { describeRule } from '../lib/words.js';
 import { replaceAt } from '../lib/list-ops.js';
 import { base } from '../ui/styles.js';
+import { lockIcon } from '../ui/lock-icon.js';
 import '../ui/dsl-editor.js';
 import './redeploy-panel.js';
 
@@ -46,12 +47,15 @@ export class AdminDefaults extends LitElement {
   @state() private problem: SaveProblem | null = null;
   @state() private saved = false;
   @state() private dirty = false;
+  /** The saved version on show: the one loaded, then each one saved. */
+  @state() private version = 0;
 
   private load = new Task(this, {
     task: async (_: readonly [], { signal }) => {
       const d = await getDefaults(signal);
       this.text = d.text;
       this.ruleSet = d.ruleSet;
+      this.version = d.version;
       this.diagnostics = [];
       this.dirty = false;
       return d;
@@ -80,6 +84,7 @@ export class AdminDefaults extends LitElement {
       const d = await saveDefaults(this.text);
       this.text = d.text;
       this.ruleSet = d.ruleSet;
+      this.version = d.version;
       this.dirty = false;
       this.saved = true;
       if (!d.globalScripts.written) {
@@ -104,7 +109,7 @@ export class AdminDefaults extends LitElement {
               <div class="row">
                 <label class="inline"
                   ><input type="checkbox" .checked=${!!item.locked} @change=${(e: Event) => this.setRule(i, { ...item, locked: (e.target as HTMLInputElement).checked || undefined })} />
-                  Locked (users cannot switch it off)</label
+                  ${lockIcon()} Locked (users cannot switch it off)</label
                 >
                 <label
                   >Runs
@@ -127,7 +132,7 @@ export class AdminDefaults extends LitElement {
     return this.load.render({
       pending: () => html`<p class="muted">Loading the defaults…</p>`,
       error: (e) => html`<p class="error" role="alert">The defaults could not be loaded: ${(e as Error).message}</p>`,
-      complete: (d) => html`<p class="muted">Every user gets these rules (version ${d.version}). Locked rules are installed at once in the server’s global scripts, which run around every user’s own; saving a change to the other rules queues a re-deploy of every user.</p>
+      complete: () => html`<p class="muted" data-testid="defaults-version">Every user gets these rules (version ${this.version}). Locked rules are installed at once in the server’s global scripts, which run around every user’s own; saving a change to the other rules queues a re-deploy of every user.</p>
         <div class="cols">
           <section class="card">
             <sw-dsl-editor

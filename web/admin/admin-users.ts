@@ -36,8 +36,8 @@ export class AdminUsers extends LitElement {
                     ${users.map(
                       (u) => html`<tr>
                         <td>${u.username}${u.isAdmin ? html` <span class="badge">admin</span>` : ''}</td>
-                        <td>${u.rulesVersion}</td>
-                        <td>${u.lastLoginAt ? new Date(u.lastLoginAt).toLocaleString() : 'never'}</td>
+                        <td data-label="Rules version">${u.rulesVersion}</td>
+                        <td data-label="Last sign-in">${u.lastLoginAt ? new Date(u.lastLoginAt).toLocaleString() : 'never'}</td>
                         <td><sw-deploy-status .status=${u.status}></sw-deploy-status></td>
                       </tr>`,
                     )}

@@ -3,7 +3,7 @@
 // (preview, text mode, import, learning, admin) load on demand.
 import { LitElement, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import type { Rule, RuleItem, RuleSet, SpamSettings } from '../../grammar/model.js';
+import { isRawBlock, type RawBlock, type Rule, type RuleItem, type RuleSet, type SpamSettings } from '../../grammar/model.js';
 import { UNAUTHORIZED_EVENT } from '../api/http.js';
 import { currentSession, logout } from '../api/session.js';
 import { getServerScript, replaceServerScript } from '../api/imports.js';
@@ -20,6 +20,7 @@ import { appStyles } from './sw-app.styles.js';
 import '../screens/login-screen.js';
 import '../screens/rules-screen.js';
 import '../screens/rule-editor.js';
+import '../screens/raw-block-editor.js';
 import '../screens/senders-screen.js';
 import '../screens/spam-screen.js';
 import { SHOW_OFFER_EVENT } from '../ui/deploy-badge.js';
@@ -241,11 +242,16 @@ export class App extends LitElement {
         ></sw-rules-screen>`;
       case 'rule': {
         const item = rs.rules[r.index];
-        if (!item || 'sieve' in item) {
-          return html`<div class="empty">
-            ${item ? 'This rule was imported as Sieve text and is kept as is; it can be switched on or off, moved or deleted in the list.' : 'There is no such rule.'}
-            <a href="#/rules">Back to my rules</a>
-          </div>`;
+        if (!item) return html`<div class="empty">There is no such rule. <a href="#/rules">Back to my rules</a></div>`;
+        if (isRawBlock(item)) {
+          return html`<sw-raw-block-editor
+            .block=${item}
+            .index=${r.index}
+            .server=${saved}
+            @value-changed=${(e: ValueChangedEvent<RawBlock>) => this.setRules(replaceAt(rs.rules, r.index, e.detail.value))}
+            @close=${() => go('/rules')}
+            @delete-rule=${() => this.deleteRule(r.index)}
+          ></sw-raw-block-editor>`;
         }
         return html`<sw-rule-editor
           .rule=${item}

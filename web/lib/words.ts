@@ -190,3 +190,9 @@ export function formatScore(score: number): string {
 export function spamFilterTitle(s: SpamSettings): string {
   return `Spam score ≥ ${formatScore(s.threshold)} → ${s.junkFolder}`;
 }
+
+/** A policy's action name in words: the rule actions, and `raw` for Sieve blocks kept as written. */
+export function actionLabel(kind: string): string {
+  if (kind === 'raw') return 'Sieve blocks (kept as written)';
+  return (ACTION_KIND_LABELS as Record<string, string>)[kind] ?? kind;
+}

@@ -73,9 +73,9 @@ export class HistoryPanel extends LitElement {
                 <tbody>
                   ${entries.map(
                     (h) => html`<tr>
-                      <td>${h.version}</td>
+                      <td data-label="Version">${h.version}</td>
                       <td>${new Date(h.createdAt).toLocaleString()}</td>
-                      <td>${h.author}</td>
+                      <td data-label="By">${h.author}</td>
                       <td>${h.summary}</td>
                       <td>
                         ${h.version === this.current

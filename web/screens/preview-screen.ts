@@ -12,6 +12,7 @@ import { previewRules } from '../api/rules.js';
 import { highlightPrefs, highlightSieve } from '../lib/highlight.js';
 import { ruleAtLine } from '../ui/deploy-badge.js';
 import { base } from '../ui/styles.js';
+import { lockIcon } from '../ui/lock-icon.js';
 import '../ui/code-view.js';
 import '../ui/deploy-badge.js';
 import './history-panel.js';
@@ -64,7 +65,7 @@ export class PreviewScreen extends LitElement {
   private lockedScript(where: 'before' | 'after', code: string) {
     if (!code) return nothing;
     return html`<details class="locked">
-      <summary>🔒 Your administrator’s locked rules, run ${where} your script (read-only)</summary>
+      <summary>${lockIcon()} Your administrator’s locked rules, run ${where} your script (read-only)</summary>
       <sw-code-view label=${`Locked rules run ${where} your script`} filename=${`${where}.sieve`} .code=${code} .highlight=${highlightSieve}></sw-code-view>
     </details>`;
   }

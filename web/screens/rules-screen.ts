@@ -9,6 +9,7 @@ import { describeRule, formatScore, spamFilterTitle } from '../lib/words.js';
 import { insertAt, moveItem, replaceAt } from '../lib/list-ops.js';
 import { uniqueName } from '../lib/factories.js';
 import { base } from '../ui/styles.js';
+import { lockIcon } from '../ui/lock-icon.js';
 import { fireValue } from '../editors/events.js';
 import { rulesScreenStyles } from './rules-screen.styles.js';
 
@@ -141,7 +142,7 @@ export class RulesScreen extends LitElement {
         <div class="title">
           <span class="name">${r.name}</span>
           <span class="badge">Set by your administrator</span>
-          ${r.locked ? html`<span class="badge warn" title="Your administrator requires this rule">🔒 Locked</span>` : nothing}
+          ${r.locked ? html`<span class="badge warn" title="Your administrator requires this rule">${lockIcon()} Locked</span>` : nothing}
         </div>
         <p class="summary">${isRawBlock(item) ? 'Sieve written by your administrator.' : describeRule(r)}</p>
       </div>

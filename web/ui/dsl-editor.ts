@@ -33,10 +33,13 @@ export class DslEditor extends LitElement {
       .gutter {
         padding: 0.3rem 0.4rem;
         text-align: right;
-        color: #8a94a3;
+        color: #5a6473;
         background: #f3f5f9;
         user-select: none;
         white-space: pre;
+        /* Long lines scroll the box sideways; the line numbers stay in view. */
+        position: sticky;
+        left: 0;
         font: 13px/1.5 ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace;
       }
       .gutter .bad {
@@ -54,7 +57,9 @@ export class DslEditor extends LitElement {
         line-height: 1.5;
         min-height: 16rem;
         padding: 0.3rem 0.5rem;
-        flex: 1;
+        flex: 1 0 auto;
+        width: auto;
+        max-width: none;
       }
       .diag {
         margin: 0.5rem 0;
@@ -66,6 +71,11 @@ export class DslEditor extends LitElement {
         width: 100%;
         background: #fff6f5;
         border-color: #e3b3ad;
+      }
+      .diag button.warning,
+      .diag button.info {
+        background: #fffaeb;
+        border-color: #e0c46c;
       }
       .diag pre {
         margin: 0.25rem 0 0;
@@ -90,7 +100,8 @@ export class DslEditor extends LitElement {
   }
 
   override render() {
-    const lineCount = this.value.split('\n').length;
+    const lines = this.value.split('\n');
+    const lineCount = lines.length;
     const bad = new Set(this.diagnostics.filter((d) => d.severity === 'error' && d.start).map((d) => d.start!.line));
     const gutter = Array.from({ length: lineCount }, (_, i) =>
       bad.has(i + 1) ? html`<span class="bad" title="error on this line">${i + 1}</span>\n` : `${i + 1}\n`,
@@ -103,6 +114,7 @@ export class DslEditor extends LitElement {
           class="code"
           spellcheck="false"
           rows=${Math.max(12, lineCount + 1)}
+          cols=${Math.max(20, ...lines.map((l) => l.length + 2))}
           aria-invalid=${bad.size ? 'true' : 'false'}
           aria-describedby="diags"
           .value=${this.value}
@@ -116,8 +128,8 @@ export class DslEditor extends LitElement {
           : html`<ul class="diag">
               ${this.diagnostics.map(
                 (d) => html`<li>
-                  <button @click=${() => d.start && this.focusAt(d.start.line, d.start.column)}>
-                    <strong>${d.start ? `Line ${d.start.line}, column ${d.start.column}: ` : ''}</strong>${d.message}
+                  <button class=${d.severity} @click=${() => d.start && this.focusAt(d.start.line, d.start.column)}>
+                    <strong>${d.severity === 'error' ? '' : 'Warning — '}${d.start ? `Line ${d.start.line}, column ${d.start.column}: ` : ''}</strong>${d.message}
                     ${d.start ? html`<pre>${formatDiagnostic(d, this.value).split('\n').slice(1).join('\n')}</pre>` : nothing}
                   </button>
                 </li>`,

@@ -187,6 +187,9 @@ export const base = css`
     background: #fde2e1;
     color: #a3192a;
   }
+  svg.lock {
+    vertical-align: -0.125em;
+  }
   .visually-hidden {
     position: absolute;
     width: 1px;
@@ -226,6 +229,11 @@ export const base = css`
       display: block;
       border: 0;
       padding: 0.1rem 0.25rem;
+    }
+    /* The column heading is hidden: a cell that is only a number or a date says what it is. */
+    table.stack td[data-label]::before {
+      content: attr(data-label) ': ';
+      color: #5a6473;
     }
   }
   pre,

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { PIGEONHOLE_CAPABILITIES } from '../../../grammar/capabilities.js';
 import { printRules } from '../../../grammar/emit/rules-text.js';
 import { parseRules } from '../../../grammar/parse-rules.js';
 import { emptyRuleSet, type Rule, type RuleSet } from '../../../grammar/model.js';
@@ -205,7 +206,10 @@ describe('rules routes', () => {
 describe('policy on save', () => {
   test('a new forward outside the allowed domains is saved and raised as an audit alert', async () => {
     expect((await admin.put('/api/admin/policy', { allowedRedirectDomains: ['example.org'], allowedActions: ['fileinto', 'redirect', 'stop', 'keep'], maxRules: 10 })).statusCode).toBe(200);
-    expect((await alice.get('/api/rules')).json().policy).toEqual({ allowedRedirectDomains: ['example.org'] });
+    // The whole policy and the server's capabilities, so the browser checks a raw block as the save will.
+    const view = (await alice.get('/api/rules')).json();
+    expect(view.policy).toEqual({ allowedRedirectDomains: ['example.org'], allowedActions: ['fileinto', 'redirect', 'stop', 'keep'], maxRules: 10, redirectOutside: 'alert' });
+    expect(view.capabilities).toEqual([...PIGEONHOLE_CAPABILITIES]);
     const rs = rules('Forward');
     (rs.rules[0] as Rule).actions = [{ kind: 'redirect', address: 'drop@evil.example' }];
     expect((await alice.put('/api/rules', { ruleSet: rs })).statusCode).toBe(200);
