@@ -21,8 +21,8 @@ export function roundcubeScript(rules: number): string {
   return `${parts.join('\n')}\n`;
 }
 
-/** Wall times in ms of `reps` parses of `script` by rcube_sieve_script, in one PHP process. */
-export async function roundcubeParseMs(script: string, reps: number, expectedRules: number): Promise<number[]> {
+/** Wall and CPU times in ms of `reps` parses of `script` by rcube_sieve_script, in one PHP process. */
+export async function roundcubeParseMs(script: string, reps: number, expectedRules: number): Promise<{ ms: number[]; cpuMs: number[] }> {
   let php: string;
   try {
     php = requireBinary('php');
@@ -36,9 +36,9 @@ export async function roundcubeParseMs(script: string, reps: number, expectedRul
     await writeFile(file, script);
     const r = await run(php, [DRIVER, CLASS_FILE, file, String(reps)], { timeoutMs: 600_000 });
     if (r.code !== 0) throw new Error(`Roundcube's parser failed: ${r.stderr.slice(0, 500)}`);
-    const out = JSON.parse(r.stdout) as { ms: number[]; rules: number };
+    const out = JSON.parse(r.stdout) as { ms: number[]; cpuMs: number[]; rules: number };
     if (out.rules !== expectedRules) throw new Error(`Roundcube read ${out.rules} rules, not ${expectedRules}`);
-    return out.ms;
+    return { ms: out.ms, cpuMs: out.cpuMs };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
