@@ -38,7 +38,7 @@ export interface ParsedRules {
 
 /** Reads the text and runs the semantic checks (validateRuleSet, for the server `opts` describe), with positions. */
 export function parseRules(text: string, opts: ValidateOptions = {}): ParsedRules {
-  const spans = new Map<object, Span>();
+  const spans = new SpanTable();
   const { entries, diagnostics } = readEntries(text, spans);
   const { ruleSet, settingSpans } = assemble(text, entries, spans, diagnostics);
   let positions: LineIndex | undefined;
@@ -57,7 +57,7 @@ export function parseRules(text: string, opts: ValidateOptions = {}): ParsedRule
  * refuse (an editor showing what was typed, the printer's own tests).
  */
 export function readRules(text: string): ParsedRules {
-  const spans = new Map<object, Span>();
+  const spans = new SpanTable();
   const { entries, diagnostics } = readEntries(text, spans);
   const { ruleSet } = assemble(text, entries, spans, diagnostics);
   diagnostics.sort(byPosition);
@@ -72,7 +72,7 @@ const MAX_SYNTAX_ERRORS = 25;
  * that failed, reports the error and goes on from the block after it. Peggy stops
  * at the first failing block, so every block before it is known to be sound.
  */
-function readEntries(text: string, spans: Map<object, Span>): { entries: Entry[]; diagnostics: Diagnostic[] } {
+function readEntries(text: string, spans: SpanTable): { entries: Entry[]; diagnostics: Diagnostic[] } {
   const entries: Entry[] = [];
   const errors: GrammarSyntaxError[] = [];
   const starts = blockStarts(text);
@@ -91,8 +91,8 @@ function readEntries(text: string, spans: Map<object, Span>): { entries: Entry[]
     if (next === undefined || errors.length >= MAX_SYNTAX_ERRORS) break;
     from = next;
   }
-  const positions = new LineIndex(text);
-  const diagnostics = errors.map((e) => syntaxDiagnostic(text, e, positions));
+  const positions = errors.length > 0 ? new LineIndex(text) : null;
+  const diagnostics = positions ? errors.map((e) => syntaxDiagnostic(text, e, positions)) : [];
   if (errors.length >= MAX_SYNTAX_ERRORS) {
     // Placed where reading stopped: the last error shown.
     const last = diagnostics[diagnostics.length - 1];
@@ -112,6 +112,32 @@ function blockStarts(text: string): number[] {
   return starts;
 }
 
+/**
+ * Where each model node came from. Every node is recorded while reading, but
+ * only the few that get a diagnostic are looked up: flat arrays while
+ * recording (a Map entry and a span object per node were a large share of the
+ * parse), searched for the first lookups, indexed once there are many.
+ */
+class SpanTable {
+  private readonly nodes: object[] = [];
+  private readonly offsets: number[] = [];
+  private index: Map<object, number> | undefined;
+  private lookups = 0;
+
+  record(node: object, start: number, end: number): void {
+    this.nodes.push(node);
+    this.offsets.push(start, end);
+  }
+
+  get(node: object): Span | undefined {
+    if (!this.index && ++this.lookups > SpanTable.SEARCHES) this.index = new Map(this.nodes.map((n, i) => [n, i]));
+    const i = this.index ? (this.index.get(node) ?? -1) : this.nodes.lastIndexOf(node);
+    return i < 0 ? undefined : { start: this.offsets[2 * i]!, end: this.offsets[2 * i + 1]! };
+  }
+
+  private static readonly SEARCHES = 16;
+}
+
 interface Chunk {
   entries: Entry[];
   /** With its offsets already made absolute. */
@@ -119,10 +145,10 @@ interface Chunk {
 }
 
 /** Parses text[from, to); offsets the grammar reports are made absolute. */
-function readChunk(text: string, from: number, to: number, spans: Map<object, Span>): Chunk {
+function readChunk(text: string, from: number, to: number, spans: SpanTable): Chunk {
   try {
     const entries = parse(from === 0 && to === text.length ? text : text.slice(from, to), {
-      track: (node: object, r: Span) => spans.set(node, { start: from + r.start, end: from + r.end }),
+      track: (node: object, start: number, end: number) => spans.record(node, from + start, from + end),
     });
     return { entries };
   } catch (err) {
@@ -220,7 +246,7 @@ function describeFound(token: string, atEnd: boolean): string {
 function assemble(
   text: string,
   entries: readonly Entry[],
-  spans: Map<object, Span>,
+  spans: SpanTable,
   diagnostics: Diagnostic[],
 ): { ruleSet: RuleSet; settingSpans: Map<string, Span> } {
   const settings: SpamSettings = { ...DEFAULT_SETTINGS };

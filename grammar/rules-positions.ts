@@ -21,7 +21,7 @@ export function itemPositions(text: string): ItemPosition[] | null {
   const spans = new Map<object, number>();
   let entries;
   try {
-    entries = parse(text, { track: (node: object, r: { start: number }) => spans.set(node, r.start) });
+    entries = parse(text, { track: (node: object, start: number) => spans.set(node, start) });
   } catch {
     return null;
   }

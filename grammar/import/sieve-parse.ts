@@ -80,6 +80,7 @@ function positionOfByte(text: string, byteLimit: number): Position {
 /** Line starts of a text, to turn offsets into line and column. */
 class LineIndex {
   private readonly starts: number[] = [0];
+  private last = 0;
 
   constructor(text: string) {
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
@@ -91,6 +92,13 @@ class LineIndex {
   }
 
   private point(p: SourcePoint): void {
+    // Points come mostly in text order: try the line of the last one first.
+    const last = this.last;
+    if (this.starts[last]! <= p.offset && (last + 1 === this.starts.length || p.offset < this.starts[last + 1]!)) {
+      p.line = last + 1;
+      p.column = p.offset - this.starts[last]! + 1;
+      return;
+    }
     let lo = 0;
     let hi = this.starts.length - 1;
     while (lo < hi) {
@@ -98,6 +106,7 @@ class LineIndex {
       if (this.starts[mid]! <= p.offset) lo = mid;
       else hi = mid - 1;
     }
+    this.last = lo;
     p.line = lo + 1;
     p.column = p.offset - this.starts[lo]! + 1;
   }
