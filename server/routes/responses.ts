@@ -49,7 +49,12 @@ export const RulesResponse = Type.Object({
   ruleSet: RuleSetValue,
   defaults: Type.Object({ rules: Shared<RuleSet['rules']>(), disabled: Type.Array(Str) }),
   updatedAt: Nullable(Str),
-  policy: Type.Object({ allowedRedirectDomains: Type.Array(Str) }),
+  /** What the forward and rule screens state before the user types: where mail may go, and what happens elsewhere. */
+  policy: Type.Object({
+    allowedRedirectDomains: Type.Array(Str),
+    redirectOutside: Type.Union([Type.Literal('refuse'), Type.Literal('alert')]),
+    allowedActions: Type.Array(Str),
+  }),
 });
 export type RulesResponse = Static<typeof RulesResponse>;
 

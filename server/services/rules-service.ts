@@ -6,7 +6,7 @@ import { printRules } from '../../grammar/emit/rules-text.js';
 import { overridableDefaults } from '../../grammar/effective.js';
 import { emptyRuleSet, type RuleSet } from '../../grammar/model.js';
 import { parseRules } from '../../grammar/parse-rules.js';
-import { checkPolicy, DEFAULT_POLICY, describeOutgoing } from '../../grammar/policy.js';
+import { checkPolicy, DEFAULT_POLICY, describeOutgoing, type Policy } from '../../grammar/policy.js';
 import { summarizeChange } from '../../grammar/rule-diff.js';
 import { validateRuleSet } from '../../grammar/validate.js';
 import type { PreviewResponse, RulesResponse } from '../routes/responses.js';
@@ -49,8 +49,12 @@ export function rulesView(ctx: AppContext, username: string): RulesResponse {
     defaults: { rules: defaults.rules, disabled: ctx.users.get(username)?.disabledDefaults ?? [] },
     updatedAt: current?.createdAt ?? null,
     // So the editor can warn before a save is refused or raised as an alert.
-    policy: { allowedRedirectDomains: ctx.defaults.policy(DEFAULT_POLICY).allowedRedirectDomains },
+    policy: policyForUser(ctx.defaults.policy(DEFAULT_POLICY)),
   };
+}
+
+function policyForUser({ allowedRedirectDomains, redirectOutside, allowedActions }: Policy): RulesResponse['policy'] {
+  return { allowedRedirectDomains, redirectOutside, allowedActions };
 }
 
 export function rulesText(ctx: AppContext, username: string): string {

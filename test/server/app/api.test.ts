@@ -205,7 +205,11 @@ describe('rules routes', () => {
 describe('policy on save', () => {
   test('a new forward outside the allowed domains is saved and raised as an audit alert', async () => {
     expect((await admin.put('/api/admin/policy', { allowedRedirectDomains: ['example.org'], allowedActions: ['fileinto', 'redirect', 'stop', 'keep'], maxRules: 10 })).statusCode).toBe(200);
-    expect((await alice.get('/api/rules')).json().policy).toEqual({ allowedRedirectDomains: ['example.org'] });
+    expect((await alice.get('/api/rules')).json().policy).toEqual({
+      allowedRedirectDomains: ['example.org'],
+      redirectOutside: 'alert',
+      allowedActions: ['fileinto', 'redirect', 'stop', 'keep'],
+    });
     const rs = rules('Forward');
     (rs.rules[0] as Rule).actions = [{ kind: 'redirect', address: 'drop@evil.example' }];
     expect((await alice.put('/api/rules', { ruleSet: rs })).statusCode).toBe(200);
