@@ -214,6 +214,8 @@ export class App extends LitElement {
 
   private async save(): Promise<void> {
     if (!(await this.store.save())) return;
+    // Saved, the new rule is one of the user's rules like any other.
+    this.newIndex = null;
     // The save bar, which had the focus, is gone: say so, and give the focus to the screen's title.
     this.saved = 'Saved. Your rules are being installed on the mail server.';
     window.setTimeout(() => (this.saved = ''), 6000);

@@ -8,8 +8,8 @@ import { parseRawBlock, rawBlockLabel } from '../../grammar/raw-block.js';
 import { validateRuleSet } from '../../grammar/validate.js';
 
 export interface RuleProblem {
-  /** The validator's code, or the form's own length check. */
-  code: DiagnosticCode | 'name_too_long';
+  /** The validator's code, or one of the form's own checks. */
+  code: DiagnosticCode | 'name_too_long' | 'empty_reply';
   message: string;
 }
 
@@ -44,6 +44,8 @@ export function problemsByRule(rs: RuleSet): Map<number, RuleProblem[]> {
     const found: RuleProblem[] = validateRuleSet({ ...emptyRuleSet(), settings: rs.settings, rules: [item] })
       .filter((d) => d.severity === 'error' || d.code === 'no_actions')
       .map((d) => ({ code: d.code, message: FORM_WORDS[d.code] ?? d.message }));
+    // An auto-reply without words is valid Sieve, but not a reply anyone meant to send.
+    if (item.actions.some((a) => a.kind === 'vacation' && a.vacation.message.trim() === '')) found.push({ code: 'empty_reply', message: 'Write the reply message.' });
     if (item.name.length > MAX_RULE_NAME) found.push({ code: 'name_too_long', message: nameTooLong(item.name.length) });
     // Two rules sharing a name are both shown as needing attention, not only the later one.
     if ((uses.get(item.name) ?? 0) > 1 && item.name.trim() !== '') {

@@ -2,7 +2,7 @@
 // stored as the built-in "Forward all mail" rule (lib/builtin-rules.ts).
 // The administrator's policy is stated before the address field, and the
 // address typed is judged against it: refused, reviewed, or fine.
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { Rule, RuleItem } from '../../grammar/model.js';
 import { findBuiltin, forwardingRule, forwardOf, putBuiltin } from '../lib/builtin-rules.js';
@@ -12,7 +12,14 @@ import { fireValue } from '../editors/events.js';
 
 @customElement('sw-forwarding-screen')
 export class ForwardingScreen extends LitElement {
-  static override styles = base;
+  static override styles = [
+    base,
+    css`
+      input[type='email'] {
+        width: min(28rem, 100%);
+      }
+    `,
+  ];
 
   @property({ attribute: false }) rules: RuleItem[] = [];
   @property({ attribute: false }) policy!: ForwardPolicy;

@@ -141,6 +141,7 @@ const SHOWN_BY_FIELDS = new Set<RuleProblem['code']>([
   'bad_address',
   'vacation_dates',
   'bad_days',
+  'empty_reply',
 ]);
 
 declare global {

@@ -85,7 +85,7 @@ export const rulesScreenStyles = css`
     color: #1f4f9a;
   }
   .pos {
-    color: #7a8494;
+    color: #5a6473;
     font-variant-numeric: tabular-nums;
   }
   .summary {

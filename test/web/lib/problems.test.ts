@@ -51,3 +51,10 @@ describe('problemsByRule', () => {
     ]);
   });
 });
+
+describe('the form\'s own checks', () => {
+  test('an auto-reply without a message holds the rule back, in the words its field uses', () => {
+    const rule = { ...newRule('Away'), conditions: [{ kind: 'always' as const }], actions: [{ kind: 'vacation' as const, vacation: { message: ' ' } }] };
+    expect(problemsByRule(withRules(rule)).get(0)).toEqual([{ code: 'empty_reply', message: 'Write the reply message.' }]);
+  });
+});
