@@ -57,7 +57,7 @@ export function focused(page: Page): Promise<string> {
     let a: Element | null = document.activeElement;
     while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
     if (!a) return '';
-    const value = a instanceof HTMLInputElement ? a.value : (a.textContent ?? '').trim().slice(0, 60);
+    const value = a instanceof HTMLInputElement ? a.value : (a.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 60);
     return `${a.localName}${a.classList.length ? `.${[...a.classList].join('.')}` : ''}: ${value}`;
   });
 }
