@@ -34,11 +34,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     const fe = err as FastifyError;
     if (fe.validation) {
-      const issues = fe.validation.map((v) => ({ path: v.instancePath || '/', message: v.message ?? 'invalid' }));
-      // A rule set is described in the user's words (which rule, which field); other requests by their path.
+      const found = fe.validation.map((v) => ({ path: v.instancePath || '/', message: v.message ?? 'invalid' }));
+      // A rule set is described in the user's words (which rule, which field), that issue first; other requests by their path.
       const sent = fe.validationContext === 'body' && isRecord(request.body) ? request.body.ruleSet : undefined;
-      const message = describeRuleSetIssue(sent) ?? `invalid ${fe.validationContext ?? 'request'}: ${issues[0]?.path} ${issues[0]?.message}`;
-      return reply.code(400).send(body('invalid_request', message, { issues }));
+      const worded = describeRuleSetIssue(sent);
+      if (worded) return reply.code(400).send(body('invalid_request', worded.message, { issues: [worded, ...found] }));
+      return reply.code(400).send(body('invalid_request', `invalid ${fe.validationContext ?? 'request'}: ${found[0]?.path} ${found[0]?.message}`, { issues: found }));
     }
     const status = fe.statusCode ?? 500;
     if (status === 429) {

@@ -7,28 +7,32 @@
 // have required property 'kind'").
 import type { TSchema } from '@sinclair/typebox';
 import { Value, ValueErrorType, type ValueError } from '@sinclair/typebox/value';
+import type { Issue } from './errors.js';
 import { ApiModel } from './schemas.js';
 
-/** The first problem of `ruleSet` in words, or null when its parts pass their schemas. */
-export function describeRuleSetIssue(ruleSet: unknown): string | null {
+/**
+ * The first problem of `ruleSet` in words, with the JSON path of the field
+ * (under the request body), or null when its parts pass their schemas.
+ */
+export function describeRuleSetIssue(ruleSet: unknown): Issue | null {
   if (!isObject(ruleSet)) return null;
   const rules = Array.isArray(ruleSet.rules) ? ruleSet.rules : [];
   for (const [i, item] of rules.entries()) {
     const raw = isObject(item) && item.kind === 'raw';
     const issue = firstIssue(raw ? ApiModel.RawBlock : ApiModel.Rule, item);
-    if (issue) return `${ruleLabel(item, i, raw)}: ${fieldWords(issue.path, raw)} ${problemWords(issue)}.`;
+    if (issue) return { path: `/ruleSet/rules/${i}${issue.path}`, message: `${ruleLabel(item, i, raw)}: ${fieldWords(issue.path, raw)} ${problemWords(issue)}.` };
   }
-  const parts: Array<[string, TSchema, unknown]> = [['Spam settings', ApiModel.SpamSettings, ruleSet.settings]];
+  const parts: Array<[string, string, TSchema, unknown]> = [['Spam settings', '/ruleSet/settings', ApiModel.SpamSettings, ruleSet.settings]];
   for (const [list, label, schema] of [
     ['whitelist', 'Trusted sender', ApiModel.WhitelistEntry],
     ['blocklist', 'Blocked sender', ApiModel.BlocklistEntry],
   ] as const) {
     const entries = ruleSet[list];
-    if (Array.isArray(entries)) entries.forEach((entry, i) => parts.push([`${label} ${i + 1}`, schema, entry]));
+    if (Array.isArray(entries)) entries.forEach((entry, i) => parts.push([`${label} ${i + 1}`, `/ruleSet/${list}/${i}`, schema, entry]));
   }
-  for (const [label, schema, value] of parts) {
+  for (const [label, at, schema, value] of parts) {
     const issue = firstIssue(schema, value);
-    if (issue) return `${label}: ${settingWords(issue.path)} ${problemWords(issue)}.`;
+    if (issue) return { path: `${at}${issue.path}`, message: `${label}: ${settingWords(issue.path)} ${problemWords(issue)}.` };
   }
   return null;
 }

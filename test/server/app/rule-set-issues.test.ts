@@ -33,7 +33,10 @@ const rule = (name: string, extra: Partial<Rule> = {}): Rule => ({
 async function refusal(bad: unknown, path = '/api/rules', extra: object = {}): Promise<{ status: number; message: string }> {
   const rules = [...Array.from({ length: 7 }, (_, i) => rule(`Rule ${i + 1}`)), bad] as RuleItem[];
   const res = await alice.request(path === '/api/rules' ? 'PUT' : 'POST', path, { ruleSet: { ...emptyRuleSet(), rules, ...extra } });
-  return { status: res.statusCode, message: res.json().error?.message };
+  const error = res.json().error;
+  // The words are the first issue's, which names the field by its path too.
+  if (error) expect(error.details.issues[0].message).toBe(error.message);
+  return { status: res.statusCode, message: error?.message };
 }
 
 describe('rule-set request errors in the user\'s words', () => {
@@ -60,6 +63,11 @@ describe('rule-set request errors in the user\'s words', () => {
     const before = (await alice.get('/api/rules')).json().version;
     expect(await refusal(bad)).toEqual({ status: 400, message });
     expect((await alice.get('/api/rules')).json().version).toBe(before);
+  });
+
+  test('the first issue carries the path of the field the words name', async () => {
+    const res = await alice.put('/api/rules', { ruleSet: { ...emptyRuleSet(), rules: [rule('A'), rule('x'.repeat(201))] } });
+    expect(res.json().error.details.issues[0]).toEqual({ path: '/ruleSet/rules/1/name', message: 'Rule 2: the name is longer than 200 characters.' });
   });
 
   test('the preview answers the same words, so it never breaks on a message the user cannot place', async () => {
