@@ -215,7 +215,7 @@ describe('the web UI for a user, in Chromium against the real server', () => {
 
   test('every user screen fits 360 px without sideways scrolling, names every control, and is saved as a screenshot', SLOW, async () => {
     const page = await demoPage();
-    for (const screen of ['rules', 'rules/0', 'senders', 'spam', 'preview', 'text', 'import', 'learning']) {
+    for (const screen of ['rules', 'rules/0', 'out-of-office', 'forwarding', 'senders', 'spam', 'preview', 'text', 'import', 'learning']) {
       await page.goto(`${suite.server.url}/#/${screen}`);
       await page.setViewportSize(PHONE);
       await page.locator('sw-app main section').first().waitFor();
