@@ -15,8 +15,10 @@ export class ForwardingScreen extends LitElement {
   static override styles = [
     base,
     css`
-      input[type='email'] {
-        width: min(28rem, 100%);
+      /* A label is inline-flex, as wide as its text: the address field takes the line. */
+      label.wide {
+        display: flex;
+        width: min(32rem, 100%);
       }
     `,
   ];
@@ -50,7 +52,7 @@ export class ForwardingScreen extends LitElement {
             @change=${(e: Event) => this.put(address, keepCopy, (e.target as HTMLInputElement).checked)}
           />Forward all my mail</label
         >
-        <label
+        <label class="wide"
           >Forward to
           <input
             type="email"

@@ -15,9 +15,10 @@ export class VacationActionEditor extends LitElement {
   static override styles = [
     base,
     css`
-      textarea,
-      input.wide {
-        width: 100%;
+      /* A label is inline-flex, as wide as its text: these fields take the line. */
+      label.wide {
+        display: flex;
+        width: min(32rem, 100%);
       }
     `,
   ];
@@ -72,7 +73,7 @@ export class VacationActionEditor extends LitElement {
           }}
       /></label>
       ${this.error('days-error', problems.days)}
-      <label>Subject <input class="wide" type="text" .value=${v.subject ?? ''} placeholder="Out of office" @input=${text('subject')} /></label>
+      <label class="wide">Subject <input type="text" .value=${v.subject ?? ''} placeholder="Out of office" @input=${text('subject')} /></label>
       <label
         >Message
         <textarea
