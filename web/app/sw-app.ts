@@ -1,6 +1,7 @@
 // The shell: session, navigation, the shared draft and its save bar. Screens
 // are plain elements fed by properties; the ones not needed on first paint
-// (preview, text mode, import, learning, admin) load on demand.
+// (out of office, forwarding, preview, text mode, import, learning, admin)
+// load on demand.
 import { LitElement, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { Rule, RuleItem, RuleSet, SpamSettings } from '../../grammar/model.js';
@@ -22,11 +23,11 @@ import '../screens/rules-screen.js';
 import '../screens/rule-editor.js';
 import '../screens/senders-screen.js';
 import '../screens/spam-screen.js';
-import '../screens/out-of-office-screen.js';
-import '../screens/forwarding-screen.js';
 import { SHOW_OFFER_EVENT } from '../ui/deploy-badge.js';
 
 const lazy: Record<string, () => Promise<unknown>> = {
+  'out-of-office': () => import('../screens/out-of-office-screen.js'),
+  forwarding: () => import('../screens/forwarding-screen.js'),
   preview: () => import('../screens/preview-screen.js'),
   text: () => import('../screens/text-screen.js'),
   import: () => import('../screens/import-screen.js'),
