@@ -3,6 +3,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { MailServerUnavailableError } from '../mail/imap-login.js';
 import type { ErrorBody, ErrorCode, ErrorDetails } from '../routes/errors.js';
+import { describeRuleSetIssue } from '../routes/rule-set-issues.js';
 import { AppError } from '../services/errors.js';
 import { VersionConflictError } from '../store/rules-repository.js';
 
@@ -14,6 +15,10 @@ const FASTIFY_CODES: Record<string, 'csrf'> = {
   FST_CSRF_MISSING_SECRET: 'csrf',
   FST_CSRF_INVALID_TOKEN: 'csrf',
 };
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError | Error, request, reply) => {
@@ -29,10 +34,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     const fe = err as FastifyError;
     if (fe.validation) {
-      const issues = fe.validation.map((v) => ({ path: v.instancePath || '/', message: v.message ?? 'invalid' }));
-      return reply
-        .code(400)
-        .send(body('invalid_request', `invalid ${fe.validationContext ?? 'request'}: ${issues[0]?.path} ${issues[0]?.message}`, { issues }));
+      const found = fe.validation.map((v) => ({ path: v.instancePath || '/', message: v.message ?? 'invalid' }));
+      // A rule set is described in the user's words (which rule, which field), that issue first; other requests by their path.
+      const sent = fe.validationContext === 'body' && isRecord(request.body) ? request.body.ruleSet : undefined;
+      const worded = describeRuleSetIssue(sent);
+      if (worded) return reply.code(400).send(body('invalid_request', worded.message, { issues: [worded, ...found] }));
+      return reply.code(400).send(body('invalid_request', `invalid ${fe.validationContext ?? 'request'}: ${found[0]?.path} ${found[0]?.message}`, { issues: found }));
     }
     const status = fe.statusCode ?? 500;
     if (status === 429) {

@@ -10,8 +10,8 @@ const Name = Type.String({ maxLength: 200 });
 
 const obj = <T extends Parameters<typeof Type.Object>[0]>(props: T) => Type.Object(props, { additionalProperties: false });
 
-/** The model's own schema with the API's limits, so no request is larger than a rule set can sensibly be. */
-const { RuleSet: RuleSetSchema } = modelSchemas({
+/** The model's own schemas with the API's limits, so no request is larger than a rule set can sensibly be. */
+export const ApiModel = modelSchemas({
   text: 65_536,
   name: 200,
   sieve: 1_000_000,
@@ -23,6 +23,7 @@ const { RuleSet: RuleSetSchema } = modelSchemas({
   senders: 100_000,
   rules: 10_000,
 });
+const RuleSetSchema = ApiModel.RuleSet;
 
 const RulesText = Type.String({ maxLength: 2_000_000 });
 

@@ -119,7 +119,8 @@ function unnamed(e: ErrorBody['error'], status: number, isLogin: boolean): strin
       if (!('issues' in d)) return /JSON|body/i.test(e.message) ? null : 'a refusal that is neither a validation issue nor about the JSON text';
       const issues = d.issues as Array<{ path: string; message: string }>;
       if (!nonEmpty(issues) || !issues.every((i) => typeof i.path === 'string' && i.path.startsWith('/'))) return 'validation issues without paths';
-      return e.message.includes(issues[0]!.path) ? null : 'the message does not name the field';
+      // Named by its path, or (a rule set) in words that are the first issue's own.
+      return e.message.includes(issues[0]!.path) || e.message === issues[0]!.message ? null : 'the message does not name the field';
     }
     case 'too_deep':
       return typeof d.path === 'string' && d.path.startsWith('/') && e.message.includes(d.path) ? null : 'no field path';

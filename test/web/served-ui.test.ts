@@ -110,6 +110,8 @@ async function watchCsp(page: Page): Promise<() => Promise<string[]>> {
 const USER_SCREENS: Array<[string, string]> = [
   ['#/rules', 'sw-rules-screen'],
   ['#/rules/0', 'sw-rule-editor'],
+  ['#/out-of-office', 'sw-out-of-office-screen sw-vacation-action'],
+  ['#/forwarding', 'sw-forwarding-screen'],
   ['#/senders', 'sw-senders-screen'],
   ['#/spam', 'sw-spam-screen'],
   ['#/preview', 'sw-preview-screen sw-code-view'],

@@ -215,7 +215,7 @@ describe('the web UI for a user, in Chromium against the real server', () => {
 
   test('every user screen fits 360 px without sideways scrolling, names every control, and is saved as a screenshot', SLOW, async () => {
     const page = await demoPage();
-    for (const screen of ['rules', 'rules/0', 'senders', 'spam', 'preview', 'text', 'import', 'learning']) {
+    for (const screen of ['rules', 'rules/0', 'out-of-office', 'forwarding', 'senders', 'spam', 'preview', 'text', 'import', 'learning']) {
       await page.goto(`${suite.server.url}/#/${screen}`);
       await page.setViewportSize(PHONE);
       await page.locator('sw-app main section').first().waitFor();
@@ -233,7 +233,7 @@ describe('the web UI for a user, in Chromium against the real server', () => {
     const save = page.getByRole('button', { name: 'Save', exact: true });
     const editor = page.locator('sw-rule-editor');
     await page.getByRole('button', { name: '+ New rule' }).click();
-    await page.getByRole('heading', { name: /Edit rule/ }).waitFor();
+    await page.getByRole('heading', { name: 'New rule', exact: true }).waitFor();
     expect(await editor.locator('sw-condition-editor').count()).toBe(0);
     expect(await editor.locator('sw-action-list ol.cards > li').count()).toBe(0);
     await editor.getByText(/^Add at least one condition: which messages should this act on\?/).waitFor();

@@ -6,9 +6,12 @@ import type { RuleSet } from '../../grammar/model.js';
 import { ApiError, messageFor } from '../api/http.js';
 import { deployNow, deployStatus, getFolders, getRules, saveRules, setDisabledDefaults } from '../api/rules.js';
 import type { DeployStatus, RulesResponse } from '../api/types.js';
-import { problemsByRule } from '../lib/problems.js';
+import { problemsByRule, type RuleProblem } from '../lib/problems.js';
 
 export type SaveProblem = { message: string; details: string[]; conflict: boolean };
+
+/** "Install again now", from the press to the deploy it queued: sending, then the deploy's own state. */
+export type InstallRequest = 'sending' | 'queued' | 'failed' | null;
 
 export class RulesStore implements ReactiveController {
   saved: RulesResponse | null = null;
@@ -19,9 +22,10 @@ export class RulesStore implements ReactiveController {
   saving = false;
   saveProblem: SaveProblem | null = null;
   status: DeployStatus | null = null;
+  installRequest: InstallRequest = null;
   folders: string[] = [];
   private savedJson = '';
-  private problemsOf: { draft: RuleSet; problems: Map<number, string[]> } | null = null;
+  private problemsOf: { draft: RuleSet; problems: Map<number, RuleProblem[]> } | null = null;
   private pollTimer: number | undefined;
 
   constructor(private readonly host: ReactiveControllerHost) {
@@ -75,7 +79,7 @@ export class RulesStore implements ReactiveController {
   }
 
   /** Problems per rule of the current draft, computed once per draft. */
-  problems(): Map<number, string[]> {
+  problems(): Map<number, RuleProblem[]> {
     if (!this.draft) return new Map();
     if (this.problemsOf?.draft !== this.draft) this.problemsOf = { draft: this.draft, problems: problemsByRule(this.draft) };
     return this.problemsOf.problems;
@@ -123,8 +127,16 @@ export class RulesStore implements ReactiveController {
   }
 
   async deployNow(): Promise<void> {
-    await deployNow().catch((e: unknown) => (this.saveProblem = describeSaveError(e)));
-    void this.refreshStatus();
+    this.installRequest = 'sending';
+    this.host.requestUpdate();
+    try {
+      await deployNow();
+      this.installRequest = 'queued';
+    } catch (e) {
+      this.installRequest = 'failed';
+      this.saveProblem = describeSaveError(e);
+    }
+    await this.refreshStatus();
   }
 
   /** Reads the deploy status, and keeps reading while a deploy is pending. */

@@ -93,19 +93,18 @@ export const appStyles = css`
     border-top-color: #c0392b;
   }
   .toast {
-    position: fixed;
-    left: 50%;
-    bottom: 4.5rem;
-    transform: translateX(-50%);
-    z-index: 3;
     display: flex;
-    gap: 0.75rem;
+    flex-wrap: wrap;
+    gap: 0.5rem 0.75rem;
     align-items: center;
     background: #1d2430;
     color: #fff;
     padding: 0.5rem 0.75rem;
     border-radius: 8px;
-    max-width: calc(100vw - 1rem);
+    margin-bottom: 0.75rem;
+  }
+  .toast span {
+    flex: 1 1 12rem;
   }
   .toast button {
     color: #1d2430;

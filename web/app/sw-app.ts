@@ -1,6 +1,7 @@
 // The shell: session, navigation, the shared draft and its save bar. Screens
 // are plain elements fed by properties; the ones not needed on first paint
-// (preview, text mode, import, learning, admin) load on demand.
+// (out of office, forwarding, preview, text mode, import, learning, admin)
+// load on demand.
 import { LitElement, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { isRawBlock, type RawBlock, type Rule, type RuleItem, type RuleSet, type SpamSettings } from '../../grammar/model.js';
@@ -26,6 +27,8 @@ import '../screens/spam-screen.js';
 import { SHOW_OFFER_EVENT } from '../ui/deploy-badge.js';
 
 const lazy: Record<string, () => Promise<unknown>> = {
+  'out-of-office': () => import('../screens/out-of-office-screen.js'),
+  forwarding: () => import('../screens/forwarding-screen.js'),
   preview: () => import('../screens/preview-screen.js'),
   text: () => import('../screens/text-screen.js'),
   import: () => import('../screens/import-screen.js'),
@@ -35,6 +38,8 @@ const lazy: Record<string, () => Promise<unknown>> = {
 
 const NAV: Array<[string, string, boolean]> = [
   ['rules', 'My rules', false],
+  ['out-of-office', 'Out of office', false],
+  ['forwarding', 'Forwarding', false],
   ['senders', 'Senders', false],
   ['spam', 'Spam settings', false],
   ['preview', 'Preview', false],
@@ -57,14 +62,22 @@ export class App extends LitElement {
   /** The offered script's rules went into the draft; the offer stays for replacing the script. */
   @state() private offerAdded = false;
   @state() private replacing = false;
+  /** The rule "+ New rule" added, until the user leaves its editor: titled "New rule". */
+  @state() private newIndex: number | null = null;
+  /** Said to screen readers after a save, where the save bar was. */
+  @state() private saved = '';
   private store = new RulesStore(this);
   private undoTimer: number | undefined;
   private wide = window.matchMedia('(min-width: 1100px)');
 
   private onHash = () => {
+    const from = this.route;
     this.route = parseRoute(location.hash);
+    if (this.route.screen !== 'rule') this.newIndex = null;
     this.loadScreen();
     window.scrollTo(0, 0);
+    // Back in the list from a rule: focus that rule's row, not the page body.
+    if (from.screen === 'rule' && this.route.screen === 'rules') void this.focusIn('sw-rules-screen', `li[data-index="${from.index}"]`);
   };
   private onUnauthorized = () => (this.session = null);
   private onUnload = (e: BeforeUnloadEvent) => {
@@ -185,7 +198,31 @@ export class App extends LitElement {
     const rs = this.store.draft!;
     const rule = newRule(uniqueName('New rule', rs.rules.map(itemName)));
     this.setRules([...rs.rules, rule]);
+    this.newIndex = rs.rules.length;
     go(`/rules/${rs.rules.length}`);
+  }
+
+  /** Focuses `selector` inside the screen `tag` once both have rendered; the screen's title when it is not there. */
+  private async focusIn(tag: string, selector: string): Promise<void> {
+    await this.updateComplete;
+    const screen = this.renderRoot.querySelector<LitElement>(tag);
+    if (!screen) return;
+    await screen.updateComplete;
+    const target = screen.renderRoot.querySelector<HTMLElement>(selector) ?? screen.renderRoot.querySelector<HTMLElement>('h1');
+    if (target && !target.hasAttribute('tabindex') && !target.matches('a, button, input, select, textarea, li[tabindex]')) target.tabIndex = -1;
+    target?.scrollIntoView({ block: 'nearest' });
+    target?.focus();
+  }
+
+  private async save(): Promise<void> {
+    if (!(await this.store.save())) return;
+    // Saved, the new rule is one of the user's rules like any other.
+    this.newIndex = null;
+    // The save bar, which had the focus, is gone: say so, and give the focus to the screen's title.
+    this.saved = 'Saved. Your rules are being installed on the mail server.';
+    window.setTimeout(() => (this.saved = ''), 6000);
+    const screen = [...this.renderRoot.querySelectorAll('main section > *')].find((el) => el.localName.startsWith('sw-') && el.localName !== 'sw-import-offer');
+    if (screen) void this.focusIn(screen.localName, 'h1');
   }
 
   private deleteRule(index: number): void {
@@ -195,8 +232,10 @@ export class App extends LitElement {
     this.setRules(removeAt(rules, index));
     this.undo = { item, index };
     window.clearTimeout(this.undoTimer);
-    this.undoTimer = window.setTimeout(() => (this.undo = null), 15000);
+    this.undoTimer = window.setTimeout(() => (this.undo = null), 10000);
     if (this.route.screen === 'rule') go('/rules');
+    // The Delete button went with the rule: the focus goes to Undo.
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.toast button')?.focus());
   }
 
   private restoreRule(): void {
@@ -261,11 +300,24 @@ export class App extends LitElement {
           .junkFolder=${rs.settings.junkFolder}
           .otherNames=${rs.rules.filter((_, i) => i !== r.index).map(itemName)}
           .problems=${this.store.problems().get(r.index) ?? []}
+          ?isNew=${this.newIndex === r.index}
           @value-changed=${(e: ValueChangedEvent<Rule>) => this.setRules(replaceAt(rs.rules, r.index, e.detail.value))}
           @close=${() => go('/rules')}
           @delete-rule=${() => this.deleteRule(r.index)}
         ></sw-rule-editor>`;
       }
+      case 'out-of-office':
+        return html`<sw-out-of-office-screen
+          .rules=${rs.rules}
+          .username=${this.session?.user.username ?? ''}
+          @value-changed=${(e: ValueChangedEvent<RuleItem[]>) => this.setRules(e.detail.value)}
+        ></sw-out-of-office-screen>`;
+      case 'forwarding':
+        return html`<sw-forwarding-screen
+          .rules=${rs.rules}
+          .policy=${saved.policy}
+          @value-changed=${(e: ValueChangedEvent<RuleItem[]>) => this.setRules(e.detail.value)}
+        ></sw-forwarding-screen>`;
       case 'senders':
         return html`<sw-senders-screen
           .value=${{ whitelist: rs.whitelist, blocklist: rs.blocklist }}
@@ -302,6 +354,7 @@ export class App extends LitElement {
       .dirty=${this.store.dirty}
       .status=${this.store.status}
       .version=${withHistory ? this.store.saved!.version : 0}
+      .install=${this.store.installRequest}
       @deploy-now=${() => void this.store.deployNow()}
       @restored=${(e: CustomEvent<RulesResponse>) => this.store.replaceSaved(e.detail)}
     ></sw-preview-screen>`;
@@ -328,10 +381,20 @@ export class App extends LitElement {
           ? html`<button @click=${() => void s.load()}>Load the other version</button>
               <button class="danger" @click=${() => void s.save(true)}>Save mine anyway</button>`
           : html`<button @click=${() => s.discard()} ?disabled=${!s.dirty}>Discard changes</button>
-              <button class="primary" ?disabled=${s.saving || problems > 0 || !s.dirty} @click=${() => void s.save()}>
+              <button class="primary" ?disabled=${s.saving || problems > 0 || !s.dirty} @click=${() => void this.save()}>
                 ${s.saving ? 'Saving…' : 'Save'}
               </button>`}
       </div>
+    </div>`;
+  }
+
+  /** Undo after a delete: in the page's flow above the screen, so it covers no button while it lasts. */
+  private toast() {
+    if (!this.undo) return nothing;
+    return html`<div class="toast" role="status">
+      <span>Deleted “${itemName(this.undo.item)}”.</span>
+      <button @click=${this.restoreRule}>Undo</button>
+      <button class="icon" aria-label="Dismiss" @click=${() => (this.undo = null)}>✕</button>
     </div>`;
   }
 
@@ -360,16 +423,11 @@ export class App extends LitElement {
           ? html`<div class="empty" role="alert">Your rules could not be loaded: ${s.loadError} <button @click=${() => void s.load()}>Try again</button></div>`
           : !s.draft
             ? html`<p class="muted">Loading your rules…</p>`
-            : html`<section>${this.screen()}</section>
+            : html`<section>${this.toast()}${this.screen()}</section>
                 ${split ? html`<aside aria-label="Preview">${this.preview()}</aside>` : nothing}`}
       </main>
       ${this.saveBar()}
-      ${this.undo
-        ? html`<div class="toast" role="status">
-            Deleted “${itemName(this.undo.item)}”.
-            <button @click=${this.restoreRule}>Undo</button>
-          </div>`
-        : nothing}`;
+      <p class="visually-hidden" role="status">${this.saved}</p>`;
   }
 }
 

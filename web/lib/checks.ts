@@ -27,13 +27,21 @@ export function forwardPolicyNotice(address: string, allowedDomains: readonly st
     : `Your administrator allows forwarding to ${allowedDomains.join(', ')}. Forwarding elsewhere may be refused when you save, and is reported to them.`;
 }
 
-/** Problems with a vacation in words (empty when it is fine). */
-export function vacationProblems(v: Vacation): string[] {
-  const out: string[] = [];
-  if (v.message.trim() === '') out.push('Write the reply message.');
-  if (v.start && v.end && v.end < v.start) out.push('The last day cannot be before the first day.');
-  if (v.days !== undefined && (!Number.isInteger(v.days) || v.days < 1 || v.days > 365))
-    out.push('Reply to the same sender at most once every 1 to 365 days.');
+/** Problems with a vacation in words, one per field (absent when the field is fine). */
+export interface VacationProblems {
+  dates?: string;
+  days?: string;
+  message?: string;
+  addresses?: string;
+}
+
+export function vacationProblems(v: Vacation): VacationProblems {
+  const out: VacationProblems = {};
+  if (v.message.trim() === '') out.message = 'Write the reply message.';
+  if (v.start && v.end && v.end < v.start) out.dates = 'The last day cannot be before the first day.';
+  if (v.days !== undefined && (!Number.isInteger(v.days) || v.days < 1 || v.days > 365)) out.days = 'Reply to the same sender at most once every 1 to 365 days.';
+  const bad = (v.addresses ?? []).filter((a) => forwardProblem(a) !== null);
+  if (bad.length) out.addresses = `${bad.map((a) => `“${a}”`).join(', ')} ${bad.length === 1 ? 'is not an email address' : 'are not email addresses'} (they look like name@example.org).`;
   return out;
 }
 

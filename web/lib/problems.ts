@@ -2,29 +2,62 @@
 // (grammar/validate.ts), attributed to the rule they concern so the list and
 // the editor can show them beside it.
 import { PIGEONHOLE_CAPABILITIES } from '../../grammar/capabilities.js';
+import type { DiagnosticCode } from '../../grammar/diagnostics.js';
 import { emptyRuleSet, isRawBlock, type RawBlock, type RuleSet } from '../../grammar/model.js';
 import { parseRawBlock, rawBlockLabel } from '../../grammar/raw-block.js';
 import { validateRuleSet } from '../../grammar/validate.js';
 
+export interface RuleProblem {
+  /** The validator's code, or one of the form's own checks. */
+  code: DiagnosticCode | 'name_too_long' | 'empty_reply';
+  message: string;
+}
+
+/** The longest rule name the server stores (server/routes/schemas.ts). */
+export const MAX_RULE_NAME = 200;
+
 /**
- * Error messages per rule index (rules without problems are absent). A rule
+ * The form's words for what a blank rule lacks: the validator's own words
+ * name the rules language ("when always"), which the form does not show.
+ */
+const FORM_WORDS: Partial<Record<DiagnosticCode, string>> = {
+  empty_group: 'Choose which messages it acts on: add a condition (for all mail, “Every message”).',
+  no_actions: 'Choose what happens to those messages: add an action.',
+  empty_rule_name: 'Give the rule a name, so you can find it in the list.',
+};
+
+/**
+ * Problems per rule index (rules without problems are absent). A rule
  * without actions is only a warning to the server, but in the editor it is a
  * rule not finished yet, so it holds the save back too.
  */
-export function problemsByRule(rs: RuleSet): Map<number, string[]> {
-  const out = new Map<number, string[]>();
+export function problemsByRule(rs: RuleSet): Map<number, RuleProblem[]> {
+  const out = new Map<number, RuleProblem[]>();
+  const uses = new Map<string, number>();
+  for (const item of rs.rules) if (!isRawBlock(item)) uses.set(item.name, (uses.get(item.name) ?? 0) + 1);
   rs.rules.forEach((item, i) => {
     if (isRawBlock(item)) {
-      const msgs = rawBlockProblems(item, i);
-      if (msgs.length) out.set(i, msgs);
+      const found = rawBlockProblems(item, i);
+      if (found.length) out.set(i, found);
       return;
     }
-    const msgs = validateRuleSet({ ...emptyRuleSet(), settings: rs.settings, rules: [item] })
+    const found: RuleProblem[] = validateRuleSet({ ...emptyRuleSet(), settings: rs.settings, rules: [item] })
       .filter((d) => d.severity === 'error' || d.code === 'no_actions')
-      .map((d) => d.message);
-    if (msgs.length) out.set(i, msgs);
+      .map((d) => ({ code: d.code, message: FORM_WORDS[d.code] ?? d.message }));
+    // An auto-reply without words is valid Sieve, but not a reply anyone meant to send.
+    if (item.actions.some((a) => a.kind === 'vacation' && a.vacation.message.trim() === '')) found.push({ code: 'empty_reply', message: 'Write the reply message.' });
+    if (item.name.length > MAX_RULE_NAME) found.push({ code: 'name_too_long', message: nameTooLong(item.name.length) });
+    // Two rules sharing a name are both shown as needing attention, not only the later one.
+    if ((uses.get(item.name) ?? 0) > 1 && item.name.trim() !== '') {
+      found.push({ code: 'duplicate_rule_name', message: `Another rule is already called “${item.name}”.` });
+    }
+    if (found.length) out.set(i, found);
   });
   return out;
+}
+
+export function nameTooLong(length: number): string {
+  return `The name is ${length} characters long; names can have at most ${MAX_RULE_NAME}, so the list stays readable.`;
 }
 
 /**
@@ -32,12 +65,12 @@ export function problemsByRule(rs: RuleSet): Map<number, string[]> {
  * Which extensions the server offers is checked on save: here the block is
  * assumed to get the ones it asks for.
  */
-function rawBlockProblems(raw: RawBlock, index: number): string[] {
+function rawBlockProblems(raw: RawBlock, index: number): RuleProblem[] {
   if (!raw.enabled) return [];
   const capabilities = [...PIGEONHOLE_CAPABILITIES, ...raw.requires];
   return parseRawBlock(raw, rawBlockLabel(raw, index), { capabilities })
     .diagnostics.filter((d) => d.severity === 'error')
-    .map((d) => d.message);
+    .map((d) => ({ code: d.code, message: d.message }));
 }
 
 /** Problems that do not belong to one rule (settings, sender lists). */

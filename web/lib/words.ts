@@ -166,7 +166,7 @@ export function describeAction(a: Action): string {
     case 'keyword':
       return `label it “${a.keyword}”`;
     case 'vacation':
-      return 'reply with an auto-reply';
+      return `reply with an auto-reply${replyDates(a.vacation.start, a.vacation.end)}`;
     case 'stop':
       return 'stop';
   }
@@ -179,6 +179,23 @@ export function describeRule(r: { combine: Combine; conditions: Condition[]; act
   if (r.combine === 'none' && r.conditions.length > 0) when = `none of: ${when}`;
   const then = r.actions.map(describeAction).join(', then ') || 'do nothing';
   return `If ${when}: ${then}.`;
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** "2026-12-03" as "3 December 2026", the same in every browser locale (the preview and tests read it). */
+export function formatDay(iso: string): string {
+  const [y, m, d] = iso.split('-').map(Number);
+  const month = MONTHS[(m ?? 0) - 1];
+  return month && d && y ? `${d} ${month} ${y}` : iso;
+}
+
+/** When an auto-reply answers, for its summary; the dates are inclusive. */
+export function replyDates(start: string | undefined, end: string | undefined): string {
+  if (start && end) return ` from ${formatDay(start)} to ${formatDay(end)}`;
+  if (start) return ` from ${formatDay(start)} on`;
+  if (end) return ` until ${formatDay(end)}`;
+  return '';
 }
 
 /** A score as SpamAssassin prints it: one decimal at least (5 -> "5.0"). */

@@ -8,6 +8,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { Task } from '@lit/task';
 import type { RuleSet } from '../../grammar/model.js';
 import type { DeployStatus } from '../api/types.js';
+import type { InstallRequest } from '../app/rules-store.js';
 import { previewRules } from '../api/rules.js';
 import { highlightPrefs, highlightSieve } from '../lib/highlight.js';
 import { ruleAtLine } from '../ui/deploy-badge.js';
@@ -49,6 +50,8 @@ export class PreviewScreen extends LitElement {
   @property({ attribute: false }) status: DeployStatus | null = null;
   /** The saved version, for the history panel; 0 hides it (the side panel on the rules screen). */
   @property({ type: Number }) version = 0;
+  /** Where the last "Install again now" is, so the press is answered on screen. */
+  @property({ attribute: false }) install: InstallRequest = null;
   @state() private tab: 'sieve' | 'prefs' = 'sieve';
 
   private preview = new Task(this, {
@@ -80,10 +83,11 @@ export class PreviewScreen extends LitElement {
             pending: () => html`<sw-deploy-status .status=${this.status}></sw-deploy-status>`,
             error: () => html`<sw-deploy-status .status=${this.status}></sw-deploy-status>`,
           })}
-          <button @click=${() => this.dispatchEvent(new CustomEvent('deploy-now'))} ?disabled=${this.dirty}>
-            ${this.status?.state === 'never' ? 'Install now' : 'Install again now'}
+          <button @click=${() => this.dispatchEvent(new CustomEvent('deploy-now'))} ?disabled=${this.dirty || this.install === 'sending'}>
+            ${this.install === 'sending' ? 'Asking the server…' : this.status?.state === 'never' ? 'Install now' : 'Install again now'}
           </button>
         </div>
+        <p class="muted" role="status" aria-live="polite">${installWords(this.install, this.status)}</p>
         ${this.dirty
           ? html`<p class="muted">You have unsaved changes. The preview below shows them; they are installed when you save.</p>`
           : nothing}
@@ -123,6 +127,16 @@ export class PreviewScreen extends LitElement {
         ? html`<sw-history-panel .current=${this.version} .dirty=${this.dirty}></sw-history-panel>`
         : nothing}`;
   }
+}
+
+/** What became of the last "Install again now": asked, installing, installed, or not. */
+function installWords(install: InstallRequest, status: DeployStatus | null): string {
+  if (install === 'sending') return 'Asking the server to install your saved rules again…';
+  if (install === 'failed') return 'The server did not take the request; see the message at the bottom of the page.';
+  if (install !== 'queued') return '';
+  if (status?.state === 'pending') return 'Installing your saved rules on the mail server…';
+  if (status?.state === 'deployed' || status?.state === 'unverified') return `Installed again: version ${status.deployedVersion ?? ''} is active on the mail server.`;
+  return 'The mail server did not take the rules; the status above says why.';
 }
 
 declare global {

@@ -1,10 +1,12 @@
 // One rule: its name, on/off, conditions (all/any/none, nested) and actions.
-// A live sentence says in words what the rule will do; problems are listed
-// in words beside it.
+// A live sentence says in words what the rule will do. Each problem is said
+// once, beside its field; the list under the sentence holds only those no
+// field shows.
 import { LitElement, html, css, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, query } from 'lit/decorators.js';
 import type { Action, Rule } from '../../grammar/model.js';
 import { describeRule } from '../lib/words.js';
+import { MAX_RULE_NAME, nameTooLong, type RuleProblem } from '../lib/problems.js';
 import { base } from '../ui/styles.js';
 import { fireValue, type ValueChangedEvent } from '../editors/events.js';
 import type { ConditionListValue } from '../editors/condition-list.js';
@@ -41,8 +43,22 @@ export class RuleEditor extends LitElement {
   @property({ attribute: false }) folders: string[] = [];
   @property({ attribute: false }) allowedDomains: string[] = [];
   @property({ attribute: false }) otherNames: string[] = [];
-  @property({ attribute: false }) problems: string[] = [];
+  @property({ attribute: false }) problems: RuleProblem[] = [];
   @property() junkFolder = 'Junk';
+  /** A rule just added with "+ New rule": titled so, and the name field gets the focus. */
+  @property({ type: Boolean }) isNew = false;
+  @query('input.name') private nameInput!: HTMLInputElement;
+  @query('h1') private heading!: HTMLElement;
+
+  override firstUpdated(): void {
+    // Focus lands where the work is: the name of a new rule, else the title.
+    if (this.isNew) {
+      this.nameInput.focus();
+      this.nameInput.select();
+    } else {
+      this.heading.focus();
+    }
+  }
 
   private patch(p: Partial<Rule>): void {
     fireValue(this, { ...this.rule, ...p });
@@ -51,6 +67,7 @@ export class RuleEditor extends LitElement {
   private nameProblem(): string | null {
     const name = this.rule.name.trim();
     if (name === '') return 'Give the rule a name, so you can find it in the list.';
+    if (this.rule.name.length > MAX_RULE_NAME) return nameTooLong(this.rule.name.length);
     if (this.otherNames.includes(name)) return `Another rule is already called “${name}”.`;
     return null;
   }
@@ -58,8 +75,9 @@ export class RuleEditor extends LitElement {
   override render() {
     const r = this.rule;
     const nameProblem = this.nameProblem();
+    const others = this.problems.filter((p) => !SHOWN_BY_FIELDS.has(p.code));
     return html`<div class="head">
-        <h1>Edit rule ${this.index + 1}</h1>
+        <h1 tabindex="-1">${this.isNew ? 'New rule' : `Edit rule ${this.index + 1}`}</h1>
         <div class="row">
           <button class="danger" @click=${() => this.dispatchEvent(new CustomEvent('delete-rule'))}>Delete rule</button>
           <button class="primary" @click=${() => this.dispatchEvent(new CustomEvent('close'))}>Done</button>
@@ -72,6 +90,8 @@ export class RuleEditor extends LitElement {
             <input
               class="name"
               type="text"
+              maxlength=${MAX_RULE_NAME}
+              aria-describedby="name-help"
               aria-invalid=${nameProblem ? 'true' : 'false'}
               .value=${r.name}
               @input=${(e: Event) => this.patch({ name: (e.target as HTMLInputElement).value })}
@@ -80,11 +100,9 @@ export class RuleEditor extends LitElement {
             ><input type="checkbox" .checked=${r.enabled} @change=${(e: Event) => this.patch({ enabled: (e.target as HTMLInputElement).checked })} />Rule is on</label
           >
         </div>
-        ${nameProblem ? html`<p class="error" role="alert">${nameProblem}</p>` : nothing}
+        <p id="name-help" class=${nameProblem ? 'error' : 'muted'}>${nameProblem ?? `Up to ${MAX_RULE_NAME} characters, so the list stays readable.`}</p>
         <p class="sentence" aria-live="polite">${describeRule(r)}</p>
-        ${this.problems.length
-          ? html`<ul class="errors" role="alert">${this.problems.map((p) => html`<li>${p}</li>`)}</ul>`
-          : nothing}
+        ${others.length ? html`<ul class="errors" role="alert">${others.map((p) => html`<li>${p.message}</li>`)}</ul>` : nothing}
       </section>
       <section class="card">
         <h2>When</h2>
@@ -106,6 +124,25 @@ export class RuleEditor extends LitElement {
       </section>`;
   }
 }
+
+/**
+ * Problems a field of the form states itself, in its own words: the name
+ * field, the empty condition and action lists, the value, folder, address
+ * and auto-reply editors.
+ */
+const SHOWN_BY_FIELDS = new Set<RuleProblem['code']>([
+  'empty_rule_name',
+  'duplicate_rule_name',
+  'name_too_long',
+  'empty_group',
+  'no_actions',
+  'empty_value',
+  'empty_folder',
+  'bad_address',
+  'vacation_dates',
+  'bad_days',
+  'empty_reply',
+]);
 
 declare global {
   interface HTMLElementTagNameMap {

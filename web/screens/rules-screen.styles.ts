@@ -1,6 +1,22 @@
 import { css } from 'lit';
 
 export const rulesScreenStyles = css`
+  .search {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.25rem 1rem;
+    align-items: end;
+    margin-bottom: 0.5rem;
+  }
+  .search label {
+    flex: 1 1 18rem;
+  }
+  .search input {
+    width: 100%;
+  }
+  .search p {
+    margin: 0;
+  }
   .head {
     display: flex;
     justify-content: space-between;

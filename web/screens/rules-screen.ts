@@ -1,13 +1,18 @@
 // "My rules": the user's rules in order, with the administrator's rules and
 // the built-in spam filter shown where they run. Reorder by drag-and-drop, by
 // Alt+Arrow keys or by the move buttons; switch rules on and off; duplicate;
-// delete with undo.
+// delete with undo; find a rule by what it names (rule-search.ts). The
+// out-of-office reply and the forward of all mail are rules too, shown with
+// a link to their own screens.
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { isRawBlock, spamFilterOn, type Rule, type RuleItem, type SpamSettings } from '../../grammar/model.js';
 import { describeRule, formatScore, spamFilterTitle } from '../lib/words.js';
 import { insertAt, moveItem, replaceAt } from '../lib/list-ops.js';
 import { uniqueName } from '../lib/factories.js';
+import type { RuleProblem } from '../lib/problems.js';
+import { findRules } from '../lib/rule-search.js';
+import { builtinKind } from '../lib/builtin-rules.js';
 import { base } from '../ui/styles.js';
 import { lockIcon } from '../ui/lock-icon.js';
 import { fireValue } from '../editors/events.js';
@@ -23,9 +28,10 @@ export class RulesScreen extends LitElement {
   /** The user's spam settings, for the built-in spam filter step. */
   @property({ attribute: false }) spam: SpamSettings | null = null;
   /** Problems per user rule index, in words. */
-  @property({ attribute: false }) problems: Map<number, string[]> = new Map();
+  @property({ attribute: false }) problems: Map<number, RuleProblem[]> = new Map();
 
   @state() private announcement = '';
+  @state() private query = '';
   @state() private dragFrom: number | null = null;
   @state() private dropAt: number | null = null;
 
@@ -54,13 +60,14 @@ export class RulesScreen extends LitElement {
     const row = this.rowOf(e);
     if (!row || e.target !== row.li) return;
     const { i } = row;
-    if (e.altKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
+    if (e.altKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown') && this.query.trim() === '') {
       e.preventDefault();
       this.move(i, e.key === 'ArrowUp' ? i - 1 : i + 1, true);
     } else if (!e.altKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
       e.preventDefault();
-      const next = i + (e.key === 'ArrowUp' ? -1 : 1);
-      this.renderRoot.querySelector<HTMLElement>(`li[data-index="${next}"]`)?.focus();
+      // The next row shown, which with a search is not always the next index.
+      const next = e.key === 'ArrowUp' ? row.li.previousElementSibling : row.li.nextElementSibling;
+      (next as HTMLElement | null)?.focus();
     } else if (e.key === 'Enter') {
       this.edit(i);
     }
@@ -181,13 +188,15 @@ export class RulesScreen extends LitElement {
   private userItem(item: RuleItem, i: number) {
     const name = itemName(item);
     const problems = this.problems.get(i) ?? [];
+    const builtin = builtinKind(item);
+    const filtering = this.query.trim() !== '';
     const dropClass = this.dropAt === i ? 'drop-before' : this.dropAt === i + 1 && i === this.rules.length - 1 ? 'drop-after' : '';
     return html`<li
       data-index=${i}
       tabindex="0"
       aria-label=${`${name}, rule ${i + 1} of ${this.rules.length}${item.enabled ? '' : ', off'}. Alt+Arrow keys move it.`}
       class="${item.enabled ? '' : 'off'} ${dropClass} ${this.dragFrom === i ? 'dragging' : ''}"
-      draggable="true"
+      draggable=${filtering ? 'false' : 'true'}
     >
       <span class="handle" aria-hidden="true" title="Drag to reorder">⠿</span>
       <div class="main">
@@ -195,10 +204,11 @@ export class RulesScreen extends LitElement {
           <span class="pos">${i + 1}.</span>
           <a class="name" href=${`#/rules/${i}`}>${name}</a>
           ${isRawBlock(item) ? html`<span class="badge">Imported Sieve, kept as is</span>` : nothing}
+          ${builtin ? html`<span class="badge">Built in</span> <a href=${builtin === 'out-of-office' ? '#/out-of-office' : '#/forwarding'}>Change in ${builtin === 'out-of-office' ? 'Out of office' : 'Forwarding'}</a>` : nothing}
           ${problems.length ? html`<span class="badge bad">Needs attention</span>` : nothing}
         </div>
         <p class="summary">${isRawBlock(item) ? item.sieve.split('\n')[0] : describeRule(item)}</p>
-        ${problems.length ? html`<ul class="errors">${problems.map((p) => html`<li>${p}</li>`)}</ul>` : nothing}
+        ${problems.length ? html`<ul class="errors">${problems.map((p) => html`<li>${p.message}</li>`)}</ul>` : nothing}
       </div>
       <div class="controls">
         <label class="inline switch"
@@ -212,6 +222,23 @@ export class RulesScreen extends LitElement {
     </li>`;
   }
 
+  private searchBox(found: number) {
+    const filtering = this.query.trim() !== '';
+    return html`<div class="search" role="search">
+      <label
+        >Find a rule
+        <input
+          type="search"
+          placeholder="Name, a value it looks for, or a folder"
+          .value=${this.query}
+          @input=${(e: Event) => (this.query = (e.target as HTMLInputElement).value)}
+      /></label>
+      <p class="muted" role="status" aria-live="polite">
+        ${filtering ? (found === 0 ? 'No rule matches.' : `Showing ${found} of ${this.rules.length} rules.`) : ''}
+      </p>
+    </div>`;
+  }
+
   override render() {
     const runsAfter = (r: RuleItem) => !isRawBlock(r) && r.placement === 'after';
     const before = this.adminRules.filter((r) => !runsAfter(r));
@@ -220,6 +247,7 @@ export class RulesScreen extends LitElement {
     const locked = (r: RuleItem) => !isRawBlock(r) && r.locked === true;
     const first = [...before.filter(locked).map((r) => this.adminItem(r)), ...(this.spam ? [this.spamItem(this.spam)] : [])];
     const beforeItems = [...first, ...before.filter((r) => !locked(r)).map((r) => this.adminItem(r))];
+    const shown = findRules(this.rules, this.query);
     return html`<div class="head">
         <h1>My rules</h1>
         <button class="primary" @click=${() => this.dispatchEvent(new CustomEvent('new-rule'))}>+ New rule</button>
@@ -227,6 +255,7 @@ export class RulesScreen extends LitElement {
       <p class="muted">Rules run from top to bottom. Drag a rule, or focus it and press Alt+↑ / Alt+↓, to change the order.</p>
       ${beforeItems.length ? html`<h2>Before your rules</h2><ol class="rules">${beforeItems}</ol>` : nothing}
       <h2>Your rules</h2>
+      ${this.rules.length > 0 ? this.searchBox(shown.length) : nothing}
       ${this.rules.length === 0
         ? html`<div class="empty">You have no rules yet. Mail goes to your Inbox, except spam and what your administrator’s rules sort. <br />Start with <strong>+ New rule</strong>, or import an existing filter.</div>`
         : html`<ol
@@ -240,7 +269,7 @@ export class RulesScreen extends LitElement {
             @dragend=${() => (this.dragFrom = this.dropAt = null)}
             @dragleave=${(e: DragEvent) => e.currentTarget === e.target && (this.dropAt = null)}
           >
-            ${this.rules.map((r, i) => this.userItem(r, i))}
+            ${shown.map((i) => this.userItem(this.rules[i]!, i))}
           </ol>`}
       ${after.length ? html`<h2>After your rules</h2><ol class="rules">${after.map((r) => this.adminItem(r))}</ol>` : nothing}
       <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>`;

@@ -28,17 +28,17 @@ describe('inline field checks in words', () => {
   });
 
   test('a vacation cannot end before it starts', () => {
-    expect(vacationProblems({ message: 'away', start: '2026-08-10', end: '2026-08-01' })).toEqual([
-      'The last day cannot be before the first day.',
-    ]);
-    expect(vacationProblems({ message: 'away', start: '2026-08-01', end: '2026-08-01' })).toEqual([]);
+    expect(vacationProblems({ message: 'away', start: '2026-08-10', end: '2026-08-01' })).toEqual({
+      dates: 'The last day cannot be before the first day.',
+    });
+    expect(vacationProblems({ message: 'away', start: '2026-08-01', end: '2026-08-01' })).toEqual({});
   });
 
   test('a vacation needs a message and a sensible repeat interval', () => {
-    expect(vacationProblems({ message: ' ', days: 0 })).toEqual([
-      'Write the reply message.',
-      'Reply to the same sender at most once every 1 to 365 days.',
-    ]);
+    expect(vacationProblems({ message: ' ', days: 0 })).toEqual({
+      message: 'Write the reply message.',
+      days: 'Reply to the same sender at most once every 1 to 365 days.',
+    });
   });
 
   test.each([

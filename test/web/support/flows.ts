@@ -19,7 +19,7 @@ export const message = async (name: string) => (await fixture(name)).replaceAll(
 export async function addDmarcRuleAndTrustedSender(page: Page, baseUrl: string, shots = false): Promise<void> {
   await page.goto(`${baseUrl}/#/rules`);
   await page.getByRole('button', { name: '+ New rule' }).click();
-  await page.getByRole('heading', { name: /Edit rule/ }).waitFor();
+  await page.getByRole('heading', { name: 'New rule', exact: true }).waitFor();
   await page.getByLabel(/^Rule name/).fill('Forged mail to Junk');
   await page.getByRole('button', { name: '+ Add condition' }).click();
   await page.getByLabel(/^Condition type/).selectOption('auth');

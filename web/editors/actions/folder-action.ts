@@ -1,6 +1,6 @@
 // "Move to folder": pick one of the user's real IMAP folders, or type a new
 // one and say whether it should be created when missing.
-import { LitElement, html } from 'lit';
+import { LitElement, html, css } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Action } from '../../../grammar/model.js';
 import { base } from '../../ui/styles.js';
@@ -11,7 +11,17 @@ const OTHER = '\u0000other';
 
 @customElement('sw-folder-action')
 export class FolderAction extends LitElement {
-  static override styles = base;
+  static override styles = [
+    base,
+    css`
+      label.name {
+        flex: 1 1 16rem;
+      }
+      input.folder {
+        width: 100%;
+      }
+    `,
+  ];
   @property({ attribute: false }) value!: FileInto;
   @property({ attribute: false }) folders: string[] = [];
   @state() private typing = false;
@@ -33,7 +43,9 @@ export class FolderAction extends LitElement {
             @change=${(e: Event) => {
               const chosen = (e.target as HTMLSelectElement).value;
               this.typing = chosen === OTHER;
-              if (chosen !== OTHER) this.patch({ folder: chosen, create: false });
+              // A new name starts empty: keeping the old one would make typing give "JunkLists/dev".
+              this.patch(chosen === OTHER ? { folder: '' } : { folder: chosen, create: false });
+              if (chosen === OTHER) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLInputElement>('input.folder')?.focus());
             }}
           >
             ${this.folders.map((f) => html`<option value=${f} ?selected=${!custom && f === v.folder}>${f}</option>`)}
@@ -41,10 +53,12 @@ export class FolderAction extends LitElement {
           </select></label
         >
         ${custom
-          ? html`<label
+          ? html`<label class="name"
               >Folder name
               <input
+                class="folder"
                 type="text"
+                placeholder="e.g. Lists/dev"
                 aria-invalid=${v.folder.trim() === '' ? 'true' : 'false'}
                 .value=${v.folder}
                 @input=${(e: Event) => this.patch({ folder: (e.target as HTMLInputElement).value })}
