@@ -7,17 +7,15 @@ import type { SieveArgument, SieveComment, SieveCommand, SieveTest } from '../si
 import { convertActions, vacationWindow, type ActionContext } from './sieve-actions.js';
 import { ok, refuse, type Outcome } from './sieve-args.js';
 import { parseSieveTest } from './sieve-parse.js';
-import { literalValue, unwrapExemption } from './sieve-own.js';
+import { literalValue, unwrapExemption, type Substitution } from './sieve-own.js';
 import { convertTest, type SpecialTest } from './sieve-tests.js';
 import type { Unit } from './sieve-units.js';
 
 export interface RuleContext {
   actions: ActionContext;
   special?: SpecialTest;
-  /** The script requires "variables" or "encoded-character": `${` in a string is not literal. */
-  substitutes: boolean;
-  /** The script defines the emitter's `sw_dollar` variable. */
-  dollarDefined: boolean;
+  /** What `${` in a string means under the script's requires. */
+  strings: Substitution;
   /**
    * The script remembers the whitelist verdict (sievewright's own output):
    * rules wrapped in the exemption are unwrapped, and a rule reading the
@@ -35,7 +33,7 @@ interface Branch {
 }
 
 export function convertUnit(original: Unit, name: string, ctx: RuleContext): Outcome<Rule[]> {
-  const commands = ctx.substitutes ? literalCommands(original.commands, ctx.dollarDefined) : original.commands;
+  const commands = literalCommands(original.commands, ctx.strings);
   if (commands === null) return refuse('a string with ${...} that the script expands');
   const unit = { ...original, commands };
   if (unit.kind === 'command') {
@@ -105,7 +103,7 @@ function readBranch(cmd: SieveCommand, inner: readonly SieveComment[], ctx: Rule
     if (kept[0]?.loc.start.line !== test.loc.end.line) return refuse("'if false' without the disabled rule's test");
     const parsed = parseSieveTest(kept.map((c) => c.text.replace(/^ /, '')).join('\n'));
     if (!parsed.value) return refuse("the disabled rule's test does not parse");
-    const literal = ctx.substitutes ? literalTest(parsed.value, ctx.dollarDefined) : parsed.value;
+    const literal = literalTest(parsed.value, ctx.strings);
     if (literal === null) return refuse('a string with ${...} that the script expands');
     const condition = convertTest(literal, ctx.special);
     return condition.ok ? ok({ enabled: false, condition: condition.value, consumed: kept }) : condition;
@@ -126,41 +124,41 @@ function topLevel(c: Condition): { combine: Combine; conditions: Condition[] } {
 
 // Strings as the script means them when `${` is substituted; null when one
 // would expand into something other than its literal text.
-export function literalCommands(commands: readonly SieveCommand[], dollarDefined: boolean): SieveCommand[] | null {
+export function literalCommands(commands: readonly SieveCommand[], sub: Substitution): SieveCommand[] | null {
   const out: SieveCommand[] = [];
   for (const c of commands) {
-    const args = literalArgs(c.arguments, dollarDefined);
-    const tests = c.tests.map((t) => literalTest(t, dollarDefined));
-    const block = c.block === null ? null : literalCommands(c.block, dollarDefined);
+    const args = literalArgs(c.arguments, sub);
+    const tests = c.tests.map((t) => literalTest(t, sub));
+    const block = c.block === null ? null : literalCommands(c.block, sub);
     if (args === null || tests.includes(null) || (c.block !== null && block === null)) return null;
     out.push({ ...c, arguments: args, tests: tests as SieveTest[], block });
   }
   return out;
 }
 
-function literalTest(t: SieveTest, dollarDefined: boolean): SieveTest | null {
+function literalTest(t: SieveTest, sub: Substitution): SieveTest | null {
   // The exemption reads the whitelist variable on purpose.
   const unwrapped = unwrapExemption(t);
   if (unwrapped) {
-    const inner = literalTest(unwrapped, dollarDefined);
+    const inner = literalTest(unwrapped, sub);
     return inner && { ...t, tests: [t.tests[0]!, inner] };
   }
-  const args = literalArgs(t.arguments, dollarDefined);
-  const tests = t.tests.map((x) => literalTest(x, dollarDefined));
+  const args = literalArgs(t.arguments, sub);
+  const tests = t.tests.map((x) => literalTest(x, sub));
   if (args === null || tests.includes(null)) return null;
   return { ...t, arguments: args, tests: tests as SieveTest[] };
 }
 
-function literalArgs(args: readonly SieveArgument[], dollarDefined: boolean): SieveArgument[] | null {
+function literalArgs(args: readonly SieveArgument[], sub: Substitution): SieveArgument[] | null {
   const out: SieveArgument[] = [];
   for (const a of args) {
     if (a.type === 'string') {
-      const value = literalValue(a, dollarDefined);
+      const value = literalValue(a, sub);
       if (value === null) return null;
       out.push({ ...a, value });
     } else if (a.type === 'string-list') {
       const items = a.items.map((s) => {
-        const value = literalValue(s, dollarDefined);
+        const value = literalValue(s, sub);
         return value === null ? null : { ...s, value };
       });
       if (items.includes(null)) return null;

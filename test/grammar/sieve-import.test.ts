@@ -46,7 +46,8 @@ describe('importing fixture scripts', () => {
   test.each(fixtures)('%s imports and re-emits with the same behaviour under sieve-test', async (file) => {
     const input = readFileSync(join(dir, file), 'utf8');
     const imported = importSieve(input);
-    expect(imported.diagnostics).toEqual([]);
+    // Info notes (a Junk filing gaining the Junk keyword) are expected; nothing worse.
+    expect(imported.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
     for (const item of imported.ruleSet.rules) {
       if (isRawBlock(item) && item.sieve !== '') expect(input).toContain(item.sieve);
     }
