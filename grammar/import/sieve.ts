@@ -24,6 +24,7 @@ import { ownTest, readBlocklist, readSpamFilter, readWhitelist, type OwnShapes }
 import { parseSieve } from './sieve-parse.js';
 import { hasJunkKeyword, requiresFor, touchesFlags } from './sieve-requires.js';
 import { convertUnit, literalCommands, type RuleContext } from './sieve-rules.js';
+import { syntaxErrors } from './sieve-syntax-errors.js';
 import { splitUnits, type Unit } from './sieve-units.js';
 
 export interface ImportReportEntry {
@@ -49,12 +50,17 @@ export interface SieveImportOptions {
   limits?: Partial<SieveLimits>;
   /** The header spam-score tests read, as compiled (SieveOptions.spamHeader); default X-Spam-Status. */
   spamHeader?: string;
+  /** The server's Sieve extensions (CompileOptions.capabilities); default Pigeonhole's. */
+  capabilities?: readonly string[];
 }
 
 export function importSieve(text: string, opts: SieveImportOptions = {}): SieveImportResult {
   const parsed = parseSieve(text, opts.limits);
-  if (!parsed.value) return { ruleSet: emptyRuleSet(), report: [], diagnostics: parsed.diagnostics };
-  return new Importer(text, parsed.value, opts.spamHeader ?? SPAM_STATUS_HEADER).run();
+  if (!parsed.value) {
+    const [first] = parsed.diagnostics;
+    return { ruleSet: emptyRuleSet(), report: [], diagnostics: first ? syntaxErrors(text, first, opts.limits) : parsed.diagnostics };
+  }
+  return new Importer(text, parsed.value, opts.spamHeader ?? SPAM_STATUS_HEADER, opts.capabilities).run();
 }
 
 /** A stretch of the script kept verbatim, before it is cut out of the text. */
@@ -88,7 +94,12 @@ class Importer {
   /** Offset where each line starts, for reporting lines of verbatim blocks. */
   private readonly lineStarts: number[] = [0];
 
-  constructor(private readonly text: string, private readonly script: SieveScript, spamHeader: string) {
+  constructor(
+    private readonly text: string,
+    private readonly script: SieveScript,
+    spamHeader: string,
+    private readonly capabilities?: readonly string[],
+  ) {
     this.own = { spamHeader };
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
     this.requires = script.commands
@@ -175,7 +186,7 @@ class Importer {
    */
   private compiles(rules: Rule[]): Outcome<Rule[]> {
     const settings = { ...this.ruleSet.settings, ...(this.own.authservId !== undefined ? { trustedAuthservId: this.own.authservId } : {}) };
-    const result = compileRuleSet({ settings, whitelist: [], blocklist: [], rules });
+    const result = compileRuleSet({ settings, whitelist: [], blocklist: [], rules }, this.capabilities ? { capabilities: this.capabilities } : {});
     const problem = result.diagnostics.find((d) => d.severity === 'error');
     return problem ? refuse(`the compiler would refuse it: ${problem.message}`) : ok(rules);
   }
