@@ -1,6 +1,6 @@
 // Every syntax error of a script, not just the first, as Pigeonhole lists
 // them: after an error, the statement it sits in (from the `;`, `{` or `}`
-// before it to the next `;`) is blanked out and the rest parsed again. Blanking keeps
+// before it to the next `;`, or up to the next `}`) is blanked out and the rest parsed again. Blanking keeps
 // every offset, so later errors point into the original text. An unended
 // string or comment ends the list, as it does Pigeonhole's. An error
 // that only follows from the blanking (at the end of the text, or on a line
@@ -22,8 +22,10 @@ export function syntaxErrors(text: string, first: Diagnostic, limits?: Partial<S
     if (/^(?:"|\/\*|text:)/i.test(rest.slice(errorAt, errorAt + 5))) break;
     const from = Math.max(rest.lastIndexOf(';', errorAt - 1), rest.lastIndexOf('{', errorAt - 1), rest.lastIndexOf('}', errorAt - 1)) + 1;
     const semicolon = rest.indexOf(';', errorAt);
-    if (semicolon < 0) break;
-    const to = closingEnd(rest, from, semicolon + 1);
+    const brace = rest.indexOf('}', errorAt);
+    if (semicolon < 0 && brace < 0) break;
+    // A statement ends at its `;`, or at the `}` of the block it is the last of.
+    const to = closingEnd(rest, from, brace >= 0 && (semicolon < 0 || brace < semicolon) ? brace : semicolon + 1);
     rest = rest.slice(0, from) + rest.slice(from, to).replace(/[^\n]/g, ' ') + rest.slice(to);
     const next = parseSieve(rest, limits).diagnostics[0];
     if (!next?.start || next.start.line <= at.start.line || offsetOfLine(rest, next.start.line) + next.start.column - 1 >= rest.trimEnd().length) break;

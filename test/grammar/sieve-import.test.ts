@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { compileRuleSet } from '../../grammar/compile.js';
 import { importSieve } from '../../grammar/import/sieve.js';
-import { FILTER_JUNK_KEYWORD, isRawBlock, type RuleSet } from '../../grammar/model.js';
+import { emptyRuleSet, FILTER_JUNK_KEYWORD, isRawBlock, type RuleSet } from '../../grammar/model.js';
 import { pigeonhole, type PigeonholeTools, type SieveTestResult } from '../support/pigeonhole.js';
 
 const dir = join(import.meta.dirname, '../fixtures/sieve');
@@ -132,5 +132,59 @@ describe('what becomes a rule and what stays raw', () => {
     expect(ruleSet.blocklist).toEqual(model.blocklist);
     expect(ruleSet.rules).toEqual(model.rules);
     expect(compileRuleSet(ruleSet).sieve).toBe(script);
+  });
+});
+
+describe('import fixes measured on other projects\' scripts', () => {
+  test('a comparator capability is kept as a raw block\'s require and validates', () => {
+    const { ruleSet } = importSieve('require ["relational", "comparator-i;ascii-numeric"];\nif header :value "ge" :comparator "i;ascii-numeric" "x-n" "5" { discard; }\n');
+    expect(ruleSet.rules[0]).toMatchObject({ kind: 'raw', requires: ['relational', 'comparator-i;ascii-numeric'] });
+    expect(compileRuleSet(ruleSet).ok).toBe(true);
+  });
+
+  test('a global. variable keeps require "include", and a raw block without it is refused', () => {
+    const { ruleSet } = importSieve('require ["include", "variables"];\nset "global.a" "x";\n');
+    expect(ruleSet.rules[0]).toMatchObject({ kind: 'raw', requires: ['include', 'variables'] });
+    const broken = { ...emptyRuleSet(), rules: [{ kind: 'raw' as const, sieve: 'if string "${global.a}" "x" { keep; }', requires: ['variables'], enabled: true }] };
+    expect(compileRuleSet(broken).diagnostics).toEqual([expect.objectContaining({ code: 'raw_missing_require', message: expect.stringContaining('namespace "global" needs the Sieve extension "include"') })]);
+  });
+
+  test('${hex:24} is literal text unless the script requires encoded-character', () => {
+    const rule = (requires: string) => importSieve(`require [${requires}];\nif header :contains "subject" "\${hex:24}" { discard; }\n`).ruleSet.rules[0];
+    expect(rule('"fileinto"')).toMatchObject({ conditions: [{ kind: 'subject', test: { values: ['${hex:24}'] } }] });
+    expect(rule('"encoded-character"')).toMatchObject({ conditions: [{ kind: 'subject', test: { values: ['$'] } }] });
+    expect(rule('"variables"')).toMatchObject({ kind: 'raw' });
+  });
+
+  test('a comment before require is its own block, without the require', () => {
+    const { ruleSet } = importSieve('# mine\nrequire "body";\nif body :raw :contains "x" { discard; }\n');
+    expect(ruleSet.rules).toEqual([
+      { kind: 'raw', sieve: '# mine', requires: [], enabled: true },
+      { kind: 'raw', sieve: 'if body :raw :contains "x" { discard; }', requires: ['body'], enabled: true },
+    ]);
+  });
+
+  test('a command between our whitelist and blocklist stays there as a locked rule, or is warned about when raw', () => {
+    const own = readFileSync(join(dir, 'sievewright-own-between-sections.sieve'), 'utf8');
+    const imported = importSieve(own);
+    expect(imported.ruleSet.rules[0]).toMatchObject({ locked: true, conditions: [{ kind: 'subject', test: { values: ['casino'] } }] });
+    expect(imported.diagnostics).toEqual([]);
+    const raw = importSieve(own.replace('{ keep; stop; }', '{ keep; stop; /* x */ }'));
+    expect(raw.diagnostics).toEqual([expect.objectContaining({ code: 'import_reordered', severity: 'warning', start: { line: 8, column: 1 } })]);
+  });
+
+  test('filing into the Junk folder is noted once per rule, not for our own bracketed filing', () => {
+    const plain = importSieve(readFileSync(join(dir, 'fileinto-junk.sieve'), 'utf8'));
+    expect(plain.diagnostics).toEqual([expect.objectContaining({ code: 'import_junk_keyword', severity: 'info', start: { line: 2, column: 1 } })]);
+    expect(importSieve(readFileSync(join(dir, 'sievewright-own.sieve'), 'utf8')).diagnostics).toEqual([]);
+  });
+
+  test('several syntax errors are all reported, and an unended string ends the list', () => {
+    const errors = importSieve('if true {\n  keep,\n}\nif true { stop ] }\nkeep;\n').diagnostics;
+    expect(errors.map((d) => [d.code, d.start?.line])).toEqual([['syntax', 2], ['syntax', 4]]);
+    expect(importSieve('keep,\nkeep;\nif header :is "a {\nstop,\n').diagnostics.map((d) => [d.start?.line, d.message])).toEqual([
+      [1, expect.any(String)],
+      [3, 'unterminated quoted string'],
+    ]);
   });
 });
