@@ -141,6 +141,11 @@ export function modelSchemas(limits: ModelLimits = {}) {
     combine: CombineSchema,
     conditions: array(Condition, limits.conditions),
     actions: array(Action, limits.actions),
+    /**
+     * The rule's comments, one line each: what a user wrote beside an
+     * imported rule, written back as `#` lines at the top of its block.
+     */
+    comments: Type.Optional(array(Text, limits.values)),
     /** Admin defaults only: a locked rule cannot be switched off by users. */
     locked: Type.Optional(Type.Boolean()),
     /** Admin defaults only: runs before (default) or after the user's rules. */

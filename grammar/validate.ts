@@ -170,6 +170,11 @@ function checkRule(rule: Rule, limits: SieveLimits, report: Report): void {
   if (rule.placement !== undefined && rule.placement !== 'before' && rule.placement !== 'after') {
     report(rule, 'bad_placement', `${ruleWhere(rule)}: placement must be "before" or "after"`);
   }
+  for (const comment of rule.comments ?? []) {
+    // A comment is one `#` line of the script: a line break would end it.
+    if (CONTROL.test(comment)) report(rule, 'control_character', `${ruleWhere(rule)}: a comment contains a control character or line break`);
+    else checkText(comment, `${ruleWhere(rule)} comment`, (code, msg) => report(rule, code, msg));
+  }
   for (const condition of rule.conditions) checkCondition(condition, rule, 1, limits, report);
   if (rule.actions.length === 0) report(rule, 'no_actions', `${ruleWhere(rule)} has no actions, so it changes nothing`, 'warning');
   rule.actions.forEach((action, i) => {

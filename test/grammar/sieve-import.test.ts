@@ -5,6 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { compileRuleSet } from '../../grammar/compile.js';
+import { printRules } from '../../grammar/emit/rules-text.js';
+import { parseRules } from '../../grammar/parse-rules.js';
 import { importSieve } from '../../grammar/import/sieve.js';
 import { emptyRuleSet, FILTER_JUNK_KEYWORD, isRawBlock, type RuleSet } from '../../grammar/model.js';
 import { pigeonhole, type PigeonholeTools, type SieveTestResult } from '../support/pigeonhole.js';
@@ -169,7 +171,7 @@ describe('import fixes measured on other projects\' scripts', () => {
     const imported = importSieve(own);
     expect(imported.ruleSet.rules[0]).toMatchObject({ locked: true, conditions: [{ kind: 'subject', test: { values: ['casino'] } }] });
     expect(imported.diagnostics).toEqual([]);
-    const raw = importSieve(own.replace('{ keep; stop; }', '{ keep; stop; /* x */ }'));
+    const raw = importSieve(own.replace('header :contains "subject" "casino"', 'header :value "ge" "subject" "casino"'));
     expect(raw.diagnostics).toEqual([expect.objectContaining({ code: 'import_reordered', severity: 'warning', start: { line: 8, column: 1 } })]);
   });
 
@@ -186,5 +188,31 @@ describe('import fixes measured on other projects\' scripts', () => {
       [1, expect.any(String)],
       [3, 'unterminated quoted string'],
     ]);
+  });
+});
+
+describe('comments inside rules', () => {
+  test('hash and bracket comments inside a rule become its comment lines, in the branch they sit in', () => {
+    const text = 'require "fileinto";\nif header :contains "subject" "a" {\n  # first\n  fileinto "A"; /* two\n   lines */\n} elsif exists "x" {\n  keep; # kept\n}\n';
+    const { ruleSet, report } = importSieve(text);
+    expect(report.map((e) => e.kind)).toEqual(['rule', 'rule']);
+    expect(ruleSet.rules.map((r) => ('comments' in r ? r.comments : undefined))).toEqual([['first', 'two', 'lines'], ['kept']]);
+  });
+
+  test('a rule\'s comments are printed in the DSL, emitted as # lines in its block, and read back', () => {
+    const rs: RuleSet = {
+      ...emptyRuleSet(),
+      rules: [{ name: 'R', enabled: true, comments: ['why: the boss', '  indented'], combine: 'all', conditions: [{ kind: 'always' }], actions: [{ kind: 'keep' }] }],
+    };
+    const script = compileRuleSet(rs).sieve;
+    expect(script).toContain('# rule:[R]\nif true\n{\n  # why: the boss\n  #   indented\n  keep;\n}');
+    expect(printRules(rs)).toContain('rule "R" {\n  comment "why: the boss"\n  comment "  indented"\n  when always');
+    expect(parseRules(printRules(rs)).ruleSet?.rules).toEqual(rs.rules);
+    expect(importSieve(script).ruleSet.rules).toEqual(rs.rules);
+  });
+
+  test('a comment with a line break is refused by validation', () => {
+    const rs: RuleSet = { ...emptyRuleSet(), rules: [{ name: 'R', enabled: true, comments: ['a\nb'], combine: 'all', conditions: [{ kind: 'always' }], actions: [{ kind: 'keep' }] }] };
+    expect(compileRuleSet(rs).diagnostics).toEqual([expect.objectContaining({ code: 'control_character' })]);
   });
 });

@@ -222,8 +222,9 @@ export const arbRule: fc.Arbitrary<Rule> = fc
     }),
     flag('locked'),
     optional('placement', fc.constantFrom<'before' | 'after'>('before', 'after')),
+    optional('comments', fc.array(nonEmptyLine, { minLength: 1, maxLength: 2 })),
   )
-  .map(([rule, locked, placement]) => ({ ...rule, ...locked, ...placement }));
+  .map(([rule, locked, placement, comments]) => ({ ...rule, ...locked, ...placement, ...comments }));
 
 /** Valid Sieve snippets with the extensions they need, for raw blocks a compiler can pass through. */
 const RAW_SNIPPETS: ReadonlyArray<{ sieve: string; requires: string[] }> = [
