@@ -200,6 +200,21 @@ describe('the web UI for a user, in Chromium against the real server', () => {
     await page.close();
   });
 
+  test('a rule\'s notes are edited in the rule editor and deployed as comments in its block', SLOW, async () => {
+    const page = await demoPage();
+    await page.goto(`${suite.server.url}/#/rules/0`);
+    const notes = page.getByLabel(/^Notes/);
+    await notes.fill('Filed for the boss\nsince 2024');
+    await page.getByRole('button', { name: 'Done' }).click();
+    await saveRules(page);
+    const script = await waitForDeployed(page, '# Filed for the boss');
+    expect(script).toContain("{\n  # Filed for the boss\n  # since 2024\n");
+    expect((await suite.tools.sievec(script)).ok).toBe(true);
+    await page.goto(`${suite.server.url}/#/rules/0`);
+    expect(await page.getByLabel(/^Notes/).inputValue()).toBe('Filed for the boss\nsince 2024');
+    await page.close();
+  });
+
   test('an earlier version is restored from the history and deployed again', SLOW, async () => {
     const page = await demoPage();
     await page.goto(`${suite.server.url}/#/preview`);
