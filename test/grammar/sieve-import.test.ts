@@ -8,28 +8,15 @@ import { compileRuleSet } from '../../grammar/compile.js';
 import { printRules } from '../../grammar/emit/rules-text.js';
 import { parseRules } from '../../grammar/parse-rules.js';
 import { importSieve } from '../../grammar/import/sieve.js';
-import { emptyRuleSet, FILTER_JUNK_KEYWORD, isRawBlock, type RuleSet } from '../../grammar/model.js';
-import { pigeonhole, type PigeonholeTools, type SieveTestResult } from '../support/pigeonhole.js';
+import { emptyRuleSet, isRawBlock, type RuleSet } from '../../grammar/model.js';
+import { pigeonhole, type PigeonholeTools } from '../support/pigeonhole.js';
+import { behaviour } from '../support/sieve-probes.js';
 
 const dir = join(import.meta.dirname, '../fixtures/sieve');
 const fixtures = readdirSync(dir).filter((f) => f.endsWith('.sieve')).sort();
 const messages = readdirSync(join(dir, 'messages'))
   .filter((f) => f.endsWith('.eml'))
   .map((f) => ({ name: f, text: readFileSync(join(dir, 'messages', f), 'utf8') }));
-
-/**
- * What a delivery does, for comparison. Filing into Junk gains sievewright's
- * Junk keyword on purpose (so learning can tell the filter's deliveries from
- * the user's moves); every other difference counts.
- */
-function behaviour(r: SieveTestResult): unknown {
-  return {
-    exitCode: r.exitCode,
-    implicitKeep: r.implicitKeep,
-    implicitKeepFlags: r.implicitKeepFlags?.filter((f) => f !== FILTER_JUNK_KEYWORD) ?? [],
-    actions: r.actions.map((a) => ({ ...a, text: undefined, flags: a.flags?.filter((f) => f !== FILTER_JUNK_KEYWORD) ?? [] })),
-  };
-}
 
 let tools: PigeonholeTools;
 beforeAll(async () => {
