@@ -67,6 +67,8 @@ function printCondition(c: Condition, indent: string): string {
       return `${c.method} is ${c.result}`;
     case 'spam-score':
       return `spam score at least ${printNumber(c.atLeast)}`;
+    case 'spamtest':
+      return `${c.engine} test${c.percent ? ' percent' : ''} ${c.relation} ${c.value}`;
     case 'always':
       return 'always';
     case 'not':

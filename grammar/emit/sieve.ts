@@ -190,6 +190,8 @@ export function emitSieve(rs: RuleSet, opts: SieveOptions = {}): SieveOutput {
   });
   if (builtInsAt === rs.rules.length) emitBuiltIns();
 
+  // spamtestplus includes spamtest; Pigeonhole warns when a script requires both.
+  if (requires.has('spamtestplus')) requires.delete('spamtest');
   const head = [SCRIPT_HEADER];
   if (requires.size > 0) head.push(`require [${[...requires].sort().map((r) => quote(r, PLAIN_STRINGS).text).join(', ')}];`);
   if (ctx.usesDollar) head.push(DOLLAR_SETUP);

@@ -203,3 +203,26 @@ describe('comments inside rules', () => {
     expect(compileRuleSet(rs).diagnostics).toEqual([expect.objectContaining({ code: 'control_character' })]);
   });
 });
+
+describe('spamtest and virustest conditions', () => {
+  const head = 'require ["relational", "comparator-i;ascii-numeric", "spamtestplus", "virustest"];\n';
+  test('a numeric :value comparison becomes a condition; :count, a text comparison or a non-number key stays raw', () => {
+    const first = (test: string) => importSieve(`${head}if ${test} { discard; }\n`).ruleSet.rules[0];
+    expect(first('spamtest :percent :value "ge" :comparator "i;ascii-numeric" "70"')).toMatchObject({ conditions: [{ kind: 'spamtest', engine: 'spam', percent: true, relation: 'ge', value: 70 }] });
+    expect(first('virustest :value "eq" :comparator "i;ascii-numeric" "5"')).toMatchObject({ conditions: [{ kind: 'spamtest', engine: 'virus', relation: 'eq', value: 5 }] });
+    for (const raw of ['spamtest :count "ge" :comparator "i;ascii-numeric" "1"', 'spamtest :value "ge" "5"', 'spamtest :value "ge" :comparator "i;ascii-numeric" "5.5"', 'virustest :percent :value "ge" :comparator "i;ascii-numeric" "5"']) {
+      expect(first(raw), raw).toMatchObject({ kind: 'raw' });
+    }
+  });
+
+  test('the DSL reads and prints them, and validation keeps the values in the tests\' ranges', () => {
+    const text = 'rule "S" {\n  when any of {\n    spam test percent gt 90\n    virus test ge 4\n  }\n  then discard\n}\n';
+    const parsed = parseRules(text);
+    expect(parsed.diagnostics).toEqual([]);
+    expect(printRules(parsed.ruleSet!)).toContain(text);
+    const rule = (c: object): RuleSet => ({ ...emptyRuleSet(), rules: [{ name: 'R', enabled: true, combine: 'all', conditions: [c as never], actions: [{ kind: 'discard' }] }] });
+    expect(compileRuleSet(rule({ kind: 'spamtest', engine: 'spam', relation: 'ge', value: 11 })).diagnostics).toEqual([expect.objectContaining({ code: 'bad_score' })]);
+    expect(compileRuleSet(rule({ kind: 'spamtest', engine: 'virus', percent: true, relation: 'ge', value: 1 })).diagnostics).toEqual([expect.objectContaining({ code: 'bad_score' })]);
+    expect(compileRuleSet(rule({ kind: 'spamtest', engine: 'spam', percent: true, relation: 'ge', value: 100 })).ok).toBe(true);
+  });
+});

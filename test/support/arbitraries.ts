@@ -19,6 +19,7 @@ import {
   BLOCK_ACTIONS,
   COMBINES,
   MATCH_TYPES,
+  RELATIONS,
   type Action,
   type BlocklistEntry,
   type Condition,
@@ -147,6 +148,12 @@ export const arbLeafCondition: fc.Arbitrary<Condition> = fc.oneof(
   record({ kind: fc.constant('exists' as const), names: fc.array(headerName, { minLength: 1, maxLength: 3 }) }),
   record({ kind: fc.constant('auth' as const), method: authMethod, result: authResult }),
   record({ kind: fc.constant('spam-score' as const), atLeast: score }),
+  fc
+    .tuple(fc.constantFrom<'spam' | 'virus'>('spam', 'virus'), fc.boolean(), fc.constantFrom(...RELATIONS), fc.nat({ max: 100 }))
+    .map(([engine, percent, relation, n]): Condition => {
+      const on = engine === 'spam' && percent;
+      return { kind: 'spamtest', engine, ...(on ? { percent: true } : {}), relation, value: n % ((engine === 'virus' ? 5 : on ? 100 : 10) + 1) };
+    }),
   fc.constant<Condition>({ kind: 'always' }),
 );
 

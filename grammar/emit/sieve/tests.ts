@@ -8,6 +8,13 @@ import { AUTH_RESULTS_HEADER, authResultRegex } from './auth.js';
 import type { Scope } from './scope.js';
 import { spamScoreRegex } from './spam-score.js';
 
+/** `spamtest :value "ge" :comparator "i;ascii-numeric" "5"`: the number compared as a number. */
+function spamtest(c: Extract<Condition, { kind: 'spamtest' }>, s: Scope): string {
+  s.need('relational', 'comparator-i;ascii-numeric', c.engine === 'virus' ? 'virustest' : c.percent ? 'spamtestplus' : 'spamtest');
+  const percent = c.percent && c.engine === 'spam' ? ' :percent' : '';
+  return `${c.engine}test${percent} :value ${s.str(c.relation)} :comparator "i;ascii-numeric" ${s.str(String(c.value))}`;
+}
+
 function matchArgs(m: StringMatch, s: Scope): string {
   if (m.match === 'regex') s.need('regex');
   const comparator = m.caseSensitive ? ' :comparator "i;octet"' : '';
@@ -59,6 +66,8 @@ export function renderTest(c: Condition, s: Scope): string {
       return authTest(c, s);
     case 'spam-score':
       return Number.isFinite(c.atLeast) ? spamScoreTest(c.atLeast, s) : 'false';
+    case 'spamtest':
+      return spamtest(c, s);
     case 'always':
       return 'true';
     case 'not':
@@ -83,6 +92,8 @@ export function readsSpamVerdict(c: Condition): boolean {
     case 'auth':
     case 'spam-score':
       return true;
+    case 'spamtest':
+      return c.engine === 'spam';
     case 'not':
       return readsSpamVerdict(c.condition);
     case 'group':
