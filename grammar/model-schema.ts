@@ -26,7 +26,8 @@ function kindsOf<K extends string>(union: TSchema): readonly K[] {
 // Enumerations, listed in the order the editors offer them.
 const MatchTypeSchema = oneOf('contains', 'is', 'matches', 'regex');
 const AddressHeaderSchema = oneOf('from', 'to', 'cc', 'bcc', 'sender', 'reply-to', 'any');
-const AddressPartSchema = oneOf('all', 'localpart', 'domain');
+/** `user` and `detail` are the parts of `user+detail@domain` (RFC 5233 subaddress). */
+const AddressPartSchema = oneOf('all', 'localpart', 'domain', 'user', 'detail');
 const AuthMethodSchema = oneOf('dmarc', 'spf', 'dkim');
 const AuthResultSchema = oneOf('fail', 'pass', 'softfail', 'neutral', 'none', 'temperror', 'permerror');
 const CombineSchema = oneOf('all', 'any', 'none');

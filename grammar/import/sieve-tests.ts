@@ -9,7 +9,7 @@ import { ownEntry } from '../own.js';
 
 const MATCH_TAGS: Record<string, TagValue> = { is: 'none', contains: 'none', matches: 'none', regex: 'none', comparator: 'string' };
 const MATCH_GROUP: string[] = [...MATCH_TYPES];
-const PART_TAGS: Record<string, TagValue> = { all: 'none', localpart: 'none', domain: 'none' };
+const PART_TAGS: Record<string, TagValue> = { all: 'none', localpart: 'none', domain: 'none', user: 'none', detail: 'none' };
 const PART_GROUP: string[] = [...ADDRESS_PARTS];
 
 /** Comparators the model can state: the default and case-sensitive octets. */

@@ -226,3 +226,15 @@ describe('spamtest and virustest conditions', () => {
     expect(compileRuleSet(rule({ kind: 'spamtest', engine: 'spam', percent: true, relation: 'ge', value: 100 })).ok).toBe(true);
   });
 });
+
+describe('subaddress parts', () => {
+  test(':user and :detail of address and envelope become conditions, emitted with require "subaddress"', () => {
+    const { ruleSet, report } = importSieve('require ["subaddress", "envelope", "fileinto"];\nif allof (address :detail "to" "lists", envelope :user "to" "alice") { fileinto "Lists"; }\n');
+    expect(report.map((e) => e.kind)).toEqual(['rule']);
+    expect(ruleSet.rules[0]).toMatchObject({ conditions: [{ kind: 'address', header: 'to', part: 'detail' }, { kind: 'envelope', field: 'to', part: 'user' }] });
+    const script = compileRuleSet(ruleSet).sieve;
+    expect(script).toContain('require ["envelope", "fileinto", "subaddress"];');
+    expect(printRules(ruleSet)).toContain('to detail is "lists"');
+    expect(parseRules(printRules(ruleSet)).ruleSet?.rules).toEqual(ruleSet.rules);
+  });
+});

@@ -54,6 +54,8 @@ export const ADDRESS_PART_LABELS: Record<AddressPart, string> = {
   all: 'address',
   localpart: 'name before the @',
   domain: 'domain',
+  user: 'name before the @ and any +tag',
+  detail: 'the +tag after the name',
 };
 
 export const MATCH_TYPE_LABELS: Record<MatchType, string> = {
