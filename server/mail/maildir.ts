@@ -5,7 +5,7 @@
 // existing mail" moves them by renaming a file from one folder to another
 // (what Dovecot's own maildir MOVE does on one file system).
 import { closeSync, openSync, readSync } from 'node:fs';
-import { mkdir, readdir, rename, stat, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export class MaildirFolderError extends Error {
@@ -103,6 +103,23 @@ export async function moveMessage(root: string, id: string, from: string, to: st
   const file = path.slice(path.lastIndexOf('/') + 1);
   await rename(path, join(dir, file.includes(':') ? 'cur' : 'new', file));
   return true;
+}
+
+/** Copies a message into another folder under a new base name; false when it is not in `from`. */
+export async function copyMessage(root: string, id: string, from: string, to: string, newId: string): Promise<boolean> {
+  const path = await findMessage(root, from, id);
+  if (!path) return false;
+  const dir = await ensureFolder(root, to);
+  const tmp = join(dir, 'tmp', newId);
+  await copyFile(path, tmp);
+  await rename(tmp, join(dir, 'new', newId));
+  return true;
+}
+
+/** Removes a message file; only for taking back a copy this program made. */
+export async function removeMessage(root: string, folder: string, id: string): Promise<void> {
+  const path = await findMessage(root, folder, id);
+  if (path) await rm(path);
 }
 
 /** Delivers a message into a folder as an MDA would: written to tmp/, then renamed into new/. */

@@ -12,6 +12,8 @@ export interface MessageSummary {
   date: string | null;
   /** The identifier inside List-Id's angle brackets; null without one. */
   listId: string | null;
+  /** With its angle brackets, as IMAP SEARCH HEADER compares it; null without one. */
+  messageId: string | null;
 }
 
 function headerBlock(raw: string): string {
@@ -37,5 +39,6 @@ export async function summarize(raw: string): Promise<MessageSummary> {
     subject: parsed.subject ?? '',
     date,
     listId: list?.id?.id?.trim() || null,
+    messageId: parsed.messageId?.trim() || null,
   };
 }

@@ -5,6 +5,7 @@
 // a reference that names it again for "apply to existing mail".
 import { join } from 'node:path';
 import type { ImapFlow } from 'imapflow';
+import { imapFolderOps, maildirFolderOps, type FolderOps } from '../mail/folder-ops.js';
 import { MailServerUnavailableError } from '../mail/imap-login.js';
 import { imapMasterAuth, masterFromConfig } from '../mail/master-login.js';
 import { MaildirFolderError, readRecentMaildir } from '../mail/maildir.js';
@@ -78,4 +79,11 @@ export async function recentMail(ctx: AppContext, username: string, folders: rea
   }
   const found = await withSession(access, (c) => fetchRecentImap(c, folders, limit, MAX_MESSAGE_BYTES));
   return found.map((m) => ({ folder: m.folder, ref: `${m.uidValidity}.${m.uid}`, raw: m.raw, size: m.size, arrived: m.date }));
+}
+
+/** Runs `use` with the operations on the user's stored mail (one IMAP session for all of it). */
+export async function withFolderOps<T>(ctx: AppContext, username: string, use: (ops: FolderOps) => Promise<T>): Promise<T> {
+  const access = mailAccess(ctx, username);
+  if (access.kind === 'maildir') return use(maildirFolderOps(access.root));
+  return withSession(access, (c) => use(imapFolderOps(c)));
 }

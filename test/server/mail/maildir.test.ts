@@ -57,6 +57,6 @@ describe('Maildir', () => {
 describe('summarize', () => {
   test('decodes encoded words and reads List-Id inside its brackets', async () => {
     const raw = 'From: =?utf-8?q?J=C3=BCrgen?= <j@example.de>\r\nSubject: =?utf-8?b?R3LDvMOfZQ==?=\r\nList-Id: "Dev" <dev.example.org>\r\nDate: nonsense\r\n\r\nbody';
-    expect(await summarize(raw)).toEqual({ fromAddress: 'j@example.de', fromName: 'Jürgen', subject: 'Grüße', date: null, listId: 'dev.example.org' });
+    expect(await summarize(raw)).toEqual({ fromAddress: 'j@example.de', fromName: 'Jürgen', subject: 'Grüße', date: null, listId: 'dev.example.org', messageId: null });
   });
 });
