@@ -20,8 +20,9 @@ export interface Verdict {
   undecided: { ruleIndex: number } | null;
 }
 
-export function parseStored(raw: string): ParsedMessage {
-  return parseMessage(raw);
+/** `size` is the whole message's: a size test must not see only the first bytes that were read. */
+export function parseStored(m: { raw: string; size: number }): ParsedMessage {
+  return parseMessage(m.raw, {}, { size: m.size });
 }
 
 const DECIDING = new Set(['fileinto', 'keep', 'discard', 'redirect', 'reject']);

@@ -78,7 +78,7 @@ export function reportRules(rs: RuleSet, verdicts: readonly Verdict[], parsed: R
 }
 
 export async function evaluateStored(rs: RuleSet, stored: readonly StoredMessage[]): Promise<TryReport> {
-  const parsed = stored.map((m) => parseStored(m.raw));
+  const parsed = stored.map((m) => parseStored(m));
   const verdicts = parsed.map((m) => verdictOf(rs, m));
   const messages = await Promise.all(
     stored.map(async (m, i) => ({ ...(await summarize(m.raw)), folder: m.folder, ref: m.ref, verdict: verdicts[i] as Verdict })),
