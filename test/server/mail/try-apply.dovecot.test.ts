@@ -58,6 +58,13 @@ const RULES: RuleSet = {
       actions: [{ kind: 'flag' }, { kind: 'fileinto', folder: 'Promotions', create: true }, { kind: 'keep' }],
     },
     {
+      name: 'Big',
+      enabled: true,
+      combine: 'all',
+      conditions: [{ kind: 'size', comparison: 'over', bytes: 80_000 }],
+      actions: [{ kind: 'fileinto', folder: 'Big', create: true }],
+    },
+    {
       name: 'Never',
       enabled: true,
       combine: 'all',
@@ -84,10 +91,13 @@ function mails(): Mail[] {
     ['mum@family.example', 'Sunday lunch', []],
     ['helpdesk@corp.example', 'Password expiry', []],
     ['lea@friends.example', 'Photos', ['List-Id: Friends <friends.example>']],
+    ['cam@friends.example', 'Holiday video', []],
   ];
   return specs.map(([from, subject, extra], i) => {
     const id = `<try-${i}@example.net>`;
-    const text = [`From: ${from}`, 'To: user@example.test', `Subject: ${subject}`, `Message-ID: ${id}`, `Date: Thu, 26 Nov 2026 10:${String(i).padStart(2, '0')}:00 +0000`, ...extra, '', `Body ${i}`, ''].join('\r\n');
+    // The last one is larger than the 64 KB the try reads: its size test must see the whole message.
+    const body = subject === 'Holiday video' ? 'v'.repeat(76).concat('\r\n').repeat(1300) : `Body ${i}`;
+    const text = [`From: ${from}`, 'To: user@example.test', `Subject: ${subject}`, `Message-ID: ${id}`, `Date: Thu, 26 Nov 2026 10:${String(i).padStart(2, '0')}:00 +0000`, ...extra, '', body, ''].join('\r\n');
     return { id, text };
   });
 }
@@ -213,7 +223,7 @@ describe('dry run on recent mail', () => {
   });
 
   test('lists the newest first with sender, subject, date and the deciding rule', () => {
-    expect(report.messages[0]).toMatchObject({ folder: 'INBOX', fromAddress: 'lea@friends.example', subject: 'Photos', listId: 'friends.example', date: '2026-11-26T10:09:00.000Z' });
+    expect(report.messages[1]).toMatchObject({ folder: 'INBOX', fromAddress: 'lea@friends.example', subject: 'Photos', listId: 'friends.example', date: '2026-11-26T10:09:00.000Z' });
     const invoice = report.messages.find((m) => m.subject === 'Invoice 117');
     expect(invoice?.verdict.decidedBy).toEqual({ ruleIndex: 2, ruleName: 'Invoices' });
     expect(report.messages.find((m) => m.subject === 'Sunday lunch')?.verdict.decidedBy).toEqual({ source: 'implicit' });
@@ -226,6 +236,7 @@ describe('dry run on recent mail', () => {
     expect(byName['Dev subjects']).toMatchObject({ matched: 1, moved: 1 });
     expect(byName['Invoices']).toMatchObject({ matched: 2, moved: 2 });
     expect(byName['Shop']).toMatchObject({ matched: 2, moved: 0 });
+    expect(byName['Big']).toMatchObject({ matched: 1, moved: 1 });
     expect(byName['Never']).toMatchObject({ matched: 0, moved: 0, shadowed: 0, unreachableAfter: null });
   });
 
@@ -257,24 +268,24 @@ describe('dry run on recent mail', () => {
 
 describe('apply to existing mail', () => {
   let run: ApplyRun;
-  const body = { rules: { ruleSet: RULES }, ruleIndexes: [0, 1, 2, 3, 4], folder: 'INBOX' };
+  const body = { rules: { ruleSet: RULES }, ruleIndexes: [0, 1, 2, 3, 4, 5], folder: 'INBOX' };
 
   test('the dry-run count must be confirmed; a wrong one is refused without a change', async () => {
     const plan = await alice.post('/api/mail/apply/plan', body);
     expect(plan.statusCode, plan.body).toBe(200);
-    // 2 list mails + 1 dev reply + 2 invoices moved; 2 shop mails flagged and copied to Promotions.
-    expect(plan.json().operations).toHaveLength(9);
+    // 2 list mails + 1 dev reply + 2 invoices + the big one moved; 2 shop mails flagged and copied to Promotions.
+    expect(plan.json().operations).toHaveLength(10);
     const wrong = await alice.post('/api/mail/apply', { ...body, expected: 3 });
     expect(wrong.statusCode).toBe(409);
-    expect(wrong.json().error).toMatchObject({ code: 'apply_conflict', details: { expected: 3, actual: 9 } });
+    expect(wrong.json().error).toMatchObject({ code: 'apply_conflict', details: { expected: 3, actual: 10 } });
     expect(Object.keys(await folderContents('alice'))).toEqual(['INBOX']);
   });
 
   test('moves, copies and flags exactly what LDA filed elsewhere', async () => {
-    const res = await alice.post('/api/mail/apply', { ...body, expected: 9 });
+    const res = await alice.post('/api/mail/apply', { ...body, expected: 10 });
     expect(res.statusCode, res.body).toBe(202);
     run = await waitForState(alice, res.json<ApplyRun>().id, ['done', 'failed']);
-    expect(run).toMatchObject({ state: 'done', total: 9, done: 9, gone: 0 });
+    expect(run).toMatchObject({ state: 'done', total: 10, done: 10, gone: 0 });
     const lda = await folderContents('bob');
     const mine = await folderContents('alice');
     expect(mine).toEqual(lda);
@@ -291,7 +302,7 @@ describe('apply to existing mail', () => {
   test('undo puts every message back as it was', async () => {
     const res = await alice.post(`/api/mail/apply/${run.id}/undo`);
     expect(res.statusCode, res.body).toBe(202);
-    expect(await waitForState(alice, run.id, ['undone', 'failed'])).toMatchObject({ state: 'undone', undone: 9 });
+    expect(await waitForState(alice, run.id, ['undone', 'failed'])).toMatchObject({ state: 'undone', undone: 10 });
     const back = await folderContents('alice');
     expect(back.INBOX).toEqual(MAILS.map((m) => m.id).sort());
     expect(Object.entries(back).filter(([f, ids]) => f !== 'INBOX' && ids.length > 0)).toEqual([]);
