@@ -92,7 +92,7 @@ export const routes = {
   applyPlan: { method: 'POST', path: '/api/mail/apply/plan', body: M.ApplyBody, response: { 200: M.ApplyPlan, ...fails(...WRITE, 422, 503) } },
   applyStart: { method: 'POST', path: '/api/mail/apply', body: M.ApplyStartBody, response: { 202: M.ApplyRun, ...fails(...WRITE, 409, 422, 503) } },
   applyRuns: { method: 'GET', path: '/api/mail/apply', response: { 200: M.ApplyRuns, ...fails(...USER) } },
-  applyRun: { method: 'GET', path: '/api/mail/apply/:runId', params: M.RunParams, response: { 200: M.ApplyRun, ...fails(...USER, 400, 404) } },
+  applyRun: { method: 'GET', path: '/api/mail/apply/:runId', params: M.RunParams, response: { 200: M.ApplyRunDetail, ...fails(...USER, 400, 404) } },
   applyUndo: {
     method: 'POST',
     path: '/api/mail/apply/:runId/undo',
@@ -160,6 +160,6 @@ export type {
   SessionUser,
   WeeklyCount,
 } from './responses.js';
-export type { ApplyPlan, ApplyRun, RuleReport, TriedMessage, TryResponse } from './mail-rules-schemas.js';
+export type { ApplyPlan, ApplyRun, ApplyRunDetail, RuleReport, TriedMessage, TryResponse } from './mail-rules-schemas.js';
 export type { DeployErrorCode } from '../deploy/outcome.js';
 export type { AuditAction } from '../store/audit-actions.js';

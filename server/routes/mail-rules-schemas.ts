@@ -90,4 +90,21 @@ export type ApplyRun = Static<typeof ApplyRun>;
 
 export const ApplyRuns = Type.Object({ runs: Type.Array(ApplyRun) });
 
+/** One run with its undo list: what was moved, copied or flagged where. */
+export const ApplyRunDetail = Type.Composite([
+  ApplyRun,
+  Type.Object({
+    operations: Type.Array(
+      Type.Object({
+        subject: Str,
+        sender: Str,
+        op: Operation,
+        target: Str,
+        state: Type.Union([Type.Literal('planned'), Type.Literal('started'), Type.Literal('done'), Type.Literal('gone'), Type.Literal('undone')]),
+      }),
+    ),
+  }),
+]);
+export type ApplyRunDetail = Static<typeof ApplyRunDetail>;
+
 export const RunParams = obj({ runId: Type.String({ pattern: '^[0-9a-f-]{36}$' }) });

@@ -39,7 +39,7 @@ export async function mailRulesRoutes(app: FastifyInstance, { ctx }: { ctx: AppC
   route(app, routes.applyRun, async (request) => {
     const run = runner.repo.get(request.username, request.params.runId);
     if (!run) throw new AppError(404, 'not_found', 'there is no such run');
-    return run;
+    return { ...run, operations: runner.repo.items(run.id, ['planned', 'started', 'done', 'gone', 'undone']) };
   });
 
   route(app, routes.applyUndo, async (request, reply) => {

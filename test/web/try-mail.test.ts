@@ -43,7 +43,12 @@ describe('test on my recent mail', () => {
     expect(await inFolder(join(root, '.Lists.Dev'))).toBe(3);
     expect(await inFolder(root)).toBe(9);
 
-    await page.getByRole('button', { name: 'Undo' }).click();
+    // The undo list: what moved where, and the run among the earlier ones.
+    await page.getByText('What changed where').click();
+    await expect.poll(() => progress.locator('details li').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining('Nightly build failed from ci@dev.lists.example.org: moved to Lists/Dev')]));
+    await expect.poll(() => page.getByRole('table', { name: 'Earlier runs' }).locator('tbody tr').count()).toBe(1);
+
+    await page.getByRole('button', { name: 'Undo', exact: true }).click();
     await expect.poll(() => progress.innerText()).toContain('Undone: 3 changes taken back');
     expect(await inFolder(join(root, '.Lists.Dev'))).toBe(0);
     expect(await inFolder(root)).toBe(12);

@@ -7,8 +7,8 @@ import { LitElement, html, css, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { isRawBlock, type RuleSet } from '../../grammar/model.js';
 import { ApiError } from '../api/http.js';
-import { applyRun, planApply, startApply, tryRules, undoApply } from '../api/mail.js';
-import type { ApplyRun, RuleReport, TriedMessage, TryResponse } from '../api/types.js';
+import { applyRun, applyRuns, planApply, startApply, tryRules, undoApply } from '../api/mail.js';
+import type { ApplyRun, ApplyRunDetail, RuleReport, TriedMessage, TryResponse } from '../api/types.js';
 import { base } from '../ui/styles.js';
 import type { MessageFacts } from './rule-from-message.js';
 
@@ -76,8 +76,21 @@ export class TryScreen extends LitElement {
   @state() private applyRules = new Set<number>();
   @state() private applyFolder = 'INBOX';
   @state() private planned: number | null = null;
-  @state() private run: ApplyRun | null = null;
+  @state() private run: ApplyRun | ApplyRunDetail | null = null;
+  @state() private runs: ApplyRun[] = [];
   private poll: number | undefined;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.loadRuns();
+  }
+
+  private loadRuns(): void {
+    applyRuns().then(
+      (r) => (this.runs = r.runs),
+      () => undefined,
+    );
+  }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -142,20 +155,23 @@ export class TryScreen extends LitElement {
     }
   }
 
-  private async undo(): Promise<void> {
-    if (!this.run) return;
+  private async undo(id: string): Promise<void> {
     try {
-      this.follow(await undoApply(this.run.id));
+      this.follow(await undoApply(id));
     } catch (e) {
       this.error = this.problem(e);
     }
   }
 
   /** Shows the run and polls it while it goes on. */
-  private follow(run: ApplyRun): void {
+  private follow(run: ApplyRun | ApplyRunDetail): void {
     this.run = run;
     window.clearTimeout(this.poll);
-    if (run.state !== 'running' && run.state !== 'undoing') return;
+    if (run.state !== 'running' && run.state !== 'undoing') {
+      if (!('operations' in run)) void applyRun(run.id).then((r) => (this.run = r));
+      this.loadRuns();
+      return;
+    }
     this.poll = window.setTimeout(() => {
       void applyRun(run.id).then(
         (r) => this.follow(r),
@@ -240,11 +256,46 @@ export class TryScreen extends LitElement {
                     : run.state === 'undone'
                       ? `Undone: ${run.undone} changes taken back.`
                       : `Failed: ${run.error ?? ''}`}
-              ${run.state === 'done' && run.done > 0 ? html`<button @click=${this.undo}>Undo</button>` : nothing}
+              ${run.state === 'done' && run.done > 0 ? html`<button @click=${() => void this.undo(run.id)}>Undo</button>` : nothing}
             </p>
+            ${'operations' in run && run.operations.length ? this.operations(run) : nothing}
           </div>`
         : nothing}
+      ${this.runs.length ? this.undoList() : nothing}
     </section>`;
+  }
+
+  private operations(run: ApplyRunDetail) {
+    const words = { move: 'moved to', copy: 'copied to', flag: 'flagged' } as const;
+    return html`<details>
+      <summary>What changed where</summary>
+      <ul>
+        ${run.operations.map(
+          (o) => html`<li>${o.subject || '(no subject)'} <span class="muted">from ${o.sender}</span>: ${words[o.op]} ${o.target}${o.state === 'done' ? '' : ` (${o.state})`}</li>`,
+        )}
+      </ul>
+    </details>`;
+  }
+
+  private undoList() {
+    return html`<h3>Earlier runs (undo for 7 days)</h3>
+      <table class="stack" aria-label="Earlier runs">
+        <thead><tr><th>When</th><th>Folder</th><th>Rules</th><th>Changes</th><th></th></tr></thead>
+        <tbody>
+          ${this.runs.map(
+            (r) => html`<tr>
+              <td>${new Date(r.createdAt).toLocaleString()}</td>
+              <td>${r.folder}</td>
+              <td>${r.rules.join(', ')}</td>
+              <td>${r.state === 'undone' ? `${r.undone} undone` : `${r.done} of ${r.total}`}</td>
+              <td>
+                <button @click=${() => void applyRun(r.id).then((d) => this.follow(d))}>Show</button>
+                ${r.state === 'done' && r.done > 0 ? html`<button @click=${() => void this.undo(r.id)}>Undo run</button>` : nothing}
+              </td>
+            </tr>`,
+          )}
+        </tbody>
+      </table>`;
   }
 
   override render() {
