@@ -7,7 +7,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { maildirOf } from '../../server/services/recent-mail.js';
-import { signIn } from './support/browser.js';
+import { PHONE, screenshots, signIn, unlabelledControls } from './support/browser.js';
 import { browserSuite } from './support/suite.js';
 
 const suite = browserSuite();
@@ -32,6 +32,11 @@ describe('test on my recent mail', () => {
     const listMail = rows.filter({ hasText: 'Nightly build failed' });
     expect(await listMail.locator('td.dest').innerText()).toBe('Lists/Dev');
     expect(await listMail.innerText()).toContain('Project mailing list');
+    // On a phone the results fit without sideways scrolling, every control named.
+    await page.setViewportSize(PHONE);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(PHONE.width);
+    expect(await unlabelledControls(page)).toEqual([]);
+    await screenshots(page, 'screen-try');
 
     // Apply: the dry-run count, the confirmation, progress to the end.
     await page.getByRole('checkbox', { name: 'Project mailing list' }).check();

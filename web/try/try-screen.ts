@@ -224,7 +224,7 @@ export class TryScreen extends LitElement {
         ${rs.rules.map((item, i) =>
           isRawBlock(item) || !item.enabled
             ? nothing
-            : html`<label
+            : html`<label class="inline"
                 ><input type="checkbox" .checked=${this.applyRules.has(i)} @change=${(e: Event) => (this.applyRules = this.toggled(this.applyRules, i, e))} />
                 ${item.name}</label
               >`,
@@ -305,14 +305,14 @@ export class TryScreen extends LitElement {
       <div class="card">
         <fieldset aria-label="Folders">
           ${this.folders.map(
-            (f) => html`<label
+            (f) => html`<label class="inline"
               ><input type="checkbox" .checked=${this.chosen.has(f)} @change=${(e: Event) => (this.chosen = this.toggled(this.chosen, f, e))} />
               ${f}</label
             >`,
           )}
         </fieldset>
         <div class="row">
-          <label
+          <label class="inline"
             >Last
             <input type="number" min="1" max="2000" .value=${String(this.limit)} @change=${(e: Event) => (this.limit = Math.min(2000, Math.max(1, Number((e.target as HTMLInputElement).value) || 200)))} />
             messages</label
