@@ -7,7 +7,7 @@
 import { rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ImapFlow } from 'imapflow';
-import { baseName, copyMessage, findMessage, moveMessage, readRecentMaildir, removeMessage } from './maildir.js';
+import { baseName, copyMessage, findMessage, MAILDIR_FLAGS, moveMessage, readRecentMaildir, removeMessage } from './maildir.js';
 import { summarize } from './message-summary.js';
 
 /** For each ref moved or copied: its ref in the target folder, null when the server did not say. */
@@ -107,11 +107,11 @@ export function imapFolderOps(client: ImapFlow): FolderOps {
   };
 }
 
-/** Maildir flag letters (the `:2,` info) for the IMAP system flags apply sets. */
-const MAILDIR_FLAG: Record<string, string> = { '\\Flagged': 'F', '\\Seen': 'S' };
+/** The Maildir info letter of each IMAP system flag. */
+const MAILDIR_LETTER: Record<string, string> = Object.fromEntries(Object.entries(MAILDIR_FLAGS).map(([letter, flag]) => [flag, letter]));
 
 async function setMaildirFlag(root: string, folder: string, ref: string, flag: string, add: boolean): Promise<void> {
-  const letter = MAILDIR_FLAG[flag];
+  const letter = MAILDIR_LETTER[flag];
   const path = await findMessage(root, folder, ref);
   if (!letter || !path) return;
   const file = basename(path);

@@ -32,6 +32,16 @@ export interface MaildirMessage {
   size: number;
   /** Delivery time (the file's mtime), the order "recent" means. */
   date: Date;
+  /** The IMAP system flags its info part (`:2,FS`) carries. */
+  flags: string[];
+}
+
+/** Maildir info letters and the IMAP flags they stand for. */
+export const MAILDIR_FLAGS: Readonly<Record<string, string>> = { F: '\\Flagged', S: '\\Seen', R: '\\Answered', T: '\\Deleted', D: '\\Draft' };
+
+function flagsOf(file: string): string[] {
+  const info = file.indexOf(':2,');
+  return info < 0 ? [] : [...file.slice(info + 3)].flatMap((c) => (MAILDIR_FLAGS[c] ? [MAILDIR_FLAGS[c]] : []));
 }
 
 /** The base name without Maildir's `:2,FLAGS` info part. */
@@ -77,7 +87,9 @@ export async function readRecentMaildir(root: string, folders: readonly string[]
   const all: Array<{ folder: string; path: string; file: string; mtime: Date; size: number }> = [];
   for (const folder of folders) for (const f of await listFolder(root, folder)) all.push({ folder, ...f });
   all.sort((a, b) => b.mtime.getTime() - a.mtime.getTime() || a.file.localeCompare(b.file));
-  return all.slice(0, limit).map((f) => ({ folder: f.folder, id: baseName(f.file), raw: readHead(f.path, maxBytes), size: f.size, date: f.mtime }));
+  return all
+    .slice(0, limit)
+    .map((f) => ({ folder: f.folder, id: baseName(f.file), raw: readHead(f.path, maxBytes), size: f.size, date: f.mtime, flags: flagsOf(f.file) }));
 }
 
 async function ensureFolder(root: string, folder: string): Promise<string> {

@@ -12,6 +12,7 @@ export interface ImapMessage {
   raw: string;
   size: number;
   date: Date;
+  flags: string[];
 }
 
 function isMissingFolder(err: unknown): boolean {
@@ -33,9 +34,9 @@ async function fetchFolder(client: ImapFlow, folder: string, limit: number, maxB
     const uidValidity = Number(box.uidValidity);
     const out: ImapMessage[] = [];
     const range = `${Math.max(1, box.exists - limit + 1)}:*`;
-    for await (const m of client.fetch(range, { uid: true, internalDate: true, size: true, source: { start: 0, maxLength: maxBytes } })) {
+    for await (const m of client.fetch(range, { uid: true, flags: true, internalDate: true, size: true, source: { start: 0, maxLength: maxBytes } })) {
       const date = m.internalDate instanceof Date ? m.internalDate : new Date(m.internalDate ?? 0);
-      out.push({ folder, uidValidity, uid: m.uid, raw: m.source?.toString('latin1') ?? '', size: m.size ?? 0, date });
+      out.push({ folder, uidValidity, uid: m.uid, raw: m.source?.toString('latin1') ?? '', size: m.size ?? 0, date, flags: [...(m.flags ?? [])] });
     }
     return out;
   } finally {

@@ -53,7 +53,8 @@ export async function planApply(ctx: AppContext, username: string, own: RulesFro
   const stored = await recentMail(ctx, username, [req.folder], Math.min(req.limit ?? DEFAULT_TRY_LIMIT, MAX_TRY_LIMIT));
   const items: NewItem[] = [];
   for (const m of stored) {
-    const ops = operationsFor(verdictOf(rs, parseStored(m)), req.folder);
+    // A flag the message already has is not set again, so undo never takes away one the user set.
+    const ops = operationsFor(verdictOf(rs, parseStored(m)), req.folder).filter((o) => o.op !== 'flag' || !m.flags.includes(o.target));
     if (ops.length === 0) continue;
     const s = await summarize(m.raw);
     for (const o of ops) items.push({ ref: m.ref, messageId: s.messageId, subject: s.subject, sender: s.fromAddress, ...o });

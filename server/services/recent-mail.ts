@@ -25,6 +25,7 @@ export interface StoredMessage {
   raw: string;
   size: number;
   arrived: Date;
+  flags: string[];
 }
 
 export type MailAccess = { kind: 'imap'; open(): Promise<ImapFlow> } | { kind: 'maildir'; root: string };
@@ -75,10 +76,10 @@ export async function recentMail(ctx: AppContext, username: string, folders: rea
       if (err instanceof MaildirFolderError) throw new AppError(400, 'invalid_request', err.message, { issues: [{ path: '/folders', message: err.message }] });
       throw err;
     });
-    return found.map((m) => ({ folder: m.folder, ref: m.id, raw: m.raw, size: m.size, arrived: m.date }));
+    return found.map((m) => ({ folder: m.folder, ref: m.id, raw: m.raw, size: m.size, arrived: m.date, flags: m.flags }));
   }
   const found = await withSession(access, (c) => fetchRecentImap(c, folders, limit, MAX_MESSAGE_BYTES));
-  return found.map((m) => ({ folder: m.folder, ref: `${m.uidValidity}.${m.uid}`, raw: m.raw, size: m.size, arrived: m.date }));
+  return found.map((m) => ({ folder: m.folder, ref: `${m.uidValidity}.${m.uid}`, raw: m.raw, size: m.size, arrived: m.date, flags: m.flags }));
 }
 
 /** Runs `use` with the operations on the user's stored mail (one IMAP session for all of it). */

@@ -59,7 +59,7 @@ export async function run(): Promise<void> {
       const got = await fetchRecentImap(c, ['INBOX'], COUNT, MAX_MESSAGE_BYTES);
       const t2 = performance.now();
       await c.logout();
-      const stored: StoredMessage[] = got.map((m) => ({ folder: m.folder, ref: `${m.uidValidity}.${m.uid}`, raw: m.raw, size: m.size, arrived: m.date }));
+      const stored: StoredMessage[] = got.map((m) => ({ folder: m.folder, ref: `${m.uidValidity}.${m.uid}`, raw: m.raw, size: m.size, arrived: m.date, flags: m.flags }));
       const t3 = performance.now();
       await evaluateStored(exampleUserRules(), stored);
       const t4 = performance.now();
