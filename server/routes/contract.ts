@@ -88,9 +88,9 @@ export const routes = {
   },
   learningLog: { method: 'GET', path: '/api/learning/log', querystring: Q.LimitQuery, response: { 200: R.LearningLog, ...fails(...USER, 400) } },
   learningWeekly: { method: 'GET', path: '/api/learning/weekly', response: { 200: R.WeeklyCounts, ...fails(...USER) } },
-  tryRules: { method: 'POST', path: '/api/mail/try', body: M.TryBody, response: { 200: M.TryResponse, ...fails(...WRITE, 422, 503) } },
-  applyPlan: { method: 'POST', path: '/api/mail/apply/plan', body: M.ApplyBody, response: { 200: M.ApplyPlan, ...fails(...WRITE, 422, 503) } },
-  applyStart: { method: 'POST', path: '/api/mail/apply', body: M.ApplyStartBody, response: { 202: M.ApplyRun, ...fails(...WRITE, 409, 422, 503) } },
+  tryRules: { method: 'POST', path: '/api/mail/try', body: M.TryBody, response: { 200: M.TryResponse, ...fails(...WRITE, 422, 429, 503) } },
+  applyPlan: { method: 'POST', path: '/api/mail/apply/plan', body: M.ApplyBody, response: { 200: M.ApplyPlan, ...fails(...WRITE, 422, 429, 503) } },
+  applyStart: { method: 'POST', path: '/api/mail/apply', body: M.ApplyStartBody, response: { 202: M.ApplyRun, ...fails(...WRITE, 409, 422, 429, 503) } },
   applyRuns: { method: 'GET', path: '/api/mail/apply', response: { 200: M.ApplyRuns, ...fails(...USER) } },
   applyRun: { method: 'GET', path: '/api/mail/apply/:runId', params: M.RunParams, response: { 200: M.ApplyRunDetail, ...fails(...USER, 400, 404) } },
   applyUndo: {

@@ -69,3 +69,19 @@ describe('embedded default', () => {
     expect(res.json().error.code).toBe('invalid_request');
   });
 });
+
+describe('reading mail is rate limited per user', () => {
+  test('after 30 reads in a minute the next is refused with 429 and retry-after', async () => {
+    let n = 0;
+    let res;
+    do {
+      res = await demo.post('/api/mail/try', { rules: { ruleSet: exampleUserRules() }, folders: ['Drafts'] });
+      n++;
+    } while (res.statusCode === 200 && n < 40);
+    // The earlier tests of this file read the mail 4 times.
+    expect(n + 4).toBe(31);
+    expect(res.statusCode).toBe(429);
+    expect(res.json().error.code).toBe('rate_limited');
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+  });
+});
