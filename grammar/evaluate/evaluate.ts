@@ -10,7 +10,9 @@
 //
 // Pigeonhole's result, as sieve-test prints it:
 // - `fileinto`/`keep` store the message; storing twice into one folder is
-//   one store. `keep` is a store into INBOX.
+//   one store, which keeps the first one's `:copy` (only a `keep` takes a
+//   store into INBOX over); likewise redirecting twice to one address.
+//   `keep` is a store into INBOX.
 // - every action but vacation and a `:copy` cancels the implicit keep.
 // - `reject` cannot be combined with a store, a redirect (with `:copy` or
 //   not), a vacation or a second reject, nor vacation with a second one: the
@@ -191,24 +193,24 @@ class Result {
 
   store(folder: string, copy: boolean, by: DecidedBy): void {
     if (this.find((a) => a.type === 'reject')) this.conflict('reject conflicts with a store');
-    if (!copy) this.implicitKeep = false;
-    if (folder === 'INBOX' && !copy) this.explicitKeep = true;
+    const keep = folder === 'INBOX' && !copy;
     const same = this.find((a) => (a.type === 'fileinto' || a.type === 'keep') && a.folder === folder);
     if (same) {
-      if (!copy) delete same.copy;
+      // A second store into a folder merges into the first, which keeps
+      // its `:copy` or not (a `keep` takes the first over, `:copy` and all).
+      if (keep) this.explicitKeep = true;
       return;
     }
-    this.actions.push(folder === 'INBOX' && !copy ? { type: 'keep', folder, decidedBy: by } : { type: 'fileinto', folder, ...(copy ? { copy } : {}), decidedBy: by });
+    if (!copy) this.implicitKeep = false;
+    if (keep) this.explicitKeep = true;
+    this.actions.push(keep ? { type: 'keep', folder, decidedBy: by } : { type: 'fileinto', folder, ...(copy ? { copy } : {}), decidedBy: by });
   }
 
   redirect(address: string, copy: boolean, by: DecidedBy): void {
     if (this.find((a) => a.type === 'reject')) this.conflict('reject conflicts with a redirect');
+    // A second redirect to an address merges into the first, `:copy` or not.
+    if (this.find((a) => a.type === 'redirect' && a.address === address)) return;
     if (!copy) this.implicitKeep = false;
-    const same = this.find((a) => a.type === 'redirect' && a.address === address);
-    if (same) {
-      if (!copy) delete same.copy;
-      return;
-    }
     this.actions.push({ type: 'redirect', address, ...(copy ? { copy } : {}), decidedBy: by });
   }
 
