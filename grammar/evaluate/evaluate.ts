@@ -21,7 +21,8 @@
 //   global after) go on only while the message is still kept.
 // A rule set that reaches a raw block depends on that Sieve: the answer
 // says so, with what was decided before it.
-import { BLOCKLIST_REJECT_REASON } from '../emit/sieve/sender-lists.js';
+import { blockActions } from '../emit/sieve/sender-lists.js';
+import { spamFilterActions } from '../emit/sieve/spam-filter.js';
 import { SPAM_STATUS_HEADER } from '../emit/sieve/spam-score.js';
 import { readsSpamVerdict } from '../emit/sieve/tests.js';
 import { BLOCK_ACTIONS, isRawBlock, spamFilterOn, type Action, type BlockAction, type Rule, type RuleItem, type RuleSet } from '../model.js';
@@ -296,18 +297,12 @@ function runScript(cs: CompiledScript, m: MessageView, result: Result, script: '
       result.trace.push({ source: 'blocklist', matched: entry !== undefined, ...(entry ? { ruleIndex: entry.index, ruleName: entry.pattern } : {}) });
       if (!entry) continue;
       const by: DecidedBy = { source: 'blocklist', ruleIndex: entry.index, ruleName: entry.pattern };
-      const actions: Action[] =
-        block.action === 'junk'
-          ? [{ kind: 'fileinto', folder: junk }, { kind: 'stop' }]
-          : block.action === 'discard'
-            ? [{ kind: 'discard' }, { kind: 'stop' }]
-            : [{ kind: 'reject', reason: BLOCKLIST_REJECT_REASON }, { kind: 'stop' }];
-      run(actions, result, by, today);
+      run(blockActions(block.action, junk), result, by, today);
     }
     if (cs.spam) {
       const hit = !isWhitelisted() && cs.spam(m);
       result.trace.push({ source: 'spam', matched: hit });
-      if (hit) run([{ kind: 'fileinto', folder: junk }, { kind: 'stop' }], result, { source: 'spam' }, today);
+      if (hit) run(spamFilterActions(junk), result, { source: 'spam' }, today);
     }
   };
   let builtInsDone = false;
