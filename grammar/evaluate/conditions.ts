@@ -1,8 +1,9 @@
 // Conditions -> predicates over a parsed message, with the meaning of the
 // Sieve tests grammar/emit/sieve/tests.ts writes for them.
 import { AUTH_RESULTS_HEADER, authPassForDomainRegex, authResultRegex, domainGlobRegex } from '../emit/sieve/auth.js';
+import { domainOf, globKey } from '../emit/sieve/sender-lists.js';
 import { spamScoreRegex } from '../emit/sieve/spam-score.js';
-import { ANY_ADDRESS_HEADERS, type AddressPart, type Combine, type Condition, type SpamSettings, type StringMatch, type WhitelistEntry } from '../model.js';
+import { ANY_ADDRESS_HEADERS, type AddressPart, type Combine, type Condition, type SpamSettings, type WhitelistEntry } from '../model.js';
 import { addressItems, addressText, envelopeAddress, type AddressItem } from './address.js';
 import { compileStringMatch, type ValueTest } from './match.js';
 import type { MessageHeader, ParsedMessage } from './message.js';
@@ -75,16 +76,12 @@ export function spamScorePredicate(atLeast: number, ctx: ConditionContext): Pred
 const never: Predicate = () => false;
 const always: Predicate = () => true;
 
-function stringMatch(m: StringMatch): ValueTest {
-  return compileStringMatch(m);
-}
-
 export function compileCondition(c: Condition, ctx: ConditionContext): Predicate {
   switch (c.kind) {
     case 'address':
-      return addressTest(c.header === 'any' ? ANY_ADDRESS_HEADERS : [c.header], c.part, stringMatch(c.test));
+      return addressTest(c.header === 'any' ? ANY_ADDRESS_HEADERS : [c.header], c.part, compileStringMatch(c.test));
     case 'envelope': {
-      const test = stringMatch(c.test);
+      const test = compileStringMatch(c.test);
       const field = c.field;
       const part = c.part;
       return (m) => {
@@ -95,13 +92,13 @@ export function compileCondition(c: Condition, ctx: ConditionContext): Predicate
       };
     }
     case 'header':
-      return headerTest(c.names, stringMatch(c.test));
+      return headerTest(c.names, compileStringMatch(c.test));
     case 'subject':
-      return headerTest(['subject'], stringMatch(c.test));
+      return headerTest(['subject'], compileStringMatch(c.test));
     case 'list-id':
-      return headerTest(['list-id'], stringMatch(c.test));
+      return headerTest(['list-id'], compileStringMatch(c.test));
     case 'body': {
-      const test = stringMatch(c.test);
+      const test = compileStringMatch(c.test);
       return (m) => m.msg.textParts.some(test);
     }
     case 'size': {
@@ -148,18 +145,8 @@ export function combined(combine: Combine, conditions: readonly Condition[], ctx
   return { test: (m) => !preds.some((p) => p(m)), decider: () => undefined };
 }
 
-/** SpamAssassin-style globs as the emitter's `:matches` keys: a backslash is literal. */
-function globKey(pattern: string): string {
-  return pattern.replace(/\\/g, '\\\\');
-}
-
 export function fromMatches(patterns: readonly string[]): Predicate {
   return addressTest(['from'], 'all', compileStringMatch({ match: 'matches', values: patterns.map(globKey) }));
-}
-
-function domainOf(pattern: string): string {
-  const at = pattern.lastIndexOf('@');
-  return at < 0 ? pattern : pattern.slice(at + 1);
 }
 
 /** The whitelist verdict, as grammar/emit/sieve/sender-lists.ts writes it. */

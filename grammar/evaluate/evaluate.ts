@@ -10,7 +10,9 @@
 //
 // Pigeonhole's result, as sieve-test prints it:
 // - `fileinto`/`keep` store the message; storing twice into one folder is
-//   one store. `keep` is a store into INBOX.
+//   one store, which keeps the first one's `:copy` (only a `keep` takes a
+//   store into INBOX over); likewise redirecting twice to one address.
+//   `keep` is a store into INBOX.
 // - every action but vacation and a `:copy` cancels the implicit keep.
 // - `reject` cannot be combined with a store, a redirect (with `:copy` or
 //   not), a vacation or a second reject, nor vacation with a second one: the
@@ -19,7 +21,8 @@
 //   global after) go on only while the message is still kept.
 // A rule set that reaches a raw block depends on that Sieve: the answer
 // says so, with what was decided before it.
-import { BLOCKLIST_REJECT_REASON } from '../emit/sieve/sender-lists.js';
+import { blockActions } from '../emit/sieve/sender-lists.js';
+import { spamFilterActions } from '../emit/sieve/spam-filter.js';
 import { SPAM_STATUS_HEADER } from '../emit/sieve/spam-score.js';
 import { readsSpamVerdict } from '../emit/sieve/tests.js';
 import { BLOCK_ACTIONS, isRawBlock, spamFilterOn, type Action, type BlockAction, type Rule, type RuleItem, type RuleSet } from '../model.js';
@@ -191,24 +194,24 @@ class Result {
 
   store(folder: string, copy: boolean, by: DecidedBy): void {
     if (this.find((a) => a.type === 'reject')) this.conflict('reject conflicts with a store');
-    if (!copy) this.implicitKeep = false;
-    if (folder === 'INBOX' && !copy) this.explicitKeep = true;
+    const keep = folder === 'INBOX' && !copy;
     const same = this.find((a) => (a.type === 'fileinto' || a.type === 'keep') && a.folder === folder);
     if (same) {
-      if (!copy) delete same.copy;
+      // A second store into a folder merges into the first, which keeps
+      // its `:copy` or not (a `keep` takes the first over, `:copy` and all).
+      if (keep) this.explicitKeep = true;
       return;
     }
-    this.actions.push(folder === 'INBOX' && !copy ? { type: 'keep', folder, decidedBy: by } : { type: 'fileinto', folder, ...(copy ? { copy } : {}), decidedBy: by });
+    if (!copy) this.implicitKeep = false;
+    if (keep) this.explicitKeep = true;
+    this.actions.push(keep ? { type: 'keep', folder, decidedBy: by } : { type: 'fileinto', folder, ...(copy ? { copy } : {}), decidedBy: by });
   }
 
   redirect(address: string, copy: boolean, by: DecidedBy): void {
     if (this.find((a) => a.type === 'reject')) this.conflict('reject conflicts with a redirect');
+    // A second redirect to an address merges into the first, `:copy` or not.
+    if (this.find((a) => a.type === 'redirect' && a.address === address)) return;
     if (!copy) this.implicitKeep = false;
-    const same = this.find((a) => a.type === 'redirect' && a.address === address);
-    if (same) {
-      if (!copy) delete same.copy;
-      return;
-    }
     this.actions.push({ type: 'redirect', address, ...(copy ? { copy } : {}), decidedBy: by });
   }
 
@@ -294,18 +297,12 @@ function runScript(cs: CompiledScript, m: MessageView, result: Result, script: '
       result.trace.push({ source: 'blocklist', matched: entry !== undefined, ...(entry ? { ruleIndex: entry.index, ruleName: entry.pattern } : {}) });
       if (!entry) continue;
       const by: DecidedBy = { source: 'blocklist', ruleIndex: entry.index, ruleName: entry.pattern };
-      const actions: Action[] =
-        block.action === 'junk'
-          ? [{ kind: 'fileinto', folder: junk }, { kind: 'stop' }]
-          : block.action === 'discard'
-            ? [{ kind: 'discard' }, { kind: 'stop' }]
-            : [{ kind: 'reject', reason: BLOCKLIST_REJECT_REASON }, { kind: 'stop' }];
-      run(actions, result, by, today);
+      run(blockActions(block.action, junk), result, by, today);
     }
     if (cs.spam) {
       const hit = !isWhitelisted() && cs.spam(m);
       result.trace.push({ source: 'spam', matched: hit });
-      if (hit) run([{ kind: 'fileinto', folder: junk }, { kind: 'stop' }], result, { source: 'spam' }, today);
+      if (hit) run(spamFilterActions(junk), result, { source: 'spam' }, today);
     }
   };
   let builtInsDone = false;

@@ -3,6 +3,7 @@
 // test asks for i;octet. `:matches` wildcards are byte-wise (`?` is one
 // byte), `\` quotes the next character; `:regex` is glibc's POSIX extended
 // regex (grammar/regex/match.ts).
+import { sieveValue } from '../emit/sieve-strings.js';
 import type { StringMatch } from '../model.js';
 import { toByteString } from '../regex/bytes.js';
 import { compileRegex, RegexError } from '../regex/match.js';
@@ -12,18 +13,6 @@ export type ValueTest = (value: string) => boolean;
 
 function fold(bytes: string): string {
   return /[a-z]/.test(bytes) ? bytes.replace(/[a-z]+/g, (s) => s.toUpperCase()) : bytes;
-}
-
-/**
- * A key as the script holds it: the emitter writes a line break as LF,
- * which Pigeonhole reads as CRLF, and replaces NUL and lone surrogates.
- */
-export function scriptString(s: string): string {
-  if (!/[\0\r\n\uD800-\uDFFF]/.test(s)) return s;
-  return s
-    .replace(/\0/g, '\uFFFD')
-    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
-    .replace(/\r\n?|\n/g, '\r\n');
 }
 
 type GlobPart = { literal: string } | { star: true } | { one: true };
@@ -73,7 +62,7 @@ function globTest(parts: readonly GlobPart[]): (v: string) => boolean {
 function keyTest(m: StringMatch, key: string): ValueTest | null {
   const cs = m.caseSensitive === true;
   const norm = (s: string): string => (cs ? toByteString(s) : fold(toByteString(s)));
-  const k = scriptString(key);
+  const k = sieveValue(key);
   switch (m.match) {
     case 'is': {
       const nk = norm(k);

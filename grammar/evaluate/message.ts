@@ -37,17 +37,12 @@ export interface ParseMessageOptions {
   size?: number;
 }
 
-/** Where the header ends: the first empty line. */
-function splitHead(raw: string): { head: string; body: string } {
-  const m = /\r?\n\r?\n/.exec(raw);
-  if (m === null) return { head: raw, body: '' };
-  return { head: raw.slice(0, m.index), body: raw.slice(m.index + m[0].length) };
-}
-
+/** Header and body, split at the first empty line (a message starting with one has no header). */
 function headLines(raw: string): { head: string; body: string } {
-  // A message starting with an empty line has no header.
-  if (/^\r?\n/.test(raw)) return { head: '', body: raw.replace(/^\r?\n/, '') };
-  return splitHead(raw);
+  const start = /^\r?\n/.exec(raw);
+  if (start) return { head: '', body: raw.slice(start[0].length) };
+  const m = /\r?\n\r?\n/.exec(raw);
+  return m === null ? { head: raw, body: '' } : { head: raw.slice(0, m.index), body: raw.slice(m.index + m[0].length) };
 }
 
 /** Dovecot's unfolding: a line break and the one blank after it become one space. */
