@@ -3,6 +3,7 @@
 // from the whitelisted partner, a DMARC failure, spam scored by
 // SpamAssassin, personal mail), so "try rules on my recent mail" has
 // something to show on first start.
+import { hostname } from 'node:os';
 import { deliverToMaildir } from './maildir.js';
 
 interface Example {
@@ -20,7 +21,8 @@ const EXAMPLES: Example[] = [
   { from: 'Partner Billing <billing@partner.example>', subject: 'Invoice 2026-117', body: 'Your invoice is attached.' },
   { from: 'Mum <mum@family.example>', subject: 'Sunday lunch', body: 'Are you coming on Sunday?' },
   { from: 'IT Desk <helpdesk@corp.example>', subject: 'Password expiry reminder', body: 'Your password expires in 7 days.' },
-  { from: 'Bank <alerts@bank.example>', subject: 'Security notice', extra: ['Authentication-Results: sievewright.local; dmarc=fail header.from=bank.example'], body: 'Please confirm your account.' },
+  // Stamped by this host, whose results the example admin defaults trust: their DMARC rule files it into Junk.
+  { from: 'Bank <alerts@bank.example>', subject: 'Security notice', extra: [`Authentication-Results: ${hostname()}; dmarc=fail header.from=bank.example`], body: 'Please confirm your account.' },
   { from: 'Prize Desk <winner@lottery.example>', subject: 'You have won!!!', extra: ['X-Spam-Status: Yes, score=9.8 required=5.0 tests=LOTS_OF_MONEY autolearn=no'], body: 'Claim your prize now.' },
   { from: 'Calendar <calendar@corp.example>', subject: 'Invitation: Team meeting Thursday 10:00', body: 'You have been invited.' },
   { from: 'Parcel Service <track@parcel.example>', subject: 'Your parcel is on its way', body: 'Tracking number 0042.' },

@@ -20,7 +20,7 @@ export const TryBody = obj({
 });
 export type TryBody = Static<typeof TryBody>;
 
-const DecidedBy = Type.Union([Type.Object({ ruleIndex: Int, ruleName: Str }), Type.Object({ source: Str }), Type.Null()]);
+const DecidedBy = Type.Union([Type.Object({ ruleIndex: Int, ruleName: Str }), Type.Object({ source: Str, ruleName: Type.Optional(Str) }), Type.Null()]);
 
 export const TriedMessage = Type.Object({
   folder: Str,

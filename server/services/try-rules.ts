@@ -4,11 +4,11 @@
 // the rules that would never fire, telling apart those an earlier `stop`
 // (or list, or rule) keeps from ever being reached.
 import { hasErrors } from '../../grammar/diagnostics.js';
-import { isRawBlock, type Condition, type Rule, type RuleSet } from '../../grammar/model.js';
+import { emptyRuleSet, isRawBlock, type Condition, type Rule, type RuleSet } from '../../grammar/model.js';
 import { summarize, type MessageSummary } from '../mail/message-summary.js';
 import type { AppContext } from './context.js';
 import { AppError } from './errors.js';
-import { parseStored, verdictOf, type Verdict } from './mail-verdict.js';
+import { parseStored, verdictOf, withDefaults, type Verdict, type WithDefaults } from './mail-verdict.js';
 import { recentMail, type StoredMessage } from './recent-mail.js';
 import { ownFindings, type RulesFromInput } from './rules-service.js';
 
@@ -77,9 +77,10 @@ export function reportRules(rs: RuleSet, verdicts: readonly Verdict[], parsed: R
   });
 }
 
-export async function evaluateStored(rs: RuleSet, stored: readonly StoredMessage[]): Promise<TryReport> {
+/** `asRun`: how the server runs `rs` (with the admin's rules), when not `rs` alone. */
+export async function evaluateStored(rs: RuleSet, stored: readonly StoredMessage[], asRun?: WithDefaults): Promise<TryReport> {
   const parsed = stored.map((m) => parseStored(m));
-  const verdicts = parsed.map((m) => verdictOf(rs, m));
+  const verdicts = parsed.map((m) => verdictOf(asRun ?? rs, m));
   const messages = await Promise.all(
     stored.map(async (m, i) => ({ ...(await summarize(m.raw)), folder: m.folder, ref: m.ref, verdict: verdicts[i] as Verdict })),
   );
@@ -89,5 +90,6 @@ export async function evaluateStored(rs: RuleSet, stored: readonly StoredMessage
 export async function tryRules(ctx: AppContext, username: string, own: RulesFromInput, folders: readonly string[], limit = DEFAULT_TRY_LIMIT): Promise<TryReport> {
   const rs = checkedDraft(ctx, own);
   const stored = await recentMail(ctx, username, folders, Math.min(limit, MAX_TRY_LIMIT));
-  return evaluateStored(rs, stored);
+  const defaults = ctx.defaults.latest()?.ruleSet ?? emptyRuleSet();
+  return evaluateStored(rs, stored, withDefaults(rs, defaults, ctx.users.get(username)?.disabledDefaults ?? [], ctx.config.deploy.spamHeader));
 }

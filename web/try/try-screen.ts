@@ -26,7 +26,8 @@ function destination(m: TriedMessage): string {
 function decider(m: TriedMessage): string {
   const d = m.verdict.decidedBy;
   if (!d) return '';
-  if ('ruleName' in d) return d.ruleName;
+  if ('ruleIndex' in d) return d.ruleName;
+  if (d.ruleName) return `admin rule “${d.ruleName}”`;
   return { implicit: 'no rule (kept)', spam: 'spam filter', whitelist: 'whitelist', blocklist: 'blocklist' }[d.source] ?? d.source;
 }
 

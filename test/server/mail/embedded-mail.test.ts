@@ -42,6 +42,17 @@ describe('embedded default', () => {
     expect(report.rules).toEqual([{ index: 0, name: 'Project mailing list', matched: 3, moved: 3, shadowed: 0, unreachableAfter: null }]);
   });
 
+  test("the admin's defaults run around the draft as on the server: their DMARC rule files the forged bank mail into Junk", async () => {
+    const report = (await demo.post('/api/mail/try', { rules: { ruleSet: exampleUserRules() }, folders: ['INBOX'] })).json<TryResponse>();
+    const bank = report.messages.find((m) => m.subject === 'Security notice');
+    expect(bank?.verdict).toMatchObject({ folders: ['Junk'], kept: false, decidedBy: { source: 'default', ruleName: 'DMARC fail to Junk' } });
+    // Switched off by the user, it no longer applies.
+    app.ctx.users.setDisabledDefaults('demo', ['DMARC fail to Junk']);
+    const off = (await demo.post('/api/mail/try', { rules: { ruleSet: exampleUserRules() }, folders: ['INBOX'] })).json<TryResponse>();
+    expect(off.messages.find((m) => m.subject === 'Security notice')?.verdict).toMatchObject({ folders: [], kept: true });
+    app.ctx.users.setDisabledDefaults('demo', []);
+  });
+
   test('applying the rule renames the three files into the folder; undo brings them back', async () => {
     const root = maildirOf(app.ctx, 'demo');
     const before = await files(root);
@@ -78,8 +89,8 @@ describe('reading mail is rate limited per user', () => {
       res = await demo.post('/api/mail/try', { rules: { ruleSet: exampleUserRules() }, folders: ['Drafts'] });
       n++;
     } while (res.statusCode === 200 && n < 40);
-    // The earlier tests of this file read the mail 4 times.
-    expect(n + 4).toBe(31);
+    // The earlier tests of this file read the mail 6 times.
+    expect(n + 6).toBe(31);
     expect(res.statusCode).toBe(429);
     expect(res.json().error.code).toBe('rate_limited');
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
