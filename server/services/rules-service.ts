@@ -59,7 +59,7 @@ export function rulesText(ctx: AppContext, username: string): string {
   return printRules(ctx.rules.latest(username)?.ruleSet ?? emptyRuleSet());
 }
 
-function ownFindings(ctx: AppContext, { ruleSet, semantic }: RulesFromInput): Diagnostic[] {
+export function ownFindings(ctx: AppContext, { ruleSet, semantic }: RulesFromInput): Diagnostic[] {
   return semantic ?? validateRuleSet(ruleSet, compileOptions(ctx.config));
 }
 
