@@ -245,13 +245,12 @@ class Result {
   }
 }
 
-class Stop extends Error {}
-
 function inWindow(v: { start?: string; end?: string }, today: string): boolean {
   return (v.start === undefined || today >= v.start) && (v.end === undefined || today <= v.end);
 }
 
-function run(actions: readonly Action[], result: Result, by: DecidedBy, today: string): void {
+/** Runs a rule's actions; true when they end with `stop`. */
+function run(actions: readonly Action[], result: Result, by: DecidedBy, today: string): boolean {
   // Flag actions come first in the emitted block (grammar/emit/sieve/actions.ts).
   for (const a of actions) {
     if (a.kind === 'mark-read') result.note({ type: 'addflag', flag: '\\Seen', decidedBy: by });
@@ -280,11 +279,12 @@ function run(actions: readonly Action[], result: Result, by: DecidedBy, today: s
         break;
       case 'stop':
         result.note({ type: 'stop', decidedBy: by });
-        throw new Stop();
+        return true;
       default:
         break;
     }
   }
+  return false;
 }
 
 function ruleSource(item: RuleItem, script: 'user' | 'before' | 'after', defaults: RuleSet | undefined): DecisionSource {
@@ -297,26 +297,28 @@ function runScript(cs: CompiledScript, m: MessageView, result: Result, script: '
   let whitelisted: boolean | undefined;
   const isWhitelisted = (): boolean => (whitelisted ??= cs.whitelisted !== null && cs.whitelisted(m));
   const junk = cs.rs.settings.junkFolder;
-  const builtIns = () => {
+  /** The blocklist and the spam step; true when one of them stopped the script. */
+  const builtIns = (): boolean => {
     for (const block of cs.blocks) {
       if (isWhitelisted()) break;
       const entry = block.entries.find((e) => e.test(m));
       result.trace.push({ source: 'blocklist', matched: entry !== undefined, ...(entry ? { ruleIndex: entry.index, ruleName: entry.pattern } : {}) });
       if (!entry) continue;
       const by: DecidedBy = { source: 'blocklist', ruleIndex: entry.index, ruleName: entry.pattern };
-      run(blockActions(block.action, junk), result, by, today);
+      if (run(blockActions(block.action, junk), result, by, today)) return true;
     }
     if (cs.spam) {
       const hit = !isWhitelisted() && cs.spam(m);
       result.trace.push({ source: 'spam', matched: hit });
-      if (hit) run(spamFilterActions(junk), result, { source: 'spam' }, today);
+      if (hit && run(spamFilterActions(junk), result, { source: 'spam' }, today)) return true;
     }
+    return false;
   };
   let builtInsDone = false;
   for (const r of cs.rules) {
     if (!builtInsDone && r.index >= cs.builtInsAt) {
       builtInsDone = true;
-      builtIns();
+      if (builtIns()) return;
     }
     const source = ruleSource(r.item, script, opts.defaults);
     const name = r.item.name;
@@ -332,7 +334,7 @@ function runScript(cs: CompiledScript, m: MessageView, result: Result, script: '
     if (!hit) continue;
     const condition = r.decider(m);
     const by: DecidedBy = { source, ruleIndex: r.index, ...(name !== undefined ? { ruleName: name } : {}), ...(condition !== undefined ? { condition } : {}) };
-    run((r.item as Rule).actions, result, by, today);
+    if (run((r.item as Rule).actions, result, by, today)) return;
   }
   if (!builtInsDone) builtIns();
 }
@@ -356,11 +358,7 @@ export function evaluateRuleSet(rs: RuleSet, msg: ParsedMessage, opts: EvaluateO
     for (const [set, which] of scripts) {
       result.implicitKeep = true;
       result.explicitKeep = false;
-      try {
-        runScript(compileScript(set, spamHeader), m, result, which, opts, today);
-      } catch (e) {
-        if (!(e instanceof Stop)) throw e;
-      }
+      runScript(compileScript(set, spamHeader), m, result, which, opts, today);
       // The next script runs only while the message is still kept.
       if (!result.implicitKeep && !result.explicitKeep) break;
     }

@@ -7,12 +7,33 @@ import { sieveValue } from '../emit/sieve-strings.js';
 import type { StringMatch } from '../model.js';
 import { toByteString } from '../regex/bytes.js';
 import { compileRegex, RegexError } from '../regex/match.js';
+import { requiredLiterals } from './regex-literals.js';
 
 /** A compiled `:is`/`:contains`/`:matches`/`:regex` test over its keys. */
 export type ValueTest = (value: string) => boolean;
 
 function fold(bytes: string): string {
   return /[a-z]/.test(bytes) ? bytes.replace(/[a-z]+/g, (s) => s.toUpperCase()) : bytes;
+}
+
+// Values as bytes, and folded: a message's header values meet many keys of
+// many rules, so each is converted once. Bounded: cleared when full.
+const MEMO_SIZE = 4096;
+const bytesMemo = new Map<string, string>();
+const foldedMemo = new Map<string, string>();
+
+function remember(memo: Map<string, string>, key: string, value: string): string {
+  if (memo.size >= MEMO_SIZE) memo.clear();
+  memo.set(key, value);
+  return value;
+}
+
+function bytesOf(v: string): string {
+  return bytesMemo.get(v) ?? remember(bytesMemo, v, toByteString(v));
+}
+
+function foldedOf(v: string): string {
+  return foldedMemo.get(v) ?? remember(foldedMemo, v, fold(bytesOf(v)));
 }
 
 type GlobPart = { literal: string } | { star: true } | { one: true };
@@ -61,7 +82,7 @@ function globTest(parts: readonly GlobPart[]): (v: string) => boolean {
 
 function keyTest(m: StringMatch, key: string): ValueTest | null {
   const cs = m.caseSensitive === true;
-  const norm = (s: string): string => (cs ? toByteString(s) : fold(toByteString(s)));
+  const norm = cs ? bytesOf : foldedOf;
   const k = sieveValue(key);
   switch (m.match) {
     case 'is': {
@@ -79,7 +100,12 @@ function keyTest(m: StringMatch, key: string): ValueTest | null {
     case 'regex':
       try {
         const re = compileRegex(k, { caseSensitive: cs });
-        return (v) => re.test(v);
+        const literals = requiredLiterals(re.regex);
+        if (literals.length === 0) return (v) => re.test(v);
+        return (v) => {
+          const nv = norm(v);
+          return literals.every((l) => nv.includes(l)) && re.test(v);
+        };
       } catch (e) {
         // The server refuses the whole script; validateRuleSet reports it as bad_regex.
         if (e instanceof RegexError) return null;
