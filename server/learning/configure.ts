@@ -41,16 +41,21 @@ export function idleFromConfig(config: Config, runner: LearningRunner): IdleWatc
   return new IdleWatcher({ connect: (u) => openSession(endpoint, master, u, { socketTimeout: IDLE_SOCKET_TIMEOUT_MS }), junk: config.learning.junkFolder, onChange: (u) => runner.request(u) });
 }
 
-export function runnerFromConfig(config: Config, db: Db, extra: Partial<Pick<RunnerOptions, 'learner' | 'onReport'>> = {}): LearningRunner {
-  const { endpoint, master } = imapFromConfig(config);
+/**
+ * `imap: false` for the IMAPSieve event service, which only learns what the
+ * pipe program recorded and needs neither an IMAP server nor a master user.
+ */
+export function runnerFromConfig(config: Config, db: Db, extra: Partial<Pick<RunnerOptions, 'learner' | 'onReport'>> & { imap?: boolean } = {}): LearningRunner {
+  const imap = extra.imap === false ? null : imapFromConfig(config);
   const l = config.learning;
   return new LearningRunner({
     repo: new LearningRepository(db),
-    connect: (u) => openSession(endpoint, master, u),
+    connect: (u) => (imap ? openSession(imap.endpoint, imap.master, u) : Promise.reject(new Error('this runner learns recorded events only'))),
     learner: extra.learner ?? learnerFromConfig(config),
     ...(extra.onReport ? { onReport: extra.onReport } : {}),
     scan: { folders: { junk: l.junkFolder, trash: l.trashFolder }, maxMessageBytes: MAX_MESSAGE_BYTES },
     runTimeoutMs: l.runTimeoutSeconds * 1000,
     concurrency: l.concurrency,
+    retention: l.runRetention,
   });
 }

@@ -1,19 +1,28 @@
-// The alternative to the watcher: learning inside Dovecot with IMAPSieve
-// (RFC 6785). A MOVE/COPY/APPEND into Junk runs a global script that pipes
-// the message to `spamc -L spam`; a MOVE/COPY out of Junk, except to Trash,
-// pipes it to `spamc -L ham`. Pure text generation; the CLI prints it.
+// Learning that scales with moves, not with users: IMAPSieve (RFC 6785). A
+// MOVE/COPY/APPEND into Junk runs a global script that pipes the message to
+// the helper as spam; a MOVE/COPY out of Junk, except to Trash, as ham. The
+// helper is `sievewright learn --record` (the move is stored first, then
+// learned through spamd; what spamd missed, `learn --events` retries), or
+// bare `spamc -L` where sievewright cannot run on the Dovecot host. Pure text
+// generation; the CLI prints it.
 import { DOLLAR_SETUP, quote, type StringMode } from '../../grammar/emit/sieve-strings.js';
 
 export type DovecotVersion = '2.3' | '2.4';
+
+/** What the pipe helper hands each move to. */
+export type ImapsieveHelper =
+  /** Recorded in sievewright's store, then learned (the mail user must be able to write the database). */
+  | { via: 'sievewright'; command: readonly string[]; config: string | null }
+  /** Straight to spamd; a move made while spamd is down is lost. */
+  | { via: 'spamc'; spamc: string; spamd: { host: string; port: number } };
 
 export interface ImapsieveOptions {
   version: DovecotVersion;
   junk: string;
   trash: string;
-  spamd: { host: string; port: number };
   /** Where the report scripts and the pipe helper are installed. */
   dir: string;
-  spamc: string;
+  helper: ImapsieveHelper;
 }
 
 export interface ImapsieveFile {
@@ -59,7 +68,8 @@ export function imapsieveConfig(o: ImapsieveOptions): ImapsieveConfig {
   const reportSpam = `# sievewright: a message the user moved or copied into ${o.junk} is spam.
 require ["vnd.dovecot.pipe", "copy", "imapsieve", "environment", "variables"];
 if environment :matches "imap.user" "*" { set "username" "\${1}"; }
-pipe :copy "sievewright-learn.sh" ["spam", "\${username}"];
+if environment :matches "imap.mailbox" "*" { set "mailbox" "\${1}"; }
+pipe :copy "sievewright-learn.sh" ["spam", "\${username}", "\${mailbox}"];
 `;
   const stopFolders = [quote(o.trash, REPORT_STRINGS), quote(o.junk, REPORT_STRINGS)];
   const dollarSetup = stopFolders.some((q) => q.usesDollar) ? `${DOLLAR_SETUP}\n` : '';
@@ -68,19 +78,9 @@ require ["vnd.dovecot.pipe", "copy", "imapsieve", "environment", "variables"];
 ${dollarSetup}if environment :matches "imap.mailbox" "*" { set "mailbox" "\${1}"; }
 if string :is "\${mailbox}" [${stopFolders.map((q) => q.text).join(', ')}] { stop; }
 if environment :matches "imap.user" "*" { set "username" "\${1}"; }
-pipe :copy "sievewright-learn.sh" ["ham", "\${username}"];
+pipe :copy "sievewright-learn.sh" ["ham", "\${username}", "\${mailbox}"];
 `;
-  // Runs as the mail user with the message on stdin. Always exits 0: a
-  // failed lesson must not fail the user's MOVE; it is logged to stderr
-  // (Dovecot's log) instead.
-  const learnSh = `#!/bin/sh
-# sievewright: hands one message to spamd (started with --allow-tell).
-kind="$1"; user="$2"
-case "$kind" in spam|ham) ;; *) echo "sievewright-learn: bad kind $kind" >&2; exit 0 ;; esac
-out=$(${shellString(o.spamc)} -d ${shellString(o.spamd.host)} -p ${o.spamd.port} -u "$user" -L "$kind" 2>&1); rc=$?
-[ $rc -eq 0 ] || echo "sievewright-learn: spamc -L $kind for $user failed (exit $rc): $out" >&2
-exit 0
-`;
+  const learnSh = helperScript(o.helper);
 
   const conf = o.version === '2.3' ? conf23(o.junk, spamScript, hamScript, pipeDir) : conf24(o.junk, spamScript, hamScript, pipeDir);
   return {
@@ -95,8 +95,34 @@ exit 0
   };
 }
 
+/**
+ * Runs as the mail user with the message on stdin and "spam|ham USER
+ * MAILBOX" as arguments.
+ */
+function helperScript(h: ImapsieveHelper): string {
+  if (h.via === 'sievewright') {
+    const config = h.config ? ` --config ${shellString(h.config)}` : '';
+    // Exits 1 on bad input (logged by Dovecot); a move it stored but could
+    // not learn yet stays pending for `sievewright learn --events`.
+    return `#!/bin/sh
+# sievewright: records one move in sievewright's store, then learns it.
+exec ${h.command.map(shellString).join(' ')} learn${config} --record "$1" --user "$2" --mailbox "$3"
+`;
+  }
+  // Always exits 0: a failed lesson must not fail the user's MOVE; it is
+  // logged to stderr (Dovecot's log) instead.
+  return `#!/bin/sh
+# sievewright: hands one message to spamd (started with --allow-tell).
+kind="$1"; user="$2"
+case "$kind" in spam|ham) ;; *) echo "sievewright-learn: bad kind $kind" >&2; exit 0 ;; esac
+out=$(${shellString(h.spamc)} -d ${shellString(h.spamd.host)} -p ${h.spamd.port} -u "$user" -L "$kind" 2>&1); rc=$?
+[ $rc -eq 0 ] || echo "sievewright-learn: spamc -L $kind for $user failed (exit $rc): $out" >&2
+exit 0
+`;
+}
+
 function conf23(junk: string, spam: string, ham: string, pipeDir: string): string {
-  return `# sievewright: Junk learning inside Dovecot 2.3 (IMAPSieve + spamc).
+  return `# sievewright: Junk learning inside Dovecot 2.3 (IMAPSieve).
 protocol imap {
   mail_plugins = $mail_plugins imap_sieve
 }
@@ -120,7 +146,7 @@ plugin {
 }
 
 function conf24(junk: string, spam: string, ham: string, pipeDir: string): string {
-  return `# sievewright: Junk learning inside Dovecot 2.4 (IMAPSieve + spamc).
+  return `# sievewright: Junk learning inside Dovecot 2.4 (IMAPSieve).
 protocol imap {
   mail_plugins {
     imap_sieve = yes
@@ -156,22 +182,29 @@ imapsieve_from ${confString(junk)} {
 }
 
 export const WHEN_TO_CHOOSE = `When to choose which
-  sievewright learn (the watcher; learning.enabled = true)
-    + works with any IMAP server that has a master user (CONDSTORE/QRESYNC
-      make idle polls cheap; plain UIDs work too), no Dovecot changes
-    + durable: every lesson is recorded before it is taught and retried if
-      spamd is down; exactly once per direction, across restarts
-    + users see what their moves taught (learning log, weekly counts) and
-      admins see per-user health and backlog; batched sa-learn possible
-    + tells the filter's own Junk filing (keyword) from the user's moves
-    - lessons arrive up to one poll interval late; a message moved into
-      Junk and out again between two polls is not seen
-  IMAPSieve (this configuration)
-    + immediate, no polling, no extra service or master user
-    - needs Pigeonhole's imap_sieve + extprograms and root on the Dovecot host
-    - the user's MOVE waits for spamc (15-30 ms measured); if spamd is down
-      the lesson is lost (logged, never retried); nothing in the sievewright UI
-    - a client that APPENDs into Junk instead of moving also teaches spam
-  Use one of them, never both: with IMAPSieve active, keep
-  learning.enabled = false, or every move goes to SpamAssassin twice.
+  IMAPSieve with --via sievewright (this configuration, the default)
+    + costs one short program run per move, nothing per user: no polling,
+      no IMAP sessions, no master user
+    + durable: each move is stored before it is taught; if spamd is down it
+      stays pending and \`sievewright learn --events\` (run it as a service)
+      teaches it later; a repeated move teaches nothing twice
+    + users see what their moves taught in the learning log
+    - needs Pigeonhole's imap_sieve + extprograms, root on the Dovecot host,
+      and sievewright there, its database writable by the mail user
+    - a client that APPENDs into Junk instead of moving also teaches spam;
+      setting the $Junk/$NotJunk keywords teaches nothing
+  IMAPSieve with --via spamc
+    + nothing but spamc on the Dovecot host
+    - if spamd is down the lesson is lost (logged, never retried); nothing
+      in the sievewright UI
+  sievewright learn --user ... (polling; learning.enabled = true)
+    + works with any IMAP server that has a master user, no Dovecot changes
+    + tells the filter's own Junk filing (keyword) from the user's moves,
+      and learns from the $Junk/$NotJunk keywords
+    - one IMAP login per user per round: for many thousands of users the
+      round takes minutes and keeps Dovecot busy; --idle holds at most
+      learning.idleSessions sessions at once
+  Use one of them, never both: with IMAPSieve active, run
+  \`sievewright learn --events\` instead of polling users, or every move
+  goes to SpamAssassin twice.
 `;

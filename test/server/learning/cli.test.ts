@@ -51,7 +51,7 @@ describe('sievewright learn', () => {
 
 describe('sievewright dovecot-config learning', () => {
   test('prints the 2.4 configuration, the scripts, the install steps and when to choose which', async () => {
-    const r = await capture(() => dovecotConfig(['learning', '--dovecot', '2.4', '--spamd', '10.0.0.5:783']));
+    const r = await capture(() => dovecotConfig(['learning', '--dovecot', '2.4', '--via', 'spamc', '--spamd', '10.0.0.5:783']));
     expect(r.code).toBe(0);
     expect(r.out).toContain('imapsieve_from "Junk" {');
     expect(r.out).toContain("-d '10.0.0.5' -p 783");
@@ -59,6 +59,14 @@ describe('sievewright dovecot-config learning', () => {
     expect(r.out).toContain('sievec ');
     expect(r.out).toMatch(/When to choose which/);
     expect(r.out).toMatch(/never both/);
+  });
+
+  test('by default each move is piped to sievewright learn --record with the given command and config', async () => {
+    const r = await capture(() => dovecotConfig(['learning', '--sievewright', '/opt/sw/bin/sievewright', '--config', "/etc/sw/it's.json"]));
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`exec '/opt/sw/bin/sievewright' learn --config '/etc/sw/it'\\''s.json' --record "$1" --user "$2" --mailbox "$3"`);
+    expect(r.out).not.toContain(' -L "$kind"');
+    expect((await capture(() => dovecotConfig(['learning', '--via', 'carrier-pigeon']))).code).toBe(2);
   });
 
   test('missing subject, unknown version or bad spamd address are usage errors', async () => {
