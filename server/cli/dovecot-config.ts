@@ -1,6 +1,6 @@
 // `sievewright dovecot-config learning`: prints a tested IMAPSieve setup that
-// pipes each move into or out of Junk to `sievewright learn --record` (or to
-// spamc) — config fragment, report scripts, pipe helper, install commands —
+// pipes each move into or out of Junk to a spool for `sievewright learn
+// --events` (or to spamc) — config fragment, report scripts, pipe helper, install commands —
 // for Dovecot 2.3 or 2.4, and when to prefer it over polling. `dovecot-config defaults` lives in its own module.
 import { imapsieveConfig, WHEN_TO_CHOOSE, type ImapsieveHelper } from '../learning/dovecot-config.js';
 import { EXIT_INPUT, EXIT_OK, UsageError } from './command.js';
@@ -14,10 +14,10 @@ const USAGE = `usage: sievewright dovecot-config learning [options]
   --trash NAME          Trash folder (default Trash)
   --dir PATH            where the scripts go (default /etc/dovecot/sievewright)
   --via sievewright|spamc
-                        what each move is piped to (default sievewright: stored,
-                        then learned; retried by \`sievewright learn --events\`)
-  --sievewright PATH    the sievewright command (default /usr/local/bin/sievewright)
-  --config FILE         the config file it reads (default: its $SIEVEWRIGHT_CONFIG)
+                        what each move is piped to (default sievewright: a spool
+                        that \`sievewright learn --events\` stores and learns)
+  --spool DIR           the spool (default /var/spool/sievewright; learning.spoolDir)
+  --mail-group GROUP    the group Dovecot runs mail processes as (default vmail)
   --spamd HOST:PORT     --via spamc: spamd started with --allow-tell (default 127.0.0.1:783)
   --spamc PATH          --via spamc: spamc binary (default /usr/bin/spamc)
 `;
@@ -30,8 +30,8 @@ const OPTIONS = {
   dir: { type: 'string', default: '/etc/dovecot/sievewright' },
   spamc: { type: 'string', default: '/usr/bin/spamc' },
   via: { type: 'string', default: 'sievewright' },
-  sievewright: { type: 'string', default: '/usr/local/bin/sievewright' },
-  config: { type: 'string' },
+  spool: { type: 'string', default: '/var/spool/sievewright' },
+  'mail-group': { type: 'string', default: 'vmail' },
 } as const;
 
 export async function run(args: string[]): Promise<number> {
@@ -49,7 +49,7 @@ async function dovecotConfig({ values, positionals }: ParsedCommandLine<typeof O
   const helper: ImapsieveHelper =
     values.via === 'spamc'
       ? { via: 'spamc', spamc: values.spamc, spamd: { host: m[1]!, port: Number(m[2]) } }
-      : { via: 'sievewright', command: [values.sievewright], config: values.config ?? null };
+      : { via: 'sievewright', spool: values.spool.replace(/\/+$/, ''), mailGroup: values['mail-group'] };
   let cfg;
   try {
     cfg = imapsieveConfig({ version, junk: values.junk, trash: values.trash, dir: values.dir.replace(/\/+$/, ''), helper });

@@ -1,16 +1,13 @@
 // `sievewright learn`: Junk-folder learning from the command line — one pass
 // (`--once`, for cron or a first test) or a watcher loop until SIGINT/SIGTERM;
-// with IMAPSieve, `--record` is the program each move is piped to and
-// `--events` the service that retries what it could not learn at once.
+// with IMAPSieve, `--events` stores and learns the moves its pipe helper
+// spooled (no IMAP at all).
 // Settings come from the config file (and SIEVEWRIGHT_* variables); the flags
 // below override single settings and are validated the same way.
+import { mkdirSync, watch, type FSWatcher } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { databasePath } from '../config/paths.js';
-import { idleFromConfig, learnerFromConfig, MAX_MESSAGE_BYTES, runnerFromConfig } from '../learning/configure.js';
-import { looksLikeMessage } from '../learning/message-summary.js';
-import { recordAndLearn } from '../learning/record.js';
-import { LearningRepository } from '../store/learning-repository.js';
-import type { Config } from '../config/schema.js';
-import type { Db } from '../store/db.js';
+import { idleFromConfig, runnerFromConfig } from '../learning/configure.js';
 import type { LearningRunner, RunReport } from '../learning/runner.js';
 import { InvalidUsernameError, isValidUsername } from '../services/username.js';
 import { openDatabase } from '../store/db.js';
@@ -20,7 +17,6 @@ import { runCommandLine, stringOptions, type ParsedCommandLine } from './options
 
 const USAGE = `usage: sievewright learn --user NAME [--user NAME ...] [--once] [options]
        sievewright learn --events [--once] [options]
-       sievewright learn --record spam|ham --user NAME [--mailbox NAME] [options] < message
 
 Reads each user's Junk folder (as the configured master user), teaches
 SpamAssassin spam for messages the user moved in and ham for messages moved
@@ -29,11 +25,9 @@ out to a folder other than Trash, each exactly once.
   --once                      one pass per user, then exit (default: keep watching)
   --idle                      when watching, also hold IMAP IDLE connections (at most
                               learning.idleSessions at once) so moves are learned sooner
-  --events                    with IMAPSieve (sievewright dovecot-config learning):
-                              no IMAP, learn only what --record could not learn at once
-  --record spam|ham           record the move of the message on stdin (IMAPSieve's pipe),
-                              then learn it; exit 0 recorded or a repeat, 1 bad input
-  --mailbox NAME              with --record: the folder the message is in now
+  --events                    with IMAPSieve (sievewright dovecot-config learning): no
+                              IMAP; store the spooled moves, learn them, retry the rest
+  --spool DIR                 the IMAPSieve spool (learning.spoolDir)
   --config FILE               JSON config (default: $SIEVEWRIGHT_CONFIG)
   --db FILE                   database (default: <server.dataDir>/sievewright.db)
   --imap HOST:PORT            IMAP server (mail.imap)
@@ -54,9 +48,8 @@ const OPTIONS = {
   once: { type: 'boolean' },
   idle: { type: 'boolean' },
   events: { type: 'boolean' },
-  ...stringOptions('record', 'mailbox'),
   ...stringOptions('config', 'db', 'imap', 'imap-tls', 'master', 'master-password-file', 'master-separator'),
-  ...stringOptions('via', 'spamd', 'sa-home', 'junk', 'trash', 'interval', 'timeout'),
+  ...stringOptions('via', 'spamd', 'sa-home', 'junk', 'trash', 'interval', 'timeout', 'spool'),
 } as const;
 
 type Values = ParsedCommandLine<typeof OPTIONS>['values'];
@@ -86,7 +79,14 @@ function flagEnv(v: Values): Record<string, string> {
   if (v.trash !== undefined) set('LEARNING__TRASH_FOLDER', v.trash);
   if (v.interval !== undefined) set('LEARNING__INTERVAL_SECONDS', v.interval);
   if (v.timeout !== undefined) set('LEARNING__RUN_TIMEOUT_SECONDS', v.timeout);
+  if (v.spool !== undefined) set('LEARNING__SPOOL_DIR', v.spool);
   return env;
+}
+
+/** Watches the spool's new/ (created if missing, as the helper needs it). */
+function watchSpool(dir: string, onChange: () => void): FSWatcher {
+  mkdirSync(join(dir, 'new'), { recursive: true });
+  return watch(join(dir, 'new'), onChange);
 }
 
 function formatReport(r: RunReport): string {
@@ -99,43 +99,8 @@ export function run(args: string[]): Promise<number> {
   return runCommandLine({ name: 'learn', usage: USAGE, options: OPTIONS }, args, learn);
 }
 
-/** How long the pipe program may spend teaching before it leaves the move to the service: the user's MOVE waits for it. */
-const RECORD_LEARN_TIMEOUT_MS = 5_000;
-
-async function readStdin(limit: number): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) return null;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
-async function record(values: Values, config: Config, db: Db, direction: 'spam' | 'ham', username: string): Promise<number> {
-  const raw = await readStdin(MAX_MESSAGE_BYTES);
-  if (raw === null) {
-    process.stderr.write(`sievewright learn: the message is larger than ${MAX_MESSAGE_BYTES} bytes: not recorded\n`);
-    return EXIT_INPUT;
-  }
-  if (!looksLikeMessage(raw)) {
-    process.stderr.write('sievewright learn: stdin holds no message (no header fields): not recorded\n');
-    return EXIT_INPUT;
-  }
-  const move = { username, direction, junk: config.learning.junkFolder, mailbox: values.mailbox ?? null, raw };
-  const r = await recordAndLearn(new LearningRepository(db), learnerFromConfig(config), move, RECORD_LEARN_TIMEOUT_MS);
-  // Dovecot logs what a pipe program writes to stderr: only what needs a look.
-  if (r.kind === 'recorded' && r.error) process.stderr.write(`sievewright learn: ${direction} for ${username} recorded, not learned yet: ${r.error}\n`);
-  return EXIT_OK;
-}
-
 async function learn({ values }: ParsedCommandLine<typeof OPTIONS>): Promise<number> {
   const users = values.user ?? [];
-  const direction = values.record;
-  if (direction !== undefined && direction !== 'spam' && direction !== 'ham') throw new UsageError(`--record takes spam or ham (got ${JSON.stringify(direction)})`);
-  if (direction !== undefined && users.length !== 1) throw new UsageError('--record takes exactly one --user');
-  if (values.mailbox !== undefined && direction === undefined) throw new UsageError('--mailbox goes with --record');
   if (values.events && (users.length || values.idle)) throw new UsageError('--events learns every user\'s recorded moves: no --user or --idle');
   if (!users.length && !values.events) throw new UsageError('--user is required');
   const invalid = users.filter((u) => !isValidUsername(u));
@@ -148,18 +113,16 @@ async function learn({ values }: ParsedCommandLine<typeof OPTIONS>): Promise<num
   if (!config) return EXIT_INPUT;
 
   const db = openDatabase(values.db ?? databasePath(config));
-  if (direction !== undefined) {
-    try {
-      return await record(values, config, db, direction, users[0]!);
-    } finally {
-      db.close();
-    }
-  }
   const print = (r: RunReport) => (r.outcome === 'ok' ? process.stdout : process.stderr).write(`${formatReport(r)}\n`);
   try {
     let runner: LearningRunner;
     try {
-      runner = runnerFromConfig(config, db, { ...(values.once ? {} : { onReport: print }), imap: !values.events });
+      runner = runnerFromConfig(config, db, {
+        ...(values.once ? {} : { onReport: print }),
+        imap: !values.events,
+        onSpoolRejected: (file, reason) => process.stderr.write(`sievewright learn: spooled move ${file} set aside in bad/: ${reason}\n`),
+        onRoundError: (err) => process.stderr.write(`sievewright learn: ${err.message}\n`),
+      });
     } catch (err) {
       process.stderr.write(`sievewright learn: ${(err as Error).message}\n`);
       return EXIT_INPUT;
@@ -171,11 +134,14 @@ async function learn({ values }: ParsedCommandLine<typeof OPTIONS>): Promise<num
     }
     const idle = values.idle ? idleFromConfig(config, runner) : null;
     runner.start(() => users, config.learning.intervalSeconds * 1000, values.events ? 'backlog' : 'scan');
+    // A spooled move is learned at once, not at the next interval.
+    const spoolWatch = values.events ? watchSpool(resolve(config.learning.spoolDir), () => runner.wake()) : null;
     idle?.start(users);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
+    spoolWatch?.close();
     await idle?.stop();
     await runner.stop();
     return EXIT_OK;

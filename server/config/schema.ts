@@ -180,6 +180,8 @@ export const ConfigSchema = Type.Object(
         intervalSeconds: Type.Integer({ minimum: 1, default: 60 }),
         concurrency: Type.Integer({ minimum: 1, maximum: 64, default: 4 }),
         runTimeoutSeconds: Type.Integer({ minimum: 1, default: 300 }),
+        /** Where the IMAPSieve pipe helper spools moves for `learn --events` (sievewright dovecot-config learning --spool). */
+        spoolDir: Type.String({ default: './data/learning-spool' }),
         /** IMAP IDLE sessions `learn --idle` holds at once: far below Dovecot's imap-login and imap process limits. */
         idleSessions: Type.Integer({ minimum: 1, maximum: 500, default: 20 }),
         /** Learning run records kept: none older than maxAgeDays, at most keepPerUser per user (the latest always stays). */

@@ -45,7 +45,11 @@ export function idleFromConfig(config: Config, runner: LearningRunner): IdleWatc
  * `imap: false` for the IMAPSieve event service, which only learns what the
  * pipe program recorded and needs neither an IMAP server nor a master user.
  */
-export function runnerFromConfig(config: Config, db: Db, extra: Partial<Pick<RunnerOptions, 'learner' | 'onReport'>> & { imap?: boolean } = {}): LearningRunner {
+export function runnerFromConfig(
+  config: Config,
+  db: Db,
+  extra: Partial<Pick<RunnerOptions, 'learner' | 'onReport' | 'onRoundError'>> & { imap?: boolean; onSpoolRejected?: (file: string, reason: string) => void } = {},
+): LearningRunner {
   const imap = extra.imap === false ? null : imapFromConfig(config);
   const l = config.learning;
   return new LearningRunner({
@@ -53,6 +57,8 @@ export function runnerFromConfig(config: Config, db: Db, extra: Partial<Pick<Run
     connect: (u) => (imap ? openSession(imap.endpoint, imap.master, u) : Promise.reject(new Error('this runner learns recorded events only'))),
     learner: extra.learner ?? learnerFromConfig(config),
     ...(extra.onReport ? { onReport: extra.onReport } : {}),
+    ...(extra.onRoundError ? { onRoundError: extra.onRoundError } : {}),
+    spool: { dir: resolve(l.spoolDir), ...(extra.onSpoolRejected ? { onRejected: extra.onSpoolRejected } : {}) },
     scan: { folders: { junk: l.junkFolder, trash: l.trashFolder }, maxMessageBytes: MAX_MESSAGE_BYTES },
     runTimeoutMs: l.runTimeoutSeconds * 1000,
     concurrency: l.concurrency,

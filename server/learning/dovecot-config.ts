@@ -1,18 +1,21 @@
 // Learning that scales with moves, not with users: IMAPSieve (RFC 6785). A
 // MOVE/COPY/APPEND into Junk runs a global script that pipes the message to
 // the helper as spam; a MOVE/COPY out of Junk, except to Trash, as ham. The
-// helper is `sievewright learn --record` (the move is stored first, then
-// learned through spamd; what spamd missed, `learn --events` retries), or
-// bare `spamc -L` where sievewright cannot run on the Dovecot host. Pure text
-// generation; the CLI prints it.
+// helper spools the move for `sievewright learn --events`, which stores it
+// (the user's learning log) and learns it through spamd, retrying what spamd
+// missed; or, bare, hands it to `spamc -L`. Pure text generation; the CLI
+// prints it.
 import { DOLLAR_SETUP, quote, type StringMode } from '../../grammar/emit/sieve-strings.js';
 
 export type DovecotVersion = '2.3' | '2.4';
 
 /** What the pipe helper hands each move to. */
 export type ImapsieveHelper =
-  /** Recorded in sievewright's store, then learned (the mail user must be able to write the database). */
-  | { via: 'sievewright'; command: readonly string[]; config: string | null }
+  /**
+   * A spool directory that `sievewright learn --events` reads: the helper
+   * only writes a file, so a MOVE waits for a few milliseconds of shell.
+   */
+  | { via: 'sievewright'; spool: string; mailGroup: string }
   /** Straight to spamd; a move made while spamd is down is lost. */
   | { via: 'spamc'; spamc: string; spamd: { host: string; port: number } };
 
@@ -80,6 +83,10 @@ if string :is "\${mailbox}" [${stopFolders.map((q) => q.text).join(', ')}] { sto
 if environment :matches "imap.user" "*" { set "username" "\${1}"; }
 pipe :copy "sievewright-learn.sh" ["ham", "\${username}", "\${mailbox}"];
 `;
+  if (o.helper.via === 'sievewright') {
+    checkName('the spool directory', o.helper.spool);
+    if (!o.helper.spool.startsWith('/')) throw new Error('the spool directory must be an absolute path');
+  }
   const learnSh = helperScript(o.helper);
 
   const conf = o.version === '2.3' ? conf23(o.junk, spamScript, hamScript, pipeDir) : conf24(o.junk, spamScript, hamScript, pipeDir);
@@ -91,7 +98,14 @@ pipe :copy "sievewright-learn.sh" ["ham", "\${username}", "\${mailbox}"];
       { path: helper, mode: '0755', text: learnSh },
     ],
     // Global scripts are compiled by root: the mail user cannot write the .svbin beside them.
-    install: [`sievec ${shellString(spamScript)}`, `sievec ${shellString(hamScript)}`, 'doveadm reload'],
+    install: [
+      ...(o.helper.via === 'sievewright'
+        ? [`install -d -m 2770 -g ${shellString(o.helper.mailGroup)} ${[o.helper.spool, `${o.helper.spool}/tmp`, `${o.helper.spool}/new`].map(shellString).join(' ')}`]
+        : []),
+      `sievec ${shellString(spamScript)}`,
+      `sievec ${shellString(hamScript)}`,
+      'doveadm reload',
+    ],
   };
 }
 
@@ -101,12 +115,26 @@ pipe :copy "sievewright-learn.sh" ["ham", "\${username}", "\${mailbox}"];
  */
 function helperScript(h: ImapsieveHelper): string {
   if (h.via === 'sievewright') {
-    const config = h.config ? ` --config ${shellString(h.config)}` : '';
-    // Exits 1 on bad input (logged by Dovecot); a move it stored but could
-    // not learn yet stays pending for `sievewright learn --events`.
+    // The move is on disk (written, synced, renamed into new/) before exit
+    // 0; a failure exits non-zero, which Dovecot logs.
     return `#!/bin/sh
-# sievewright: records one move in sievewright's store, then learns it.
-exec ${h.command.map(shellString).join(' ')} learn${config} --record "$1" --user "$2" --mailbox "$3"
+# sievewright: spools one move for \`sievewright learn --events\`, which stores
+# and learns it. Exit 0 once it is on disk, 1 bad input or no room, 2 wrong class.
+kind="$1"; user="$2"; mailbox="$3"
+case "$kind" in spam|ham) ;; *) echo "sievewright-learn: not spam or ham: $kind" >&2; exit 2 ;; esac
+case "$user" in ''|*/*) echo "sievewright-learn: bad user name: $user" >&2; exit 1 ;; esac
+spool=${shellString(h.spool)}
+name="$(date +%s%N).$$"
+umask 007
+head=$(printf '%s\\n%s\\n%s\\n' "$kind" "$user" "$mailbox" | wc -c)
+if { printf '%s\\n%s\\n%s\\n' "$kind" "$user" "$mailbox" && cat; } > "$spool/tmp/$name" &&
+   [ "$(wc -c < "$spool/tmp/$name")" -gt "$head" ] &&
+   sync "$spool/tmp/$name" && mv "$spool/tmp/$name" "$spool/new/$name"; then
+  exit 0
+fi
+rm -f "$spool/tmp/$name"
+echo "sievewright-learn: the move of $user was not spooled (empty message, or $spool not writable)" >&2
+exit 1
 `;
   }
   // Always exits 0: a failed lesson must not fail the user's MOVE; it is
@@ -183,25 +211,27 @@ imapsieve_from ${confString(junk)} {
 
 export const WHEN_TO_CHOOSE = `When to choose which
   IMAPSieve with --via sievewright (this configuration, the default)
-    + costs one short program run per move, nothing per user: no polling,
-      no IMAP sessions, no master user
-    + durable: each move is stored before it is taught; if spamd is down it
-      stays pending and \`sievewright learn --events\` (run it as a service)
-      teaches it later; a repeated move teaches nothing twice
-    + users see what their moves taught in the learning log
-    - needs Pigeonhole's imap_sieve + extprograms, root on the Dovecot host,
-      and sievewright there, its database writable by the mail user
+    + costs one file write per move and nothing per user: no polling, no
+      IMAP sessions, no master user; the user's MOVE waits for a few
+      milliseconds of shell, never for spamd
+    + durable: each move is on disk before the MOVE completes; run
+      \`sievewright learn --events\` as a service: it stores each move in the
+      learning log and teaches it (a repeated move teaches nothing twice),
+      and keeps what spamd could not take pending until it can
+    - needs Pigeonhole's imap_sieve + extprograms and root on the Dovecot
+      host; the spool must be on the host where learn --events runs, and
+      the user it runs as in the mail group
     - a client that APPENDs into Junk instead of moving also teaches spam;
       setting the $Junk/$NotJunk keywords teaches nothing
   IMAPSieve with --via spamc
     + nothing but spamc on the Dovecot host
-    - if spamd is down the lesson is lost (logged, never retried); nothing
-      in the sievewright UI
+    - the MOVE waits for spamc; if spamd is down the lesson is lost (logged,
+      never retried); nothing in the sievewright UI
   sievewright learn --user ... (polling; learning.enabled = true)
     + works with any IMAP server that has a master user, no Dovecot changes
     + tells the filter's own Junk filing (keyword) from the user's moves,
       and learns from the $Junk/$NotJunk keywords
-    - one IMAP login per user per round: for many thousands of users the
+    - one IMAP login per user per round: with many thousands of users a
       round takes minutes and keeps Dovecot busy; --idle holds at most
       learning.idleSessions sessions at once
   Use one of them, never both: with IMAPSieve active, run

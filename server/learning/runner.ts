@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { ImapFlow } from 'imapflow';
 import type { LearningRepository, RunRetention } from '../store/learning-repository.js';
 import { LearnerError, type Learner } from './learner.js';
+import { ingestSpool } from './spool.js';
 import { scanJunk, type ScanKind, type ScanOptions } from './watcher.js';
 
 export interface RunnerOptions {
@@ -22,6 +23,10 @@ export interface RunnerOptions {
   onReport?: (report: RunReport) => void;
   /** Run records kept; pruned after every round of start(). */
   retention?: RunRetention;
+  /** The IMAPSieve spool that backlog rounds store first. */
+  spool?: { dir: string; onRejected?: (file: string, reason: string) => void };
+  /** A round failed as a whole (e.g. the spool unreadable); the loop goes on. */
+  onRoundError?: (err: Error) => void;
 }
 
 /** 'scan' reads Junk over IMAP first; 'backlog' only learns what is recorded (IMAPSieve events). */
@@ -41,7 +46,9 @@ export class LearningRunner {
   private readonly owner = randomUUID();
   private readonly running = new Map<string, Promise<RunReport>>();
   private readonly again = new Set<string>();
-  private timer: NodeJS.Timeout | null = null;
+  private active = false;
+  private woken = false;
+  private sleeping: { resolve: () => void; timer: NodeJS.Timeout } | null = null;
   private loop: Promise<unknown> | null = null;
 
   constructor(private readonly opts: RunnerOptions) {}
@@ -84,29 +91,53 @@ export class LearningRunner {
     return reports;
   }
 
-  /** Learns the recorded backlog of every user who has one, without IMAP. */
-  runBacklog(): Promise<RunReport[]> {
-    return this.runAll(this.opts.repo.usersWithBacklog(), 'backlog');
+  /**
+   * Stores the moves IMAPSieve spooled (when a spool is configured), then
+   * learns the recorded backlog of every user who has one, without IMAP.
+   */
+  async runBacklog(): Promise<RunReport[]> {
+    const { repo, spool } = this.opts;
+    if (spool) {
+      const ingested = await ingestSpool(spool.dir, repo, { junk: this.opts.scan.folders.junk, maxMessageBytes: this.opts.scan.maxMessageBytes });
+      for (const r of ingested.rejected) spool.onRejected?.(r.file, r.reason);
+    }
+    return this.runAll(repo.usersWithBacklog(), 'backlog');
   }
 
   /**
    * Runs a round each `intervalMs` until stop(): by default a scan of every
-   * user; with IMAPSieve only the recorded backlog. A tick never starts while
-   * the last one runs.
+   * user; with IMAPSieve only the spool and the recorded backlog. A round
+   * never starts while the last one runs; wake() starts the next one now.
    */
   start(usernames: () => readonly string[], intervalMs: number, kind: PassKind = 'scan'): void {
-    const tick = async () => {
-      this.loop = kind === 'scan' ? this.runAll(usernames()) : this.runBacklog();
-      await this.loop;
-      if (this.opts.retention) this.opts.repo.pruneRuns(this.opts.retention);
-      if (this.timer !== null) this.timer = setTimeout(() => void tick(), intervalMs);
+    this.active = true;
+    const loop = async () => {
+      while (this.active) {
+        this.woken = false;
+        await (kind === 'scan' ? this.runAll(usernames()) : this.runBacklog()).catch((err: unknown) => this.opts.onRoundError?.(err as Error));
+        if (this.opts.retention) this.opts.repo.pruneRuns(this.opts.retention);
+        if (!this.active || this.woken) continue;
+        await new Promise<void>((resolve) => {
+          this.sleeping = { resolve, timer: setTimeout(resolve, intervalMs) };
+        });
+        this.sleeping = null;
+      }
     };
-    this.timer = setTimeout(() => void tick(), 0);
+    this.loop = loop();
+  }
+
+  /** Something changed (a spooled move): the next round now, or right after the running one. */
+  wake(): void {
+    this.woken = true;
+    if (this.sleeping) {
+      clearTimeout(this.sleeping.timer);
+      this.sleeping.resolve();
+    }
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.active = false;
+    this.wake();
     await this.loop;
     await Promise.all(this.running.values());
   }

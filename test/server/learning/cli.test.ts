@@ -61,12 +61,14 @@ describe('sievewright dovecot-config learning', () => {
     expect(r.out).toMatch(/never both/);
   });
 
-  test('by default each move is piped to sievewright learn --record with the given command and config', async () => {
-    const r = await capture(() => dovecotConfig(['learning', '--sievewright', '/opt/sw/bin/sievewright', '--config', "/etc/sw/it's.json"]));
+  test('by default each move is spooled for learn --events, and the install step makes the spool', async () => {
+    const r = await capture(() => dovecotConfig(['learning', '--spool', "/var/spool/it's", '--mail-group', 'mail']));
     expect(r.code).toBe(0);
-    expect(r.out).toContain(`exec '/opt/sw/bin/sievewright' learn --config '/etc/sw/it'\\''s.json' --record "$1" --user "$2" --mailbox "$3"`);
+    expect(r.out).toContain(`spool='/var/spool/it'\\''s'`);
+    expect(r.out).toContain(`install -d -m 2770 -g 'mail' '/var/spool/it'\\''s' '/var/spool/it'\\''s/tmp' '/var/spool/it'\\''s/new'`);
     expect(r.out).not.toContain(' -L "$kind"');
     expect((await capture(() => dovecotConfig(['learning', '--via', 'carrier-pigeon']))).code).toBe(2);
+    expect((await capture(() => dovecotConfig(['learning', '--spool', 'relative']))).code).toBe(1);
   });
 
   test('missing subject, unknown version or bad spamd address are usage errors', async () => {
