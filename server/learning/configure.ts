@@ -35,10 +35,15 @@ export function imapFromConfig(config: Config): { endpoint: Endpoint; master: Ma
  */
 const IDLE_SOCKET_TIMEOUT_MS = 5 * 60_000;
 
-/** IDLE connections (one per user) that make `runner` look at Junk as soon as it changes. */
+/** IDLE connections (at most learning.idleSessions, users taking turns) that make `runner` look at Junk as soon as it changes. */
 export function idleFromConfig(config: Config, runner: LearningRunner): IdleWatcher {
   const { endpoint, master } = imapFromConfig(config);
-  return new IdleWatcher({ connect: (u) => openSession(endpoint, master, u, { socketTimeout: IDLE_SOCKET_TIMEOUT_MS }), junk: config.learning.junkFolder, onChange: (u) => runner.request(u) });
+  return new IdleWatcher({
+    connect: (u) => openSession(endpoint, master, u, { socketTimeout: IDLE_SOCKET_TIMEOUT_MS }),
+    junk: config.learning.junkFolder,
+    onChange: (u) => runner.request(u),
+    maxSessions: config.learning.idleSessions,
+  });
 }
 
 /**
