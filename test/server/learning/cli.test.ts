@@ -26,6 +26,19 @@ describe('sievewright learn', () => {
     expect(r.err).toMatch(/--user is required/);
   });
 
+  test('--events takes every user with recorded moves: --user or --idle beside it is a usage error', async () => {
+    expect((await capture(() => learn(['--events', '--user', 'a']))).code).toBe(2);
+    const r = await capture(() => learn(['--events', '--idle']));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/no --user or --idle/);
+  });
+
+  test('--events needs no IMAP server: an empty spool and no backlog is a clean round (exit 0)', async () => {
+    noConfig();
+    const r = await capture(() => learn(['--events', '--once', '--db', join(dir, 'c.db'), '--spool', join(dir, 'spool')]));
+    expect(r.code, r.err).toBe(0);
+  });
+
   test('an unknown option or a malformed HOST:PORT is a usage error', async () => {
     expect((await capture(() => learn(['--user', 'a', '--bogus']))).code).toBe(2);
     const r = await capture(() => learn(['--user', 'a', '--imap', 'localhost']));
