@@ -5,7 +5,7 @@
 // Settings come from the config file (and SIEVEWRIGHT_* variables); the flags
 // below override single settings and are validated the same way.
 import { mkdirSync, watch, type FSWatcher } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { databasePath } from '../config/paths.js';
 import { idleFromConfig, runnerFromConfig } from '../learning/configure.js';
 import type { LearningRunner, RunReport } from '../learning/runner.js';
@@ -135,7 +135,7 @@ async function learn({ values }: ParsedCommandLine<typeof OPTIONS>): Promise<num
     const idle = values.idle ? idleFromConfig(config, runner) : null;
     runner.start(() => users, config.learning.intervalSeconds * 1000, values.events ? 'backlog' : 'scan');
     // A spooled move is learned at once, not at the next interval.
-    const spoolWatch = values.events ? watchSpool(resolve(config.learning.spoolDir), () => runner.wake()) : null;
+    const spoolWatch = values.events ? watchSpool(resolvePath(config.learning.spoolDir), () => runner.wake()) : null;
     idle?.start(users);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);

@@ -121,6 +121,8 @@ ALTER TABLE learning_events_new RENAME TO learning_events;
 CREATE INDEX learning_events_user_state ON learning_events (username, state, id);
 CREATE INDEX learning_events_user_created ON learning_events (username, created_at);
 CREATE INDEX learning_events_digest ON learning_events (username, digest, id) WHERE digest IS NOT NULL;
+-- the backlog (a message copy is kept until learned): each event round reads only these rows
+CREATE INDEX learning_events_backlog ON learning_events (username, id) WHERE raw IS NOT NULL;
 CREATE INDEX learning_runs_started ON learning_runs (started_at);
 `,
   },
