@@ -4,10 +4,10 @@
 // spooled (no IMAP at all).
 // Settings come from the config file (and SIEVEWRIGHT_* variables); the flags
 // below override single settings and are validated the same way.
-import { mkdirSync, watch, type FSWatcher } from 'node:fs';
-import { join, resolve as resolvePath } from 'node:path';
+import { resolve as resolvePath } from 'node:path';
 import { databasePath } from '../config/paths.js';
 import { idleFromConfig, runnerFromConfig } from '../learning/configure.js';
+import { watchSpool } from '../learning/spool.js';
 import type { LearningRunner, RunReport } from '../learning/runner.js';
 import { InvalidUsernameError, isValidUsername } from '../services/username.js';
 import { openDatabase } from '../store/db.js';
@@ -81,12 +81,6 @@ function flagEnv(v: Values): Record<string, string> {
   if (v.timeout !== undefined) set('LEARNING__RUN_TIMEOUT_SECONDS', v.timeout);
   if (v.spool !== undefined) set('LEARNING__SPOOL_DIR', v.spool);
   return env;
-}
-
-/** Watches the spool's new/ (created if missing, as the helper needs it). */
-function watchSpool(dir: string, onChange: () => void): FSWatcher {
-  mkdirSync(join(dir, 'new'), { recursive: true });
-  return watch(join(dir, 'new'), onChange);
 }
 
 function formatReport(r: RunReport): string {

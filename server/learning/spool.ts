@@ -7,6 +7,7 @@
 //
 // A spool file: three lines — "spam" or "ham", the user, the mailbox the
 // message is in now — then the message exactly as Dovecot piped it.
+import { mkdirSync, watch, type FSWatcher } from 'node:fs';
 import { mkdir, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isValidUsername } from '../services/username.js';
@@ -93,4 +94,10 @@ export async function ingestSpool(dir: string, repo: LearningRepository, opts: {
   }
   result.users = [...users];
   return result;
+}
+
+/** Calls `onChange` when a move lands in the spool's new/ (created if missing). */
+export function watchSpool(dir: string, onChange: () => void): FSWatcher {
+  mkdirSync(join(dir, 'new'), { recursive: true });
+  return watch(join(dir, 'new'), onChange);
 }
