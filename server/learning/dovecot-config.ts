@@ -215,7 +215,8 @@ export const WHEN_TO_CHOOSE = `When to choose which
       IMAP sessions, no master user; the user's MOVE waits for a few
       milliseconds of shell, never for spamd
     + durable: each move is on disk before the MOVE completes; run
-      \`sievewright learn --events\` as a service: it stores each move in the
+      \`sievewright learn --events\` as a service (or \`serve\` with
+      learning.source = "imapsieve"): it stores each move in the
       learning log and teaches it (a repeated move teaches nothing twice),
       and keeps what spamd could not take pending until it can
     - needs Pigeonhole's imap_sieve + extprograms and root on the Dovecot
