@@ -1,6 +1,5 @@
 // A TCP proxy that counts the bytes of every connection through it, both
-// ways (what an IMAP session really costs on the wire), and how many
-// connections were open at once.
+// ways: what an IMAP session really costs on the wire.
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
 export interface CountingProxy {
@@ -9,9 +8,6 @@ export interface CountingProxy {
   bytes(): { up: number; down: number };
   /** What went each way, per connection opened since the last reset, in order. */
   transcripts(): Array<{ up: string; down: string }>;
-  /** Connections open now, and the most open at once since the last reset. */
-  open(): number;
-  peak(): number;
   reset(): void;
   close(): Promise<void>;
 }
@@ -25,23 +21,17 @@ export async function countingProxy(target: { host: string; port: number }): Pro
   // Only connections opened since the last reset count, so a late byte of an
   // earlier session (its LOGOUT's BYE, say) cannot land in the next measurement.
   let conns: Conn[] = [];
-  let open = 0;
-  let peak = 0;
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
     const conn: Conn = { up: [], down: [] };
     conns.push(conn);
-    peak = Math.max(peak, ++open);
     const upstream = createConnection(target);
     sockets.add(client).add(upstream);
     client.on('data', (d: Buffer) => conn.up.push(d));
     upstream.on('data', (d: Buffer) => conn.down.push(d));
     client.pipe(upstream);
     upstream.pipe(client);
-    let ended = false;
     const end = () => {
-      if (!ended) open--;
-      ended = true;
       client.destroy();
       upstream.destroy();
       sockets.delete(client);
@@ -57,11 +47,8 @@ export async function countingProxy(target: { host: string; port: number }): Pro
     port: typeof addr === 'object' && addr ? addr.port : 0,
     bytes: () => ({ up: conns.reduce((n, c) => n + size(c.up), 0), down: conns.reduce((n, c) => n + size(c.down), 0) }),
     transcripts: () => conns.map((c) => ({ up: Buffer.concat(c.up).toString('latin1'), down: Buffer.concat(c.down).toString('latin1') })),
-    open: () => open,
-    peak: () => peak,
     reset: () => {
       conns = [];
-      peak = open;
     },
     close: () => {
       for (const s of sockets) s.destroy();
