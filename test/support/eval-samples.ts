@@ -12,13 +12,14 @@ export const TRUSTED_ID = 'mx.example.org';
 const ADDRESSES = [
   'alice@example.com', 'Bob.Smith@Example.ORG', 'news@shop.example', 'bounce-123@lists.example.net',
   'deals@newegg.com', 'carol@partner.example', 'x@sub.example.com', 'user@example.org', 'ALICE@EXAMPLE.COM', 'info@café.example',
+  'bob+lists@example.org', 'carol+@partner.example', 'x+y+z@sub.example.com',
 ];
 const NAMES = ['Alice', 'Bob Smith', '"Smith, Bob"', 'Ünïcode', '=?utf-8?q?Caf=C3=A9?='];
 const SUBJECTS = ['Offers of the day', 'Invoice 42', '[dev] build failed', 'Hello', 'café au lait', 'URGENT: act now', '', 'Re: news'];
 const BODY_LINES = ['Hello,', 'this is a test message.', 'To unsubscribe click here', 'Café crème', 'invoice attached', 'opt out now', 'regards'];
 const FOLDERS = ['INBOX', 'Junk', 'Spam', 'Work', 'Lists/dev', 'Café'];
 const REDIRECTS = ['fwd@example.net', 'boss@example.com'];
-const PLAIN_KEYS = ['alice', 'example.com', 'EXAMPLE.ORG', 'news', 'deals', 'offers', 'café', 'CAFÉ', 'invoice', 'dev', 'bounce-123@lists.example.net', '', 'unsubscribe', 'hello', 'x', 'Smith', 'lists.example.net', 'shop.example', 'user', 'yes', 'mx.example.org'];
+const PLAIN_KEYS = ['alice', 'example.com', 'EXAMPLE.ORG', 'news', 'deals', 'offers', 'café', 'CAFÉ', 'invoice', 'dev', 'bounce-123@lists.example.net', '', 'unsubscribe', 'hello', 'x', 'Smith', 'lists.example.net', 'shop.example', 'user', 'yes', 'mx.example.org', 'bob', 'lists', 'y+z'];
 const GLOB_KEYS = ['*@example.com', '*news*', 'a?ice*', '*', '?*@*.example', 'caf?*', '*[dev]*', '*\\**', 'user+*', '*.org', 'bounce-*@*'];
 const REGEX_KEYS = ['^bounce-[0-9]+@', 'example\\.(com|org)$', '^[a-z]+@', 'caf(é|e)', '[[:upper:]]{3}', '^$', 'news|deals', 'o{2,}', '^(yes|no),', 'score=[1-9]', '\\.example$', '^.*$', 'a.c'];
 const HEADER_NAMES = ['X-Mailer', 'X-Priority', 'X-Test', 'Subject', 'Received', 'X-Spam-Status', 'Authentication-Results'];
@@ -163,8 +164,8 @@ const stringMatch: fc.Arbitrary<StringMatch> = fc
   });
 
 const leaf: fc.Arbitrary<Condition> = fc.oneof(
-  fc.record({ kind: fc.constant('address' as const), header: pick(['from', 'to', 'cc', 'bcc', 'sender', 'reply-to', 'any'] as const), part: pick(['all', 'localpart', 'domain'] as const), test: stringMatch }),
-  fc.record({ kind: fc.constant('envelope' as const), field: pick(['from', 'to'] as const), part: pick(['all', 'localpart', 'domain'] as const), test: stringMatch }),
+  fc.record({ kind: fc.constant('address' as const), header: pick(['from', 'to', 'cc', 'bcc', 'sender', 'reply-to', 'any'] as const), part: pick(['all', 'localpart', 'domain', 'user', 'detail'] as const), test: stringMatch }),
+  fc.record({ kind: fc.constant('envelope' as const), field: pick(['from', 'to'] as const), part: pick(['all', 'localpart', 'domain', 'user', 'detail'] as const), test: stringMatch }),
   fc.record({ kind: fc.constant('header' as const), names: fc.array(pick(HEADER_NAMES), { minLength: 1, maxLength: 2 }), test: stringMatch }),
   fc.record({ kind: fc.constant('subject' as const), test: stringMatch }),
   fc.record({ kind: fc.constant('list-id' as const), test: stringMatch }),
