@@ -5,6 +5,8 @@
 // under a lease; the status of each user is derived from the rows. A
 // claimed job carries the user's consent to replace a foreign script as it
 // stands at that moment, so a consent given while a deploy waits counts.
+// Delivered rows are kept for a retention (the status page shows when),
+// then pruned with the texts no other row uses.
 import { EventEmitter } from 'node:events';
 import type { DeployStatus } from '../routes/responses.js';
 import type { Db } from '../store/db.js';
@@ -19,7 +21,11 @@ export interface OutboxOptions {
   target?: string;
   /** Clock in ms; injectable for tests. */
   now?: () => number;
+  /** How long delivered and superseded rows are kept (default 7 days). */
+  retentionMs?: number;
 }
+
+const DEFAULT_RETENTION_MS = 7 * 24 * 3_600_000;
 
 export type ClaimedJob = DeployJob & { id: number; attempts: number };
 /** What a request queues; the consent is read when the job is claimed. */
@@ -29,6 +35,7 @@ export class Outbox extends EventEmitter {
   private readonly repo: OutboxRepository;
   private readonly users: UsersRepository;
   private readonly target: string;
+  private readonly retentionMs: number;
   readonly now: () => number;
 
   constructor(db: Db, opts: OutboxOptions = {}) {
@@ -37,12 +44,20 @@ export class Outbox extends EventEmitter {
     this.users = new UsersRepository(db);
     this.target = opts.target ?? 'default';
     this.now = opts.now ?? Date.now;
+    this.retentionMs = opts.retentionMs ?? DEFAULT_RETENTION_MS;
   }
 
   /** Queues a deploy; an older pending one for the same user is superseded. Emits `enqueued`. */
   enqueue(job: QueuedJob): void {
-    this.repo.insert({ ...job, target: this.target, dueAt: this.now() });
-    this.emit('enqueued', job.username);
+    this.enqueueAll([job]);
+  }
+
+  /** Queues several deploys in one transaction (a bulk re-deploy's batch). Emits `enqueued` once. */
+  enqueueAll(jobs: readonly QueuedJob[]): void {
+    if (jobs.length === 0) return;
+    const dueAt = this.now();
+    this.repo.insert(jobs.map((job) => ({ ...job, target: this.target, dueAt })));
+    this.emit('enqueued');
   }
 
   status(username: string): DeployStatus {
@@ -94,6 +109,11 @@ export class Outbox extends EventEmitter {
   nextDueAt(): number | null {
     return this.repo.nextDueAt(this.now());
   }
+
+  /** Removes delivered and superseded rows older than the retention; returns how many. */
+  prune(): number {
+    return this.repo.prune(new Date(this.now() - this.retentionMs).toISOString());
+  }
 }
 
 function toStatus(username: string, latest: OutboxRow | undefined, current: CurrentRow | undefined): DeployStatus {
@@ -102,7 +122,8 @@ function toStatus(username: string, latest: OutboxRow | undefined, current: Curr
   const live = unverifiedReason === null ? 'deployed' : 'unverified';
   if (!latest) {
     const state = current ? live : 'never';
-    return { username, state, deployedVersion, pendingVersion: null, error: null, errorLine: null, errorCode: null, errorRule: null, unverifiedReason, updatedAt: null };
+    // The delivered row was pruned after its retention: the live record says when.
+    return { username, state, deployedVersion, pendingVersion: null, error: null, errorLine: null, errorCode: null, errorRule: null, unverifiedReason, updatedAt: current?.deployed_at ?? null };
   }
   const waiting = latest.state === 'pending' || latest.state === 'running';
   const failed = latest.error_code === 'rejected' ? 'rejected' : 'failed';

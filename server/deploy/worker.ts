@@ -5,6 +5,10 @@
 // maxAttempts, and permanent ones (a rejected script, a foreign active
 // script) fail at once with the reason kept for the status page.
 //
+// Progress and the idle check read counters the outbox keeps per state,
+// so a finished row costs the same with ten or a hundred thousand queued.
+// While idle, delivered rows past their retention are pruned (hourly).
+//
 // Events: 'progress' { done, failed, total } after every finished row (done +
 // failed + still outstanding = total); 'deployed' / 'failed' per row; 'idle'.
 import { EventEmitter } from 'node:events';
@@ -46,6 +50,8 @@ export interface DeployFailure {
   final: boolean;
 }
 
+const PRUNE_EVERY_MS = 3_600_000;
+
 export class DeployWorker extends EventEmitter {
   readonly owner = randomUUID();
   private running = false;
@@ -55,6 +61,7 @@ export class DeployWorker extends EventEmitter {
   private done = 0;
   private failed = 0;
   private timer: NodeJS.Timeout | null = null;
+  private prunedAt = Number.NEGATIVE_INFINITY;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly onEnqueued = () => this.pump();
   private readonly opts: Required<DeployWorkerOptions>;
@@ -122,6 +129,10 @@ export class DeployWorker extends EventEmitter {
     const outstanding = this.outbox.outstanding();
     if (outstanding === 0 && this.active === 0) {
       this.emit('idle', this.progress());
+      if (this.outbox.now() - this.prunedAt >= PRUNE_EVERY_MS) {
+        this.prunedAt = this.outbox.now();
+        this.outbox.prune();
+      }
       if (this.busy) {
         this.busy = false;
         this.done = 0;

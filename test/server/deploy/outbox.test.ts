@@ -183,7 +183,7 @@ describe('outbox', () => {
   test('after the upgrade, scripts the directory target wrote unchecked read as unverified; ManageSieve ones stay deployed', () => {
     db.close();
     const path = join(dir, 'old.db');
-    const old = openDatabase(path, allMigrations.filter((m) => m.version !== 101));
+    const old = openDatabase(path, allMigrations.filter((m) => m.version < 101 || m.version >= 200));
     const live = old.prepare("INSERT INTO deploy_current (username, version, target, deployed_at) VALUES (?, 3, ?, '2026-01-01T00:00:00.000Z')");
     live.run('alice', 'directory:/srv/mail/%u');
     live.run('bob', 'managesieve:mail.example.org:4190');
@@ -197,7 +197,7 @@ describe('outbox', () => {
   test('after the upgrade, failures stored under the kebab-case codes read under their snake_case names', () => {
     db.close();
     const path = join(dir, 'old.db');
-    const old = openDatabase(path, allMigrations.filter((m) => m.version !== 102));
+    const old = openDatabase(path, allMigrations.filter((m) => m.version < 102 || m.version >= 200));
     const failed = old.prepare(
       "INSERT INTO deploy_outbox (username, version, sieve, prefs, target, state, next_attempt_at, last_error, error_code) VALUES (?, 1, '', '', 'recording', 'failed', 0, 'refused', ?)",
     );
