@@ -28,6 +28,12 @@ export interface OutboxOptions {
 const DEFAULT_RETENTION_MS = 7 * 24 * 3_600_000;
 
 export type ClaimedJob = DeployJob & { id: number; attempts: number };
+/** Emitted as `finished` when a row reaches its end: deployed (ok) or finally failed. */
+export interface FinishedRow {
+  id: number;
+  username: string;
+  ok: boolean;
+}
 /** What a request queues; the consent is read when the job is claimed. */
 export type QueuedJob = Omit<DeployJob, 'replaceConsent'>;
 
@@ -52,12 +58,13 @@ export class Outbox extends EventEmitter {
     this.enqueueAll([job]);
   }
 
-  /** Queues several deploys in one transaction (a bulk re-deploy's batch). Emits `enqueued` once. */
-  enqueueAll(jobs: readonly QueuedJob[]): void {
-    if (jobs.length === 0) return;
+  /** Queues several deploys in one transaction (a bulk re-deploy's batch); returns their row ids. Emits `enqueued` once. */
+  enqueueAll(jobs: readonly QueuedJob[]): number[] {
+    if (jobs.length === 0) return [];
     const dueAt = this.now();
-    this.repo.insert(jobs.map((job) => ({ ...job, target: this.target, dueAt })));
+    const ids = this.repo.insert(jobs.map((job) => ({ ...job, target: this.target, dueAt })));
     this.emit('enqueued');
+    return ids;
   }
 
   status(username: string): DeployStatus {
@@ -91,7 +98,10 @@ export class Outbox extends EventEmitter {
 
   /** `unverified`: why the server's compiler did not check the script (null: it accepted it). */
   complete(id: number, owner: string, unverified: string | null): boolean {
-    return this.repo.markDeployed(id, owner, unverified);
+    const username = this.repo.markDeployed(id, owner, unverified);
+    if (username === null) return false;
+    this.emit('finished', { id, username, ok: true } satisfies FinishedRow);
+    return true;
   }
 
   retryLater(id: number, owner: string, delayMs: number, failure: FailureRecord): void {
@@ -99,7 +109,8 @@ export class Outbox extends EventEmitter {
   }
 
   fail(id: number, owner: string, failure: FailureRecord): void {
-    this.repo.markFailed(id, owner, failure);
+    const username = this.repo.markFailed(id, owner, failure);
+    if (username !== null) this.emit('finished', { id, username, ok: false } satisfies FinishedRow);
   }
 
   outstanding(): number {

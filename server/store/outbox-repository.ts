@@ -141,14 +141,14 @@ export class OutboxRepository {
   /**
    * Marks a claimed row deployed and records it as live, with why the
    * server's compiler did not check it (null: it did); false when the lease
-   * was lost.
+   * was lost; the row's user otherwise.
    */
-  markDeployed(id: number, owner: string, unverified: string | null): boolean {
+  markDeployed(id: number, owner: string, unverified: string | null): string | null {
     return this.db.transaction(() => {
       const r = this
-        .sql(`UPDATE deploy_outbox SET state = 'deployed', lease_owner = NULL, lease_until = NULL, last_error = NULL, error_code = NULL, error_line = NULL, error_rule = NULL, updated_at = ${NOW_ISO} WHERE id = ? AND lease_owner = ? AND state = 'running'`)
-        .run(id, owner);
-      if (r.changes === 0) return false;
+        .sql(`UPDATE deploy_outbox SET state = 'deployed', lease_owner = NULL, lease_until = NULL, last_error = NULL, error_code = NULL, error_line = NULL, error_rule = NULL, updated_at = ${NOW_ISO} WHERE id = ? AND lease_owner = ? AND state = 'running' RETURNING username`)
+        .get(id, owner) as { username: string } | undefined;
+      if (!r) return null;
       this
         .sql(
           `INSERT INTO deploy_current (username, version, target, deployed_at, unverified)
@@ -163,7 +163,7 @@ export class OutboxRepository {
              AND username = (SELECT username FROM deploy_outbox WHERE id = @id)`,
         )
         .run({ id });
-      return true;
+      return r.username;
     }).immediate();
   }
 
@@ -178,10 +178,12 @@ export class OutboxRepository {
       .run(dueAt, failure.message, failure.code, failure.line, failure.rule, id, owner);
   }
 
-  markFailed(id: number, owner: string, failure: FailureRecord): void {
-    this
-      .sql(`UPDATE deploy_outbox SET state = 'failed', lease_owner = NULL, lease_until = NULL, last_error = ?, error_code = ?, error_line = ?, error_rule = ?, updated_at = ${NOW_ISO} WHERE id = ? AND lease_owner = ? AND state = 'running'`)
-      .run(failure.message, failure.code, failure.line, failure.rule, id, owner);
+  /** Null when the lease was lost; the row's user otherwise. */
+  markFailed(id: number, owner: string, failure: FailureRecord): string | null {
+    const r = this
+      .sql(`UPDATE deploy_outbox SET state = 'failed', lease_owner = NULL, lease_until = NULL, last_error = ?, error_code = ?, error_line = ?, error_rule = ?, updated_at = ${NOW_ISO} WHERE id = ? AND lease_owner = ? AND state = 'running' RETURNING username`)
+      .get(failure.message, failure.code, failure.line, failure.rule, id, owner) as { username: string } | undefined;
+    return r?.username ?? null;
   }
 
   /** Rows still to be delivered (pending, or running under a lease), from the counters the triggers keep. */
