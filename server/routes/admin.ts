@@ -11,6 +11,7 @@ import { routes, type RedeployProgress } from './contract.js';
 import { route } from './route.js';
 
 const SSE_MIN_INTERVAL_MS = 200;
+const USERS_PAGE = 50;
 
 export async function adminRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
   const logQueueError = (err: unknown) => app.log.error({ err }, 're-deploy: could not queue a user');
@@ -26,17 +27,19 @@ export async function adminRoutes(app: FastifyInstance, { ctx }: { ctx: AppConte
 
   route(app, routes.savePolicy, async (request) => savePolicy(ctx, request.username, request.body));
 
-  route(app, routes.users, async () => {
-    const statuses = new Map(ctx.outbox.statusAll().map((s) => [s.username, s]));
-    const versions = ctx.rules.latestVersions();
-    return ctx.users.list().map((u) => ({
+  // One page from SQL; each user's version and status by key, so the cost is the page's, not all users'.
+  route(app, routes.users, async (request) => {
+    const offset = request.query.offset ?? 0;
+    const limit = request.query.limit ?? USERS_PAGE;
+    const users = ctx.users.page(offset, limit).map((u) => ({
       username: u.username,
       isAdmin: isAdmin(ctx, u.username),
       createdAt: u.createdAt,
       lastLoginAt: u.lastLoginAt,
-      rulesVersion: versions.get(u.username) ?? 0,
-      status: statuses.get(u.username) ?? ctx.outbox.status(u.username),
+      rulesVersion: ctx.rules.latestVersion(u.username),
+      status: ctx.outbox.status(u.username),
     }));
+    return { total: ctx.users.count(), offset, limit, users };
   });
 
   route(app, routes.redeploy, async (request, reply) => {
