@@ -5,7 +5,7 @@
 // (no compiler, or one that cannot run) so callers never mistake "not
 // checked" for "accepted".
 import { execFile } from 'node:child_process';
-import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, constants, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 
@@ -122,7 +122,7 @@ export async function checkScript(text: string, opts: SievecOptions): Promise<Si
  */
 export async function checkScripts(texts: readonly string[], opts: SievecOptions): Promise<SievecResult[]> {
   const results: Array<SievecResult | undefined> = texts.map(() => undefined);
-  const dir = await mkdtemp(join(tmpdir(), 'sw-sievec-batch-'));
+  const dir = await mkdtemp(join(await scratchRoot(), 'sw-sievec-batch-'));
   try {
     const file = (i: number) => join(dir, `s${i}.sieve`);
     await Promise.all(texts.map((t, i) => writeFile(file(i), t)));
@@ -147,6 +147,22 @@ export async function checkScripts(texts: readonly string[], opts: SievecOptions
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+let scratch: Promise<string> | undefined;
+
+/**
+ * Where batches are compiled: memory (/dev/shm) when the system has it, as
+ * the copies and binaries are thrown away at once and a bulk deploy should
+ * not write them to disk; the temporary directory otherwise.
+ */
+function scratchRoot(): Promise<string> {
+  scratch ??= stat(SHM)
+    .then((st) => (st.isDirectory() ? access(SHM, constants.W_OK).then(() => SHM) : tmpdir()))
+    .catch(() => tmpdir());
+  return scratch;
+}
+
+const SHM = '/dev/shm';
 
 function binaryOf(path: string): string {
   return `${path.slice(0, -'.sieve'.length)}.svbin`;

@@ -6,7 +6,7 @@
 // share it and however often the row changes state.
 import type Database from 'better-sqlite3';
 import type { DeployErrorCode } from '../deploy/outcome.js';
-import { contentHash, type Db } from './db.js';
+import { contentHash, packText, unpackText, type Db } from './db.js';
 
 export type OutboxState = 'pending' | 'running' | 'deployed' | 'failed' | 'superseded';
 
@@ -99,7 +99,7 @@ export class OutboxRepository {
     const hash = contentHash(text);
     const found = this.sql('SELECT id FROM deploy_blobs WHERE hash = ?').get(hash) as { id: number } | undefined;
     if (found) return found.id;
-    return Number(this.sql('INSERT INTO deploy_blobs (hash, body) VALUES (?, ?)').run(hash, text).lastInsertRowid);
+    return Number(this.sql('INSERT INTO deploy_blobs (hash, body) VALUES (?, ?)').run(hash, packText(text)).lastInsertRowid);
   }
 
   /**
@@ -129,12 +129,12 @@ export class OutboxRepository {
                AND NOT EXISTS (SELECT 1 FROM deploy_outbox r WHERE r.username = o.username AND r.state = 'running' AND r.lease_until >= @now)
              ORDER BY o.next_attempt_at LIMIT 1`,
           )
-          .get({ now })) as ClaimedRow | undefined;
+          .get({ now })) as (OutboxRow & { sieve: Buffer; prefs: Buffer }) | undefined;
       if (!row) return null;
       this
         .sql(`UPDATE deploy_outbox SET state = 'running', lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ${NOW_ISO} WHERE id = ?`)
         .run(owner, now + leaseMs, row.id);
-      return { ...row, state: 'running', lease_owner: owner, lease_until: now + leaseMs, attempts: row.attempts + 1 };
+      return { ...row, sieve: unpackText(row.sieve), prefs: unpackText(row.prefs), state: 'running', lease_owner: owner, lease_until: now + leaseMs, attempts: row.attempts + 1 };
     }).immediate();
   }
 

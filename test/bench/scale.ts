@@ -23,7 +23,7 @@ import { printRules } from '../../grammar/emit/rules-text.js';
 import type { RuleSet } from '../../grammar/model.js';
 import { exampleDefaults } from '../../server/services/first-run.js';
 import { hashPassword } from '../../server/services/passwords.js';
-import { openDatabase } from '../../server/store/db.js';
+import { openDatabase, unpackText } from '../../server/store/db.js';
 import { DefaultsRepository } from '../../server/store/defaults-repository.js';
 import { RulesRepository } from '../../server/store/rules-repository.js';
 import { UsersRepository } from '../../server/store/users-repository.js';
@@ -251,9 +251,10 @@ export async function run(args: readonly string[] = []): Promise<void> {
         results.push({ name: stream ? 'progress stream open' : 'progress stream closed', seconds, written, get, put });
       }
       const reader = new Database(dbPath, { readonly: true });
+      reader.function('text_bytes', { deterministic: true }, (body: unknown) => Buffer.byteLength(unpackText(body as Buffer)));
       const size = reader
         .prepare(
-          `SELECT AVG(length(CAST(s.body AS BLOB)) + length(CAST(p.body AS BLOB))) AS b FROM deploy_outbox o
+          `SELECT AVG(text_bytes(s.body) + text_bytes(p.body)) AS b FROM deploy_outbox o
            JOIN deploy_blobs s ON s.id = o.sieve_blob JOIN deploy_blobs p ON p.id = o.prefs_blob WHERE o.state = 'deployed'`,
         )
         .get() as { b: number };

@@ -4,7 +4,7 @@
 // running row holds a lease so a crashed worker's row is claimed again once
 // the lease runs out. deploy_current: what is live per user, and whether
 // the server's compiler checked it (unverified holds why not).
-// deploy_blobs (103): scripts and user_prefs by content, so a state change
+// deploy_blobs (103): scripts and user_prefs by content, compressed, so a state change
 // rewrites a small row and a text shared by many users is stored once.
 // deploy_counts (103): rows per state, kept by triggers, so progress and
 // "anything left?" never count the queue.
@@ -65,15 +65,15 @@ UPDATE deploy_outbox SET error_code = 'invalid_user' WHERE error_code = 'invalid
   {
     version: 103,
     name: 'deploy texts by content, counters per state',
-    // The texts move out of the rows (content_hash is registered by db.ts); the table is rebuilt without them.
+    // The texts move out of the rows, compressed (content_hash and pack_text are registered by db.ts); the table is rebuilt without them.
     sql: `
 CREATE TABLE deploy_blobs (
   id INTEGER PRIMARY KEY,
   hash BLOB NOT NULL UNIQUE,
-  body TEXT NOT NULL
+  body BLOB NOT NULL
 );
-INSERT OR IGNORE INTO deploy_blobs (hash, body) SELECT content_hash(sieve), sieve FROM deploy_outbox;
-INSERT OR IGNORE INTO deploy_blobs (hash, body) SELECT content_hash(prefs), prefs FROM deploy_outbox;
+INSERT OR IGNORE INTO deploy_blobs (hash, body) SELECT content_hash(sieve), pack_text(sieve) FROM deploy_outbox;
+INSERT OR IGNORE INTO deploy_blobs (hash, body) SELECT content_hash(prefs), pack_text(prefs) FROM deploy_outbox;
 CREATE TABLE deploy_outbox_new (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   username TEXT NOT NULL,
