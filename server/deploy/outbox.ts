@@ -82,26 +82,38 @@ export class Outbox extends EventEmitter {
   // The worker's side.
 
   claim(owner: string, leaseMs: number): ClaimedJob | null {
-    const row = this.repo.claim(owner, this.now(), leaseMs);
-    if (!row) return null;
-    const consent = this.users.replaceConsent(row.username);
-    return {
-      id: row.id,
-      username: row.username,
-      version: row.version,
-      sieve: row.sieve,
-      prefs: row.prefs,
-      attempts: row.attempts,
-      ...(consent === null ? {} : { replaceConsent: consent }),
-    };
+    return this.claimAll(owner, leaseMs, 1)[0] ?? null;
   }
 
-  /** `unverified`: why the server's compiler did not check the script (null: it accepted it). */
+  /** Up to `limit` jobs claimed at once, in one transaction. */
+  claimAll(owner: string, leaseMs: number, limit: number): ClaimedJob[] {
+    return this.repo.claimMany(owner, this.now(), leaseMs, limit).map((row) => {
+      const consent = this.users.replaceConsent(row.username);
+      return {
+        id: row.id,
+        username: row.username,
+        version: row.version,
+        sieve: row.sieve,
+        prefs: row.prefs,
+        attempts: row.attempts,
+        ...(consent === null ? {} : { replaceConsent: consent }),
+      };
+    });
+  }
+
+  /** `unverified`: why the server's compiler did not check the script (null: it accepted it). False when the lease was lost. */
   complete(id: number, owner: string, unverified: string | null): boolean {
-    const username = this.repo.markDeployed(id, owner, unverified);
-    if (username === null) return false;
-    this.emit('finished', { id, username, ok: true } satisfies FinishedRow);
-    return true;
+    return this.completeAll([{ id, unverified }], owner)[0]!;
+  }
+
+  /** complete() for several rows in one transaction. */
+  completeAll(rows: ReadonlyArray<{ id: number; unverified: string | null }>, owner: string): boolean[] {
+    const users = this.repo.markDeployedMany(rows, owner);
+    return users.map((username, i) => {
+      if (username === null) return false;
+      this.emit('finished', { id: rows[i]!.id, username, ok: true } satisfies FinishedRow);
+      return true;
+    });
   }
 
   retryLater(id: number, owner: string, delayMs: number, failure: FailureRecord): void {

@@ -7,6 +7,9 @@
 //
 // Progress and the idle check read counters the outbox keeps per state,
 // so a finished row costs the same with ten or a hundred thousand queued.
+// Free slots are claimed in one transaction, and deploys that finish in
+// the same turn of the event loop are recorded in one: a bulk deploy writes
+// the outbox's bookkeeping pages once per batch, not once per user.
 // While idle, delivered rows past their retention are pruned (hourly).
 //
 // Events: 'progress' { done, failed, total } after every finished row (done +
@@ -63,6 +66,7 @@ export class DeployWorker extends EventEmitter {
   private timer: NodeJS.Timeout | null = null;
   private prunedAt = Number.NEGATIVE_INFINITY;
   private readonly inFlight = new Set<Promise<void>>();
+  private completing: Array<{ job: ClaimedJob; unverified: string | null; settle: (ok: boolean | Error) => void }> = [];
   private readonly onEnqueued = () => this.pump();
   private readonly opts: Required<DeployWorkerOptions>;
 
@@ -103,13 +107,10 @@ export class DeployWorker extends EventEmitter {
 
   private pump(): void {
     if (!this.running) return;
-    while (this.active < this.opts.concurrency) {
-      const job = this.outbox.claim(this.owner, this.opts.leaseMs);
-      if (!job) {
-        // Nothing claimable now: wake when the next row is due (or to poll).
-        this.scheduleWake();
-        return;
-      }
+    const free = this.opts.concurrency - this.active;
+    if (free <= 0) return;
+    const jobs = this.outbox.claimAll(this.owner, this.opts.leaseMs, free);
+    for (const job of jobs) {
       this.active += 1;
       this.busy = true;
       const p = this.deliver(job).finally(() => {
@@ -120,6 +121,29 @@ export class DeployWorker extends EventEmitter {
       });
       this.inFlight.add(p);
     }
+    // Nothing (more) claimable now: wake when the next row is due (or to poll).
+    if (jobs.length < free) this.scheduleWake();
+  }
+
+  /** Records a delivered row together with the others finishing in this turn of the event loop. */
+  private complete(job: ClaimedJob, unverified: string | null): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      const settle = (ok: boolean | Error) => (ok instanceof Error ? reject(ok) : resolve(ok));
+      if (this.completing.push({ job, unverified, settle }) === 1) setImmediate(() => this.flushCompletions());
+    });
+  }
+
+  private flushCompletions(): void {
+    const batch = this.completing;
+    this.completing = [];
+    let oks: boolean[];
+    try {
+      oks = this.outbox.completeAll(batch.map((b) => ({ id: b.job.id, unverified: b.unverified })), this.owner);
+    } catch (e) {
+      for (const b of batch) b.settle(e instanceof Error ? e : new Error(String(e)));
+      return;
+    }
+    batch.forEach((b, i) => b.settle(oks[i]!));
   }
 
   private scheduleWake(): void {
@@ -151,7 +175,7 @@ export class DeployWorker extends EventEmitter {
       const outcome = await this.target.deploy(job);
       if (outcome.status === 'deployed' || outcome.status === 'unverified') {
         const unverified = outcome.status === 'unverified' ? outcome.reason : null;
-        if (this.outbox.complete(job.id, this.owner, unverified)) {
+        if (await this.complete(job, unverified)) {
           this.done += 1;
           const event: DeployedEvent = { username: job.username, version: job.version, verified: unverified === null };
           this.emit('deployed', event);

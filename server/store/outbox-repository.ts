@@ -110,61 +110,83 @@ export class OutboxRepository {
    * index, so claiming stays cheap with thousands of rows queued.
    */
   claim(owner: string, now: number, leaseMs: number): ClaimedRow | null {
-    return this.db.transaction((): ClaimedRow | null => {
+    return this.claimMany(owner, now, leaseMs, 1)[0] ?? null;
+  }
+
+  /** Up to `limit` rows claimed in one transaction (a bulk deploy then writes its bookkeeping pages once per batch). */
+  claimMany(owner: string, now: number, leaseMs: number, limit: number): ClaimedRow[] {
+    return this.db.transaction((): ClaimedRow[] => {
+      const rows: ClaimedRow[] = [];
+      while (rows.length < limit) {
+        const row = this.claimOne(owner, now, leaseMs);
+        if (!row) break;
+        rows.push(row);
+      }
+      return rows;
+    }).immediate();
+  }
+
+  private claimOne(owner: string, now: number, leaseMs: number): ClaimedRow | null {
+    this
+      .sql(
+        `UPDATE deploy_outbox SET state = 'superseded', updated_at = ${NOW_ISO}
+         WHERE state = 'running' AND lease_until < ? AND EXISTS (${NEWER_REQUEST})`,
+      )
+      .run(now);
+    const texts = `${ROW}, s.body AS sieve, p.body AS prefs FROM deploy_outbox o
+      JOIN deploy_blobs s ON s.id = o.sieve_blob JOIN deploy_blobs p ON p.id = o.prefs_blob`;
+    const row = (this
+      .sql(`SELECT ${texts} WHERE o.state = 'running' AND o.lease_until < ? ORDER BY o.id LIMIT 1`)
+      .get(now) ??
       this
         .sql(
-          `UPDATE deploy_outbox SET state = 'superseded', updated_at = ${NOW_ISO}
-           WHERE state = 'running' AND lease_until < ? AND EXISTS (${NEWER_REQUEST})`,
+          `SELECT ${texts}
+           WHERE o.state = 'pending' AND o.next_attempt_at <= @now
+             AND NOT EXISTS (SELECT 1 FROM deploy_outbox r WHERE r.username = o.username AND r.state = 'running' AND r.lease_until >= @now)
+           ORDER BY o.next_attempt_at LIMIT 1`,
         )
-        .run(now);
-      const texts = `${ROW}, s.body AS sieve, p.body AS prefs FROM deploy_outbox o
-        JOIN deploy_blobs s ON s.id = o.sieve_blob JOIN deploy_blobs p ON p.id = o.prefs_blob`;
-      const row = (this
-        .sql(`SELECT ${texts} WHERE o.state = 'running' AND o.lease_until < ? ORDER BY o.id LIMIT 1`)
-        .get(now) ??
-        this
-          .sql(
-            `SELECT ${texts}
-             WHERE o.state = 'pending' AND o.next_attempt_at <= @now
-               AND NOT EXISTS (SELECT 1 FROM deploy_outbox r WHERE r.username = o.username AND r.state = 'running' AND r.lease_until >= @now)
-             ORDER BY o.next_attempt_at LIMIT 1`,
-          )
-          .get({ now })) as (OutboxRow & { sieve: Buffer; prefs: Buffer }) | undefined;
-      if (!row) return null;
-      this
-        .sql(`UPDATE deploy_outbox SET state = 'running', lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ${NOW_ISO} WHERE id = ?`)
-        .run(owner, now + leaseMs, row.id);
-      return { ...row, sieve: unpackText(row.sieve), prefs: unpackText(row.prefs), state: 'running', lease_owner: owner, lease_until: now + leaseMs, attempts: row.attempts + 1 };
-    }).immediate();
+        .get({ now })) as (OutboxRow & { sieve: Buffer; prefs: Buffer }) | undefined;
+    if (!row) return null;
+    this
+      .sql(`UPDATE deploy_outbox SET state = 'running', lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ${NOW_ISO} WHERE id = ?`)
+      .run(owner, now + leaseMs, row.id);
+    return { ...row, sieve: unpackText(row.sieve), prefs: unpackText(row.prefs), state: 'running', lease_owner: owner, lease_until: now + leaseMs, attempts: row.attempts + 1 };
   }
 
   /**
    * Marks a claimed row deployed and records it as live, with why the
-   * server's compiler did not check it (null: it did); false when the lease
-   * was lost; the row's user otherwise.
+   * server's compiler did not check it (null: it did). Returns the row's
+   * user, or null when the lease was lost.
    */
   markDeployed(id: number, owner: string, unverified: string | null): string | null {
-    return this.db.transaction(() => {
-      const r = this
-        .sql(`UPDATE deploy_outbox SET state = 'deployed', lease_owner = NULL, lease_until = NULL, last_error = NULL, error_code = NULL, error_line = NULL, error_rule = NULL, updated_at = ${NOW_ISO} WHERE id = ? AND lease_owner = ? AND state = 'running' RETURNING username`)
-        .get(id, owner) as { username: string } | undefined;
-      if (!r) return null;
-      this
-        .sql(
-          `INSERT INTO deploy_current (username, version, target, deployed_at, unverified)
-           SELECT username, version, target, ${NOW_ISO}, @unverified FROM deploy_outbox WHERE id = @id
-           ON CONFLICT (username) DO UPDATE SET version = excluded.version, target = excluded.target, deployed_at = excluded.deployed_at, unverified = excluded.unverified`,
-        )
-        .run({ id, unverified });
-      // Older finished rows of the user say nothing the new one does not: keep the table one row per user.
-      this
-        .sql(
-          `DELETE FROM deploy_outbox WHERE id < @id AND state IN ('deployed', 'failed', 'superseded')
-             AND username = (SELECT username FROM deploy_outbox WHERE id = @id)`,
-        )
-        .run({ id });
-      return r.username;
-    }).immediate();
+    return this.markDeployedMany([{ id, unverified }], owner)[0]!;
+  }
+
+  /** markDeployed for several rows in one transaction. */
+  markDeployedMany(rows: ReadonlyArray<{ id: number; unverified: string | null }>, owner: string): Array<string | null> {
+    return this.db.transaction(() => rows.map(({ id, unverified }) => this.markOneDeployed(id, owner, unverified))).immediate();
+  }
+
+  private markOneDeployed(id: number, owner: string, unverified: string | null): string | null {
+    const r = this
+      .sql(`UPDATE deploy_outbox SET state = 'deployed', lease_owner = NULL, lease_until = NULL, last_error = NULL, error_code = NULL, error_line = NULL, error_rule = NULL, updated_at = ${NOW_ISO} WHERE id = ? AND lease_owner = ? AND state = 'running' RETURNING username`)
+      .get(id, owner) as { username: string } | undefined;
+    if (!r) return null;
+    this
+      .sql(
+        `INSERT INTO deploy_current (username, version, target, deployed_at, unverified)
+         SELECT username, version, target, ${NOW_ISO}, @unverified FROM deploy_outbox WHERE id = @id
+         ON CONFLICT (username) DO UPDATE SET version = excluded.version, target = excluded.target, deployed_at = excluded.deployed_at, unverified = excluded.unverified`,
+      )
+      .run({ id, unverified });
+    // Older finished rows of the user say nothing the new one does not: keep the table one row per user.
+    this
+      .sql(
+        `DELETE FROM deploy_outbox WHERE id < @id AND state IN ('deployed', 'failed', 'superseded')
+           AND username = (SELECT username FROM deploy_outbox WHERE id = @id)`,
+      )
+      .run({ id });
+    return r.username;
   }
 
   /**
