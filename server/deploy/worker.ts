@@ -7,9 +7,10 @@
 //
 // Progress and the idle check read counters the outbox keeps per state,
 // so a finished row costs the same with ten or a hundred thousand queued.
-// Free slots are claimed in one transaction, and deploys that finish in
-// the same turn of the event loop are recorded in one: a bulk deploy writes
-// the outbox's bookkeeping pages once per batch, not once per user.
+// Deploys that finish within COMPLETE_EVERY_MS are recorded in one
+// transaction, and the slots they free are claimed in the next one: a bulk
+// deploy writes the outbox's bookkeeping pages once per batch, not once
+// per user.
 // While idle, delivered rows past their retention are pruned (hourly).
 //
 // Events: 'progress' { done, failed, total } after every finished row (done +
@@ -54,6 +55,7 @@ export interface DeployFailure {
 }
 
 const PRUNE_EVERY_MS = 3_600_000;
+const COMPLETE_EVERY_MS = 25;
 
 export class DeployWorker extends EventEmitter {
   readonly owner = randomUUID();
@@ -117,7 +119,8 @@ export class DeployWorker extends EventEmitter {
         this.active -= 1;
         this.inFlight.delete(p);
         this.emit('progress', this.progress());
-        this.pump();
+        // Deploys recorded together end in one turn: their free slots are claimed together, once.
+        this.pumpSoon();
       });
       this.inFlight.add(p);
     }
@@ -125,11 +128,22 @@ export class DeployWorker extends EventEmitter {
     if (jobs.length < free) this.scheduleWake();
   }
 
-  /** Records a delivered row together with the others finishing in this turn of the event loop. */
+  private pumpQueued = false;
+
+  private pumpSoon(): void {
+    if (this.pumpQueued) return;
+    this.pumpQueued = true;
+    setImmediate(() => {
+      this.pumpQueued = false;
+      this.pump();
+    });
+  }
+
+  /** Records a delivered row together with the others finishing within COMPLETE_EVERY_MS. */
   private complete(job: ClaimedJob, unverified: string | null): Promise<boolean> {
     return new Promise((resolve, reject) => {
       const settle = (ok: boolean | Error) => (ok instanceof Error ? reject(ok) : resolve(ok));
-      if (this.completing.push({ job, unverified, settle }) === 1) setImmediate(() => this.flushCompletions());
+      if (this.completing.push({ job, unverified, settle }) === 1) setTimeout(() => this.flushCompletions(), COMPLETE_EVERY_MS);
     });
   }
 

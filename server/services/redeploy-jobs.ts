@@ -8,7 +8,8 @@
 // is delivered or finally fails.
 //
 // Queueing shares the event loop with deploying: users are compiled in
-// slices of a few milliseconds, each slice queued in one transaction, and
+// slices of a few milliseconds, queued INSERT_BATCH at a time in one
+// transaction, and
 // the job runs at most `lead` users ahead of the deploys that finished, so
 // deploy I/O keeps going while the rest is queued. When deploys stall (the
 // mail server is down and rows wait for their retry), queueing still goes on
@@ -44,6 +45,8 @@ export interface RedeployJobsOptions {
 }
 
 const KEEP_JOBS_MS = 24 * 3_600_000;
+/** Users queued per transaction. */
+const INSERT_BATCH = 64;
 
 export class RedeployJobs {
   private readonly jobs = new Map<string, Job>();
@@ -91,39 +94,43 @@ export class RedeployJobs {
     let next = 0;
     // How many more users may be queued before waiting for deploys to finish.
     let room = 0;
-    while (next < usernames.length) {
+    // Prepared over several slices, queued in one transaction.
+    let batch: QueuedJob[] = [];
+    while (next < usernames.length || batch.length > 0) {
       await new Promise((r) => setImmediate(r));
-      room = Math.max(room, this.opts.lead - job.waiting.size);
-      if (room <= 0) {
-        const stalled = await this.finishedOrStalled(job);
-        room = stalled ? this.opts.lead : this.opts.lead - job.waiting.size;
-        continue;
-      }
-      const batch: QueuedJob[] = [];
+      room = Math.max(room, this.opts.lead - job.waiting.size - batch.length);
       const sliceEnd = performance.now() + this.opts.sliceMs;
       let failed = 0;
-      while (next < usernames.length && batch.length < room && performance.now() < sliceEnd) {
+      while (next < usernames.length && room > 0 && batch.length < INSERT_BATCH && performance.now() < sliceEnd) {
         let prepared: QueuedJob | null = null;
         try {
           prepared = prepare(usernames[next]!);
         } catch (err) {
           onError(err);
         }
-        if (prepared) batch.push(prepared);
-        else failed++;
+        if (prepared) {
+          batch.push(prepared);
+          room--;
+        } else failed++;
         next++;
       }
-      room -= batch.length;
-      try {
-        const ids = this.outbox.enqueueAll(batch);
-        batch.forEach((b, i) => job.waiting.set(b.username, ids[i]!));
-      } catch (err) {
-        onError(err);
-        failed += batch.length;
+      if (batch.length >= INSERT_BATCH || room <= 0 || next >= usernames.length) {
+        try {
+          const ids = this.outbox.enqueueAll(batch);
+          batch.forEach((b, i) => job.waiting.set(b.username, ids[i]!));
+        } catch (err) {
+          onError(err);
+          failed += batch.length;
+        }
+        batch = [];
       }
       if (failed > 0) {
         job.failed += failed;
         job.events.emit('change');
+      }
+      if (room <= 0 && next < usernames.length) {
+        const stalled = await this.finishedOrStalled(job);
+        room = stalled ? this.opts.lead : this.opts.lead - job.waiting.size;
       }
     }
   }
