@@ -67,6 +67,7 @@ export class DeployWorker extends EventEmitter {
   private failed = 0;
   private timer: NodeJS.Timeout | null = null;
   private prunedAt = Number.NEGATIVE_INFINITY;
+  private pumpQueued = false;
   private readonly inFlight = new Set<Promise<void>>();
   private completing: Array<{ job: ClaimedJob; unverified: string | null; settle: (ok: boolean | Error) => void }> = [];
   private readonly onEnqueued = () => this.pump();
@@ -127,8 +128,6 @@ export class DeployWorker extends EventEmitter {
     // Nothing (more) claimable now: wake when the next row is due (or to poll).
     if (jobs.length < free) this.scheduleWake();
   }
-
-  private pumpQueued = false;
 
   private pumpSoon(): void {
     if (this.pumpQueued) return;
