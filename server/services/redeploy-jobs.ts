@@ -96,8 +96,9 @@ export class RedeployJobs {
     let room = 0;
     // Prepared over several slices, queued in one transaction.
     let batch: QueuedJob[] = [];
-    while (next < usernames.length || batch.length > 0) {
-      await new Promise((r) => setImmediate(r));
+    // The first slice runs at once: a small job is queued before start() returns.
+    for (let first = true; next < usernames.length || batch.length > 0; first = false) {
+      if (!first) await new Promise((r) => setImmediate(r));
       room = Math.max(room, this.opts.lead - job.waiting.size - batch.length);
       const sliceEnd = performance.now() + this.opts.sliceMs;
       let failed = 0;

@@ -62,7 +62,7 @@ describe('RedeployJobs', () => {
       return deploy(u);
     };
     const id = jobs.start(users, slowly, () => undefined);
-    expect(queued).toEqual([]);
+    expect(queued.length).toBeLessThan(users.length);
     let turns = 0;
     while (queued.length < users.length && turns < 10_000) {
       await tick();
