@@ -109,7 +109,7 @@ export const routes = {
   },
   policy: { method: 'GET', path: '/api/admin/policy', response: { 200: R.Policy, ...fails(...ADMIN) } },
   savePolicy: { method: 'PUT', path: '/api/admin/policy', body: Q.PolicyBody, response: { 200: R.Policy, ...fails(...WRITE) } },
-  users: { method: 'GET', path: '/api/admin/users', response: { 200: R.AdminUsers, ...fails(...ADMIN) } },
+  users: { method: 'GET', path: '/api/admin/users', querystring: Q.UsersPageQuery, response: { 200: R.AdminUsersPage, ...fails(...ADMIN, 400) } },
   redeploy: { method: 'POST', path: '/api/admin/redeploy', response: { 202: R.RedeployStarted, ...fails(...WRITE) } },
   redeployEvents: {
     method: 'GET',
