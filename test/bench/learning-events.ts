@@ -18,18 +18,11 @@ import { LearningRepository } from '../../server/store/learning-repository.js';
 import { installImapsieveFiles } from '../support/imapsieve-learning.js';
 import { ownByMail, requireBinary, run as runProgram } from '../support/programs.js';
 import { moveByMessageId, startMail } from '../server/learning/mail-fixture.js';
+import { printTable } from './_table.js';
 
 const MOVES = Number(process.env.BENCH_EVENT_MOVES ?? 200);
 const USERS = Number(process.env.BENCH_POLL_USERS ?? 40);
 
-function table(rows: Array<Record<string, string | number>>): void {
-  const cols = Object.keys(rows[0]!);
-  const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(width[i]!)).join(' | ')} |`;
-  console.log(line(cols));
-  console.log(`|${width.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const r of rows) console.log(line(cols.map((c) => String(r[c]))));
-}
 
 export async function run(): Promise<void> {
   const users = Object.fromEntries(['mover', ...Array.from({ length: USERS }, (_, i) => `p${i}`)].map((u) => [u, 'pw']));
@@ -77,7 +70,7 @@ export async function run(): Promise<void> {
     const learned = reports.reduce((n, r) => n + r.learned, 0);
 
     console.log(`${MOVES} MOVEs into Junk, one message per MOVE, each piped to the spool helper by IMAPSieve:\n`);
-    table([
+    printTable([
       { step: 'MOVE to a folder without a hook (IMAP round trip)', 'events': MOVES, 'seconds': plain.toFixed(2), 'per s': (MOVES / plain).toFixed(1), 'ms each': ((plain / MOVES) * 1000).toFixed(1) },
       { step: 'MOVE into Junk (IMAPSieve + spool helper)', 'events': MOVES, 'seconds': hooked.toFixed(2), 'per s': (MOVES / hooked).toFixed(1), 'ms each': ((hooked / MOVES) * 1000).toFixed(1) },
       { step: 'learn --events round (store + spamd TELL)', 'events': learned, 'seconds': service.toFixed(2), 'per s': (learned / service).toFixed(1), 'ms each': ((service / learned) * 1000).toFixed(1) },
@@ -90,7 +83,7 @@ export async function run(): Promise<void> {
     const poll = (performance.now() - p0) / 1000;
     const ok = round.filter((r) => r.outcome === 'ok').length;
     console.log(`\nPolling fallback: one round over ${pollUsers.length} users, nothing changed, 4 sessions at a time:\n`);
-    table([{ step: 'polling round', users: ok, seconds: poll.toFixed(2), 'users/s': (ok / poll).toFixed(1), 'round for 100,000 users (est.)': `${(100_000 / (ok / poll) / 60).toFixed(1)} min` }]);
+    printTable([{ step: 'polling round', users: ok, seconds: poll.toFixed(2), 'users/s': (ok / poll).toFixed(1), 'round for 100,000 users (est.)': `${(100_000 / (ok / poll) / 60).toFixed(1)} min` }]);
   } finally {
     db.close();
     await mail.cleanup();
