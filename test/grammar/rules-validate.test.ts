@@ -49,7 +49,7 @@ describe('validateRuleSet', () => {
     ['an empty group', withCondition({ kind: 'group', combine: 'any', conditions: [] }), 'error:empty_group'],
     ['conditions nested too deep for Pigeonhole', withCondition(nested(MAX_CONDITION_DEPTH)), 'error:too_deep'],
     ['an unknown address header', withCondition({ kind: 'address', header: 'x-to' as 'to', part: 'all', test: { match: 'is', values: ['a'] } }), 'error:bad_address_header'],
-    ['an unknown address part', withCondition({ kind: 'address', header: 'to', part: 'user' as 'all', test: { match: 'is', values: ['a'] } }), 'error:bad_address_part'],
+    ['an unknown address part', withCondition({ kind: 'address', header: 'to', part: 'mailbox' as 'all', test: { match: 'is', values: ['a'] } }), 'error:bad_address_part'],
     ['an unknown envelope field', withCondition({ kind: 'envelope', field: 'cc' as 'to', part: 'all', test: { match: 'is', values: ['a'] } }), 'error:bad_envelope_field'],
     ['a header name with a colon', withCondition({ kind: 'header', names: ['X-A:'], test: { match: 'is', values: ['a'] } }), 'error:bad_header_name'],
     ['an empty list of header names', withCondition({ kind: 'exists', names: [] }), 'error:empty_list'],
