@@ -3,7 +3,8 @@
 // desktop or phone width, the phone layout does not scroll sideways, and a
 // screenshot of each is kept at 1280 and 390 px wide in
 // test-artifacts/screenshots/ (SCREEN-1280.png, SCREEN-390.png) to be
-// looked at. A new screen is one more entry in SCREENS.
+// looked at. Signed in, the phone layout keeps its header short and every
+// destination of the main nav in view. A new screen is one more entry in SCREENS.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -43,6 +44,15 @@ const SCREENS: Screen[] = [
     path: '/#/rules/LAST',
     ready: shown('sw-raw-block-editor sw-dsl-editor .diag'),
     act: (page) => page.getByLabel('Sieve text').fill('if header :contains "list-id" "x" {\n  fileinto "Lists"\n  redirect "a@elsewhere.example";\n'),
+  },
+  { name: 'out-of-office', as: 'demo', path: '/#/out-of-office', ready: heading('Out of office') },
+  { name: 'forwarding', as: 'demo', path: '/#/forwarding', ready: heading('Forwarding') },
+  {
+    name: 'forwarding-address',
+    as: 'demo',
+    path: '/#/forwarding',
+    ready: shown('sw-forwarding-screen #verdict'),
+    act: (page) => page.getByLabel('Forward to').fill('someone@elsewhere.example'),
   },
   { name: 'senders', as: 'demo', path: '/#/senders', ready: heading('Senders') },
   { name: 'spam', as: 'demo', path: '/#/spam', ready: heading('Spam settings') },
@@ -96,6 +106,24 @@ async function seriousViolations(page: Page): Promise<string[]> {
     .flatMap((v) => v.nodes.map((n) => `${v.impact} ${v.id} (${v.help}) at ${JSON.stringify(n.target)}: ${n.failureSummary ?? ''}`));
 }
 
+/** The tallest the app's header may be on a phone: two short rows, leaving the screen to the screen. */
+const PHONE_HEADER_MAX = 80;
+
+/** On a phone: the header stays short, and every nav destination lies inside the viewport, none scrolled out of sight. */
+function phoneChrome(page: Page): Promise<{ headerShort: boolean; navOutOfView: string[] }> {
+  return page.evaluate((max) => {
+    const root = document.querySelector('sw-app')!.shadowRoot!;
+    const header = root.querySelector('header')!.getBoundingClientRect();
+    const navOutOfView = [...root.querySelectorAll('nav a')]
+      .filter((a) => {
+        const r = a.getBoundingClientRect();
+        return r.width === 0 || r.left < 0 || r.right > window.innerWidth || r.top < 0;
+      })
+      .map((a) => a.textContent ?? '');
+    return { headerShort: header.height <= max, navOutOfView };
+  }, PHONE_HEADER_MAX);
+}
+
 async function open(screen: Screen): Promise<Page> {
   const page = await suite.browser.newPage();
   page.setDefaultTimeout(30_000);
@@ -110,7 +138,7 @@ async function open(screen: Screen): Promise<Page> {
 
 describe('every screen in Chromium: accessible, usable at phone width, photographed', () => {
   for (const screen of SCREENS) {
-    test(`${screen.name}: no serious or critical axe violation at ${WIDTHS.join(' and ')} px; nothing wider than the phone`, SLOW, async () => {
+    test(`${screen.name}: no serious or critical axe violation at ${WIDTHS.join(' and ')} px; nothing wider than the phone; signed in, a short header and every destination in view`, SLOW, async () => {
       const page = await open(screen);
       for (const width of WIDTHS) {
         await page.setViewportSize({ width, height: 860 });
@@ -120,6 +148,7 @@ describe('every screen in Chromium: accessible, usable at phone width, photograp
         expect({ width, violations: await seriousViolations(page) }).toEqual({ width, violations: [] });
         const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
         expect({ width, scrollWidth }).toEqual({ width, scrollWidth: width });
+        if (screen.as && width === 390) expect(await phoneChrome(page)).toEqual({ headerShort: true, navOutOfView: [] });
         await page.screenshot({ path: join(SCREENSHOTS, `${screen.name}-${width}.png`), fullPage: true });
       }
       await page.close();
