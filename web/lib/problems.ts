@@ -2,7 +2,7 @@
 // (grammar/validate.ts), attributed to the rule they concern so the list and
 // the editor can show them beside it.
 import type { DiagnosticCode } from '../../grammar/diagnostics.js';
-import { emptyRuleSet, isRawBlock, type RuleSet } from '../../grammar/model.js';
+import { emptyRuleSet, isRawBlock, type RawBlock, type RuleSet } from '../../grammar/model.js';
 import { checkPolicy } from '../../grammar/policy.js';
 import { validateRuleSet } from '../../grammar/validate.js';
 import { rawBlockChecks, type ServerRules } from './raw-block-checks.js';
@@ -42,10 +42,7 @@ export function problemsByRule(rs: RuleSet, server: ServerRules): Map<number, Ru
   }
   rs.rules.forEach((item, i) => {
     if (isRawBlock(item)) {
-      // The block's own checks include the policy's, at the block's lines.
-      const found = rawBlockChecks(item, server)
-        .filter((d) => d.severity === 'error')
-        .map((d) => ({ code: d.code, message: d.start ? `line ${d.start.line}, column ${d.start.column}: ${d.message}` : d.message }));
+      const found = rawBlockProblems(item, server);
       if (found.length) out.set(i, found);
       return;
     }
@@ -63,6 +60,27 @@ export function problemsByRule(rs: RuleSet, server: ServerRules): Map<number, Ru
     if (found.length) out.set(i, found);
   });
   return out;
+}
+
+/**
+ * Per server rules, per block: an edit elsewhere leaves the other blocks the
+ * same objects, so an imported script's hundreds of blocks are not parsed
+ * again on every keystroke.
+ */
+const rawChecked = new WeakMap<ServerRules, WeakMap<RawBlock, RuleProblem[]>>();
+
+/** A raw block's errors, its policy's included, at the block's own lines. */
+function rawBlockProblems(raw: RawBlock, server: ServerRules): RuleProblem[] {
+  const cache = rawChecked.get(server) ?? new WeakMap<RawBlock, RuleProblem[]>();
+  rawChecked.set(server, cache);
+  let found = cache.get(raw);
+  if (!found) {
+    found = rawBlockChecks(raw, server)
+      .filter((d) => d.severity === 'error')
+      .map((d) => ({ code: d.code, message: d.start ? `line ${d.start.line}, column ${d.start.column}: ${d.message}` : d.message }));
+    cache.set(raw, found);
+  }
+  return found;
 }
 
 export function nameTooLong(length: number): string {
