@@ -50,6 +50,8 @@ export type DiagnosticCode =
   | 'empty_name'
   | 'empty_rule_name'
   | 'empty_value'
+  | 'import_junk_keyword'
+  | 'import_reordered'
   | 'include_missing'
   | 'locked_stop_continues'
   | 'missing_action'

@@ -26,7 +26,8 @@ function kindsOf<K extends string>(union: TSchema): readonly K[] {
 // Enumerations, listed in the order the editors offer them.
 const MatchTypeSchema = oneOf('contains', 'is', 'matches', 'regex');
 const AddressHeaderSchema = oneOf('from', 'to', 'cc', 'bcc', 'sender', 'reply-to', 'any');
-const AddressPartSchema = oneOf('all', 'localpart', 'domain');
+/** `user` and `detail` are the parts of `user+detail@domain` (RFC 5233 subaddress). */
+const AddressPartSchema = oneOf('all', 'localpart', 'domain', 'user', 'detail');
 const AuthMethodSchema = oneOf('dmarc', 'spf', 'dkim');
 const AuthResultSchema = oneOf('fail', 'pass', 'softfail', 'neutral', 'none', 'temperror', 'permerror');
 const CombineSchema = oneOf('all', 'any', 'none');
@@ -34,6 +35,8 @@ const BlockActionSchema = oneOf('junk', 'discard', 'reject');
 const EnvelopeField = oneOf('from', 'to');
 const SizeComparison = oneOf('over', 'under');
 const Placement = oneOf('before', 'after');
+const RelationSchema = oneOf('gt', 'ge', 'lt', 'le', 'eq', 'ne');
+const TestEngineSchema = oneOf('spam', 'virus');
 
 export const MATCH_TYPES = valuesOf(MatchTypeSchema);
 /** Every address header a condition may name; `any` stands for all the others. */
@@ -45,6 +48,9 @@ export const AUTH_METHODS = valuesOf(AuthMethodSchema);
 export const AUTH_RESULTS = valuesOf(AuthResultSchema);
 export const COMBINES = valuesOf(CombineSchema);
 export const BLOCK_ACTIONS = valuesOf(BlockActionSchema);
+/** Relational operators (RFC 5231), numeric: `:value` with i;ascii-numeric. */
+export const RELATIONS = valuesOf(RelationSchema);
+export const TEST_ENGINES = valuesOf(TestEngineSchema);
 
 /**
  * Size limits a schema can carry. The model has none (an importer may make a
@@ -103,6 +109,12 @@ export function modelSchemas(limits: ModelLimits = {}) {
       obj({ kind: Type.Literal('exists'), names: Names }),
       obj({ kind: Type.Literal('auth'), method: AuthMethodSchema, result: AuthResultSchema }),
       obj({ kind: Type.Literal('spam-score'), atLeast: Type.Number() }),
+      /**
+       * The server's own spam or virus verdict (RFC 5235 spamtest, virustest):
+       * its number (spam 0-10, or 0-100 with `percent`; virus 0-5) compared
+       * with `value`.
+       */
+      obj({ kind: Type.Literal('spamtest'), engine: TestEngineSchema, percent: Type.Optional(Type.Boolean()), relation: RelationSchema, value: Type.Integer() }),
       obj({ kind: Type.Literal('always') }),
       obj({ kind: Type.Literal('not'), condition: Self }),
       obj({ kind: Type.Literal('group'), combine: CombineSchema, conditions: array(Self, limits.conditions) }),
@@ -141,6 +153,11 @@ export function modelSchemas(limits: ModelLimits = {}) {
     combine: CombineSchema,
     conditions: array(Condition, limits.conditions),
     actions: array(Action, limits.actions),
+    /**
+     * The rule's comments, one line each: what a user wrote beside an
+     * imported rule, written back as `#` lines at the top of its block.
+     */
+    comments: Type.Optional(array(Text, limits.values)),
     /** Admin defaults only: a locked rule cannot be switched off by users. */
     locked: Type.Optional(Type.Boolean()),
     /** Admin defaults only: runs before (default) or after the user's rules. */
@@ -224,6 +241,7 @@ export type AuthMethod = Extract<Condition, { kind: 'auth' }>['method'];
 export type AuthResult = Extract<Condition, { kind: 'auth' }>['result'];
 export type Combine = Rule['combine'];
 export type BlockAction = BlocklistEntry['action'];
+export type Relation = Extract<Condition, { kind: 'spamtest' }>['relation'];
 
 export const CONDITION_KINDS = kindsOf<Condition['kind']>(ConditionSchema);
 export const ACTION_KINDS = kindsOf<Action['kind']>(ActionSchema);

@@ -13,6 +13,7 @@ import { parseSieve } from './import/sieve-parse.js';
 import type { SieveLimits } from './limits.js';
 import type { RawBlock } from './model.js';
 import type { SieveArgument, SieveCommand, SieveScript, SieveTest } from './sieve-ast.js';
+import { namesGlobal, referencesGlobal } from './import/sieve-requires.js';
 import { comparatorExtension, extensionsFor } from './sieve-extensions.js';
 
 export interface RawBlockOptions {
@@ -61,7 +62,7 @@ export function checkRawBlock(raw: RawBlock, opts: RawBlockOptions = {}): Parsed
   for (const ext of [...declared].sort()) {
     if (!server.has(ext)) fail('unsupported_extension', `needs the Sieve extension "${ext}", which the server does not offer`);
   }
-  for (const use of extensionUses(parsed.value.commands)) {
+  for (const use of extensionUses(parsed.value.commands, declared.has('variables'))) {
     if (use.kind === 'require') {
       fail('raw_require', `"require" is only allowed at the start of the script; list the extensions in the block's requires instead`, use.node);
     } else if (!use.extensions.some((e) => declared.has(e))) {
@@ -74,15 +75,19 @@ export function checkRawBlock(raw: RawBlock, opts: RawBlockOptions = {}): Parsed
 }
 
 interface ExtensionUse {
-  kind: 'command' | 'test' | 'tag' | 'comparator' | 'require';
+  kind: 'command' | 'test' | 'tag' | 'comparator' | 'namespace' | 'require';
   name: string;
   /** Any one of these makes the name known. */
   extensions: readonly string[];
   node: { loc: { start: Position; end: Position } };
 }
 
-/** Every use of a name that needs an extension, first use first, each name once. */
-function extensionUses(commands: readonly SieveCommand[]): ExtensionUse[] {
+/**
+ * Every use of a name that needs an extension, first use first, each name
+ * once. Under "variables", a `global.` variable needs "include" (Pigeonhole:
+ * "unknown namespace 'global'").
+ */
+function extensionUses(commands: readonly SieveCommand[], variables: boolean): ExtensionUse[] {
   const out: ExtensionUse[] = [];
   const seen = new Set<string>();
   const add = (use: ExtensionUse): void => {
@@ -91,8 +96,11 @@ function extensionUses(commands: readonly SieveCommand[]): ExtensionUse[] {
     seen.add(key);
     out.push(use);
   };
+  const namespace = (node: ExtensionUse['node']): void => add({ kind: 'namespace', name: 'global', extensions: ['include'], node });
   const visitArguments = (owner: string, args: readonly SieveArgument[]): void => {
     args.forEach((arg, i) => {
+      if (variables && arg.type === 'string' && referencesGlobal(arg.value)) namespace(arg);
+      if (variables && arg.type === 'string-list') arg.items.filter((s) => referencesGlobal(s.value)).forEach(namespace);
       if (arg.type !== 'tag') return;
       const tag = extensionsFor('tag', arg.name, owner);
       if (tag) add({ kind: 'tag', name: `:${arg.name}`, extensions: tag, node: arg });
@@ -116,6 +124,8 @@ function extensionUses(commands: readonly SieveCommand[]): ExtensionUse[] {
     }
     const exts = extensionsFor('command', c.name);
     if (exts) add({ kind: 'command', name: c.name, extensions: exts, node: c });
+    const name = c.arguments.find((a) => a.type !== 'tag');
+    if (variables && c.name.toLowerCase() === 'set' && name?.type === 'string' && namesGlobal(name.value)) namespace(name);
     visitArguments(c.name, c.arguments);
     c.tests.forEach(visitTest);
     c.block?.forEach(visitCommand);

@@ -67,6 +67,9 @@ const TAGS: Readonly<Record<string, readonly string[]>> = {
 /** Commands whose own tag of the same name needs nothing more (vacation's `:mime`, RFC 5230). */
 const OWN_TAGS: Readonly<Record<string, readonly string[]>> = {
   mime: ['vacation'],
+  // editheader's own (RFC 5293 §5-6), not the index extension's.
+  index: ['deleteheader'],
+  last: ['addheader', 'deleteheader'],
 };
 
 /** Comparators every server has without a `require` (RFC 5228 §2.7.3). */

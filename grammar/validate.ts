@@ -46,6 +46,8 @@ const ADDRESS_PARTS = new Set<string>(MODEL.ADDRESS_PARTS);
 const AUTH_METHODS = new Set<string>(MODEL.AUTH_METHODS);
 const AUTH_RESULTS = new Set<string>(MODEL.AUTH_RESULTS);
 const BLOCK_ACTIONS = new Set<string>(MODEL.BLOCK_ACTIONS);
+const RELATIONS = new Set<string>(MODEL.RELATIONS);
+const TEST_ENGINES = new Set<string>(MODEL.TEST_ENGINES);
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -170,6 +172,11 @@ function checkRule(rule: Rule, limits: SieveLimits, report: Report): void {
   if (rule.placement !== undefined && rule.placement !== 'before' && rule.placement !== 'after') {
     report(rule, 'bad_placement', `${ruleWhere(rule)}: placement must be "before" or "after"`);
   }
+  for (const comment of rule.comments ?? []) {
+    // A comment is one `#` line of the script: a line break would end it.
+    if (CONTROL.test(comment)) report(rule, 'control_character', `${ruleWhere(rule)}: a comment contains a control character or line break`);
+    else checkText(comment, `${ruleWhere(rule)} comment`, (code, msg) => report(rule, code, msg));
+  }
   for (const condition of rule.conditions) checkCondition(condition, rule, 1, limits, report);
   if (rule.actions.length === 0) report(rule, 'no_actions', `${ruleWhere(rule)} has no actions, so it changes nothing`, 'warning');
   rule.actions.forEach((action, i) => {
@@ -218,6 +225,15 @@ function checkCondition(c: Condition, rule: Rule, depth: number, limits: SieveLi
     case 'spam-score':
       if (!Number.isFinite(c.atLeast)) fail('bad_score', 'spam score must be a finite number');
       return;
+    case 'spamtest': {
+      if (!TEST_ENGINES.has(c.engine)) fail('bad_score', `unknown verdict ${show(c.engine)}: "spam" or "virus"`);
+      if (!RELATIONS.has(c.relation)) fail('bad_score', `unknown relation ${show(c.relation)}: gt, ge, lt, le, eq or ne`);
+      if (c.percent && c.engine !== 'spam') fail('bad_score', 'only the spam test has a percent form');
+      // The ranges the tests yield (RFC 5235 §3, §4; RFC 3685 for virustest).
+      const max = c.engine === 'virus' ? 5 : c.percent ? 100 : 10;
+      if (!Number.isSafeInteger(c.value) || c.value < 0 || c.value > max) fail('bad_score', `${c.engine} test value must be a whole number from 0 to ${max}, not ${show(c.value)}`);
+      return;
+    }
     case 'always':
       return;
     case 'not':

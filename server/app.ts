@@ -14,6 +14,7 @@ import { adminRoutes } from './routes/admin.js';
 import { deployRoutes } from './routes/deploy.js';
 import { healthRoutes } from './routes/health.js';
 import { mailRoutes } from './routes/mail.js';
+import { mailRulesRoutes } from './routes/mail-rules.js';
 import { rulesRoutes } from './routes/rules.js';
 import { sessionRoutes } from './routes/session.js';
 import { createContext, type AppContext } from './services/context.js';
@@ -80,6 +81,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
         await user.register(rulesRoutes, { ctx });
         await user.register(deployRoutes, { ctx });
         await user.register(mailRoutes, { ctx });
+        await user.register(mailRulesRoutes, { ctx });
         await user.register(
           async (admin) => {
             admin.addHook('onRequest', requireAdmin(ctx));

@@ -1,7 +1,8 @@
 // RuleSet -> rules DSL text, in canonical form: `parseRules(printRules(m))`
 // gives back `m` for every valid model in canonical form (optional flags
-// absent or true), and `printRules(parseRules(x))` is a fixed point. Comments
-// and layout of the source are not part of the model and are not kept.
+// absent or true), and `printRules(parseRules(x))` is a fixed point. `#`
+// comments and layout of the source are not part of the model and are not
+// kept; a rule's own `comment "..."` lines are.
 import type { Action, Condition, RawBlock, Rule, RuleSet, StringMatch, Vacation } from '../model.js';
 
 export function printRules(rs: RuleSet): string {
@@ -35,7 +36,7 @@ function printRule(rule: Rule): string {
     rule.combine === 'all' && rule.conditions.length === 1 && only !== undefined && only.kind !== 'group'
       ? printCondition(only, '  ')
       : printGroup(rule.combine, rule.conditions, '  ');
-  const lines = [`when ${when}`];
+  const lines = [...(rule.comments ?? []).map((c) => `comment ${quote(c)}`), `when ${when}`];
   if (rule.actions.length > 0) lines.push(`then ${rule.actions.map(printAction).join('; ')}`);
   return block(head, lines);
 }
@@ -66,6 +67,8 @@ function printCondition(c: Condition, indent: string): string {
       return `${c.method} is ${c.result}`;
     case 'spam-score':
       return `spam score at least ${printNumber(c.atLeast)}`;
+    case 'spamtest':
+      return `${c.engine} test${c.percent ? ' percent' : ''} ${c.relation} ${c.value}`;
     case 'always':
       return 'always';
     case 'not':

@@ -71,6 +71,16 @@ export function quote(s: string, mode: StringMode): Quoted {
   return { text: `"${body}"`, usesDollar };
 }
 
+/**
+ * The value Pigeonhole reads from `quote(s)`: what quote replaces is
+ * replaced, and every line break is CRLF. (`${` expansion gives the literal
+ * text back, so it changes nothing.)
+ */
+export function sieveValue(s: string): string {
+  if (!/[\0\r\n\uD800-\uDFFF]/.test(s)) return s;
+  return s.replace(/\0/g, '\uFFFD').replace(LONE_SURROGATES, '\uFFFD').replace(/\r\n?|\n/g, '\r\n');
+}
+
 /** Escapes POSIX extended-regex metacharacters so `s` matches itself under `:regex`. */
 export function escapeRegex(s: string): string {
   return s.replace(/[.[\]()*+?{}|^$\\]/g, '\\$&');

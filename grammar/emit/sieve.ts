@@ -27,7 +27,8 @@
 // continuation lines start with `# ` too. Only the commands of a disabled
 // rule need their extensions required. A disabled raw block is kept as
 // comment lines (`# ` before each line). A rule the whitelist exempts has
-// the test `allof(not WHITELISTED, TEST)`.
+// the test `allof(not WHITELISTED, TEST)`. A rule's comments are `# ` lines
+// at the top of its block.
 
 import { capabilitySet, PIGEONHOLE_CAPABILITIES } from '../capabilities.js';
 import { error, type Diagnostic } from '../diagnostics.js';
@@ -102,6 +103,7 @@ function emitRule(rule: Rule, label: string, exempt: string | null, ctx: ScriptC
     out.push(`if ${test}`);
   }
   out.push('{');
+  for (const comment of rule.comments ?? []) out.push(`  # ${commentText(comment)}`);
   for (const command of renderActions(rule.actions, s)) out.push(`  ${command}`);
   out.push('}');
   s.checkCapabilities();
@@ -188,6 +190,8 @@ export function emitSieve(rs: RuleSet, opts: SieveOptions = {}): SieveOutput {
   });
   if (builtInsAt === rs.rules.length) emitBuiltIns();
 
+  // spamtestplus includes spamtest; Pigeonhole warns when a script requires both.
+  if (requires.has('spamtestplus')) requires.delete('spamtest');
   const head = [SCRIPT_HEADER];
   if (requires.size > 0) head.push(`require [${[...requires].sort().map((r) => quote(r, PLAIN_STRINGS).text).join(', ')}];`);
   if (ctx.usesDollar) head.push(DOLLAR_SETUP);

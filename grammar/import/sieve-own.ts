@@ -165,19 +165,32 @@ export function readSpamFilter(cmd: SieveCommand, own: OwnShapes, junkFolders: S
   return atLeast;
 }
 
-const DOLLAR_FORMS = [`\${${DOLLAR_VARIABLE}}`, '${hex:24}'];
+const SW_DOLLAR = `\${${DOLLAR_VARIABLE}}`;
+const HEX_DOLLAR = '${hex:24}';
+
+/** How the script substitutes `${`: what it requires, and whether it defines the emitter's dollar variable. */
+export interface Substitution {
+  variables: boolean;
+  encodedCharacter: boolean;
+  dollarDefined: boolean;
+}
 
 /**
- * A string as the script means it when `${` is substituted: the emitter's
- * escapes of a literal `${` are undone; any other `${` would expand, so the
- * string is refused.
+ * A string as the script means it: the emitter's escapes of a literal `${`
+ * are undone, each only where the script's requires make it an escape
+ * (`${hex:24}` is literal text without "encoded-character"); any other `${`
+ * under substitution might expand or decode, so the string is refused.
  */
-export function literalValue(s: SieveString, dollarDefined: boolean): string | null {
-  if (!s.value.includes('${')) return s.value;
-  for (const form of DOLLAR_FORMS) {
-    if (form === DOLLAR_FORMS[0] && !dollarDefined) continue;
+export function literalValue(s: SieveString, sub: Substitution): string | null {
+  if (!s.value.includes('${') || (!sub.variables && !sub.encodedCharacter)) return s.value;
+  const forms = [...(sub.variables && sub.dollarDefined ? [SW_DOLLAR] : []), ...(sub.encodedCharacter ? [HEX_DOLLAR] : [])];
+  for (const form of forms) {
     const pieces = s.value.split(form);
-    if (pieces.length > 1 && pieces.every((p) => !p.includes('${'))) return pieces.join('$');
+    if (pieces.length < 2 || pieces.some((p) => p.includes('${'))) continue;
+    const text = pieces.join('$');
+    // Decoded before variables expand: a `${` it forms would expand.
+    if (form === HEX_DOLLAR && sub.variables && text.includes('${')) continue;
+    return text;
   }
   return null;
 }

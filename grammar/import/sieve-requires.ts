@@ -3,7 +3,8 @@
 // behind; a capability this table does not know is always kept, because
 // keeping one too many is harmless (the original script required it) while
 // keeping one too few breaks the script.
-import type { SieveArgument, SieveCommand, SieveTest } from '../sieve-ast.js';
+import { FILTER_JUNK_KEYWORD } from '../model.js';
+import { stringValues, type SieveArgument, type SieveCommand, type SieveTest } from '../sieve-ast.js';
 import { ownEntry } from '../own.js';
 
 interface Usage {
@@ -13,6 +14,8 @@ interface Usage {
   comparators: Set<string>;
   /** Some string contains `${`: variables or encoded characters. */
   substitution: boolean;
+  /** Some variable of the `global.` namespace is named, which the include extension defines. */
+  globalNamespace: boolean;
 }
 
 type Detector = (u: Usage) => boolean;
@@ -41,7 +44,7 @@ const DETECTORS: Record<string, Detector> = {
   spamtest: (u) => any(u.tests, 'spamtest'),
   spamtestplus: (u) => any(u.tests, 'spamtest'),
   virustest: (u) => any(u.tests, 'virustest'),
-  include: (u) => any(u.commands, 'include', 'return', 'global'),
+  include: (u) => any(u.commands, 'include', 'return', 'global') || u.globalNamespace,
   editheader: (u) => any(u.commands, 'addheader', 'deleteheader'),
   duplicate: (u) => any(u.tests, 'duplicate'),
   enotify: (u) => any(u.commands, 'notify') || any(u.tests, 'valid_notify_method', 'notify_method_capability'),
@@ -72,14 +75,26 @@ export function touchesFlags(commands: readonly SieveCommand[]): boolean {
   return any(usageOf(commands).commands, 'setflag', 'addflag', 'removeflag', 'mark', 'unmark');
 }
 
+/** Whether these commands set the keyword the emitter marks Junk filing with. */
+export function hasJunkKeyword(commands: readonly SieveCommand[]): boolean {
+  return commands.some(
+    (c) =>
+      (c.name.toLowerCase() === 'addflag' && c.arguments.some((a) => (stringValues(a) ?? []).includes(FILTER_JUNK_KEYWORD))) ||
+      hasJunkKeyword(c.block ?? []),
+  );
+}
+
 function usageOf(commands: readonly SieveCommand[]): Usage {
-  const usage: Usage = { commands: new Set(), tests: new Set(), tags: new Set(), comparators: new Set(), substitution: false };
+  const usage: Usage = { commands: new Set(), tests: new Set(), tags: new Set(), comparators: new Set(), substitution: false, globalNamespace: false };
   for (const c of commands) visitCommand(c, usage);
   return usage;
 }
 
 function visitCommand(c: SieveCommand, u: Usage): void {
-  u.commands.add(c.name.toLowerCase());
+  const name = c.name.toLowerCase();
+  u.commands.add(name);
+  const first = c.arguments.find((a) => a.type !== 'tag');
+  if (name === 'set' && first?.type === 'string' && namesGlobal(first.value)) u.globalNamespace = true;
   visitArguments(c.arguments, u);
   for (const t of c.tests) visitTest(t, u);
   for (const inner of c.block ?? []) visitCommand(inner, u);
@@ -98,10 +113,22 @@ function visitArguments(args: readonly SieveArgument[], u: Usage): void {
       u.tags.add(tag);
       const next = args[i + 1];
       if (tag === 'comparator' && next?.type === 'string') u.comparators.add(next.value.toLowerCase());
-    } else if (arg.type === 'string') {
-      if (arg.value.includes('${')) u.substitution = true;
-    } else if (arg.type === 'string-list') {
-      if (arg.items.some((s) => s.value.includes('${'))) u.substitution = true;
+    } else if (arg.type === 'string' || arg.type === 'string-list') {
+      for (const value of arg.type === 'string' ? [arg.value] : arg.items.map((s) => s.value)) {
+        if (!value.includes('${')) continue;
+        u.substitution = true;
+        if (referencesGlobal(value)) u.globalNamespace = true;
+      }
     }
   });
+}
+
+/** A variable name in the `global.` namespace (RFC 5229 namespaces are case-insensitive). */
+export function namesGlobal(name: string): boolean {
+  return /^global\./i.test(name);
+}
+
+/** A string that refers to a `global.` variable, `${global.NAME}`. */
+export function referencesGlobal(value: string): boolean {
+  return /\$\{global\./i.test(value);
 }

@@ -2,14 +2,14 @@
 // converted; everything else is refused with a reason, so the enclosing rule
 // stays verbatim rather than being imported with a test missing (a dropped
 // test inside `allof` would widen the rule: roundcube/roundcubemail#5540).
-import { ADDRESS_PARTS, ANY_ADDRESS_HEADERS, MATCH_TYPES, type AddressHeader, type AddressPart, type Condition, type MatchType, type StringMatch } from '../model.js';
+import { ADDRESS_PARTS, ANY_ADDRESS_HEADERS, MATCH_TYPES, RELATIONS, type Relation, type AddressHeader, type AddressPart, type Condition, type MatchType, type StringMatch } from '../model.js';
 import { stringValues, type SieveTest } from '../sieve-ast.js';
 import { ok, readArgs, refuse, type ArgSpec, type Outcome, type ReadArgs, type TagValue } from './sieve-args.js';
 import { ownEntry } from '../own.js';
 
 const MATCH_TAGS: Record<string, TagValue> = { is: 'none', contains: 'none', matches: 'none', regex: 'none', comparator: 'string' };
 const MATCH_GROUP: string[] = [...MATCH_TYPES];
-const PART_TAGS: Record<string, TagValue> = { all: 'none', localpart: 'none', domain: 'none' };
+const PART_TAGS: Record<string, TagValue> = { all: 'none', localpart: 'none', domain: 'none', user: 'none', detail: 'none' };
 const PART_GROUP: string[] = [...ADDRESS_PARTS];
 
 /** Comparators the model can state: the default and case-sensitive octets. */
@@ -60,6 +60,8 @@ const SIMPLE_TESTS: Record<string, (t: SieveTest) => Outcome<Condition>> = {
     if (!args.ok) return args;
     return ok({ kind: 'exists', names: stringValues(args.value.positional[0])! });
   },
+  spamtest: (t) => convertVerdict(t, 'spam'),
+  virustest: (t) => convertVerdict(t, 'virus'),
   size: (t) => {
     const args = readArgs(t, { tags: { over: 'none', under: 'none' }, positional: ['number'], exclusive: [['over', 'under']] });
     if (!args.ok) return args;
@@ -70,6 +72,26 @@ const SIMPLE_TESTS: Record<string, (t: SieveTest) => Outcome<Condition>> = {
     return ok({ kind: 'size', comparison: over ? 'over' : 'under', bytes: n.value });
   },
 };
+
+/**
+ * `spamtest [:percent] :value REL :comparator "i;ascii-numeric" "N"`: only
+ * the numeric comparison the model states; `:count`, other comparators
+ * (which compare the digits as text) or a key that is not a whole number stay raw.
+ */
+function convertVerdict(t: SieveTest, engine: 'spam' | 'virus'): Outcome<Condition> {
+  const tags: Record<string, TagValue> = { value: 'string', comparator: 'string', ...(engine === 'spam' ? { percent: 'none' } : {}) };
+  const args = readArgs(t, { tags, positional: ['string'] });
+  if (!args.ok) return args;
+  const relation = args.value.tags.get('value');
+  const comparator = args.value.tags.get('comparator');
+  const key = args.value.positional[0];
+  const rel = relation?.type === 'string' ? (RELATIONS as readonly string[]).find((r) => r === relation.value.toLowerCase()) : undefined;
+  if (!rel) return refuse(`'${t.name}' without a :value relation`);
+  if (comparator?.type !== 'string' || comparator.value.toLowerCase() !== 'i;ascii-numeric') return refuse(`'${t.name}' comparing as text, not as a number`);
+  if (key?.type !== 'string' || !/^[0-9]{1,3}$/.test(key.value)) return refuse(`'${t.name}' with a key that is not a whole number`);
+  const percent = args.value.tags.has('percent');
+  return ok({ kind: 'spamtest', engine, ...(percent ? { percent } : {}), relation: rel as Relation, value: Number(key.value) });
+}
 
 export function stringMatch(args: ReadArgs, keys: string[]): Outcome<StringMatch> {
   const match = (MATCH_GROUP.find((t) => args.tags.has(t)) ?? 'is') as MatchType;

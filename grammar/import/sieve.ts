@@ -11,19 +11,20 @@
 // An imported script behaves as before: the built-in spam filter is off
 // unless the script is ours and has its step.
 import { compileRuleSet } from '../compile.js';
-import type { Diagnostic } from '../diagnostics.js';
+import { warning, type Diagnostic } from '../diagnostics.js';
 import { SCRIPT_HEADER } from '../emit/sieve.js';
 import { BLOCKLIST_MARKER as BLOCKLIST, markerText, SPAM_FILTER_MARKER, WHITELIST_MARKER as WHITELIST } from '../emit/sieve/markers.js';
 import { SPAM_STATUS_HEADER } from '../emit/sieve/spam-score.js';
 import { DOLLAR_SETUP } from '../emit/sieve-strings.js';
 import type { SieveLimits } from '../limits.js';
-import { emptyRuleSet, type RawBlock, type Rule, type RuleItem, type RuleSet } from '../model.js';
-import { stringValues, type SieveComment, type SieveScript } from '../sieve-ast.js';
+import { emptyRuleSet, FILTER_JUNK_KEYWORD, type RawBlock, type Rule, type RuleItem, type RuleSet } from '../model.js';
+import { stringValues, type SieveCommand, type SieveComment, type SieveScript } from '../sieve-ast.js';
 import { ok, refuse, type Outcome } from './sieve-args.js';
 import { ownTest, readBlocklist, readSpamFilter, readWhitelist, type OwnShapes } from './sieve-own.js';
 import { parseSieve } from './sieve-parse.js';
-import { requiresFor, touchesFlags } from './sieve-requires.js';
+import { hasJunkKeyword, requiresFor, touchesFlags } from './sieve-requires.js';
 import { convertUnit, literalCommands, type RuleContext } from './sieve-rules.js';
+import { syntaxErrors } from './sieve-syntax-errors.js';
 import { splitUnits, type Unit } from './sieve-units.js';
 
 export interface ImportReportEntry {
@@ -49,12 +50,17 @@ export interface SieveImportOptions {
   limits?: Partial<SieveLimits>;
   /** The header spam-score tests read, as compiled (SieveOptions.spamHeader); default X-Spam-Status. */
   spamHeader?: string;
+  /** The server's Sieve extensions (CompileOptions.capabilities); default Pigeonhole's. */
+  capabilities?: readonly string[];
 }
 
 export function importSieve(text: string, opts: SieveImportOptions = {}): SieveImportResult {
   const parsed = parseSieve(text, opts.limits);
-  if (!parsed.value) return { ruleSet: emptyRuleSet(), report: [], diagnostics: parsed.diagnostics };
-  return new Importer(text, parsed.value, opts.spamHeader ?? SPAM_STATUS_HEADER).run();
+  if (!parsed.value) {
+    const [first] = parsed.diagnostics;
+    return { ruleSet: emptyRuleSet(), report: [], diagnostics: first ? syntaxErrors(text, first, opts.limits) : parsed.diagnostics };
+  }
+  return new Importer(text, parsed.value, opts.spamHeader ?? SPAM_STATUS_HEADER, opts.capabilities).run();
 }
 
 /** A stretch of the script kept verbatim, before it is cut out of the text. */
@@ -77,6 +83,9 @@ class Importer {
   private readonly ruleSet = emptyRuleSet();
   private readonly items: RuleItem[] = this.ruleSet.rules;
   private readonly report: ImportReportEntry[] = [];
+  private readonly diagnostics: Diagnostic[] = [];
+  /** Each imported rule's unit in the script. */
+  private readonly sources = new Map<Rule, Unit>();
   private readonly requires: string[];
   private readonly ctx: RuleContext;
   private readonly own: OwnShapes;
@@ -85,7 +94,12 @@ class Importer {
   /** Offset where each line starts, for reporting lines of verbatim blocks. */
   private readonly lineStarts: number[] = [0];
 
-  constructor(private readonly text: string, private readonly script: SieveScript, spamHeader: string) {
+  constructor(
+    private readonly text: string,
+    private readonly script: SieveScript,
+    spamHeader: string,
+    private readonly capabilities?: readonly string[],
+  ) {
     this.own = { spamHeader };
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
     this.requires = script.commands
@@ -94,8 +108,7 @@ class Importer {
     const lower = new Set(this.requires.map((r) => r.toLowerCase()));
     this.ctx = {
       actions: { flagsTouched: false, junkFolders: new Set() },
-      substitutes: lower.has('variables') || lower.has('encoded-character'),
-      dollarDefined: false,
+      strings: { variables: lower.has('variables'), encodedCharacter: lower.has('encoded-character'), dollarDefined: false },
       whitelistRemembered: false,
     };
   }
@@ -113,14 +126,17 @@ class Importer {
     this.flush();
     const [junk] = this.ctx.actions.junkFolders;
     if (junk !== undefined) this.ruleSet.settings.junkFolder = junk;
+    this.noteJunkKeyword();
     if (this.own.authservId !== undefined) this.ruleSet.settings.trustedAuthservId = this.own.authservId;
-    return { ruleSet: this.ruleSet, report: this.report, diagnostics: [] };
+    return { ruleSet: this.ruleSet, report: this.report, diagnostics: this.diagnostics };
   }
 
   private runForeign(units: Unit[], trailing: SieveComment[]): void {
     for (const unit of units) {
       if (this.isRequire(unit)) {
+        // A verbatim block spans its pieces' text: the require between them must not join it.
         this.comments(unit.leading);
+        this.flush();
         continue;
       }
       const { name, rest } = this.ruleName(unit.leading);
@@ -129,15 +145,32 @@ class Importer {
     this.comments(trailing);
   }
 
-  /** Imports one unit as rules, or keeps it (from `rawStart`) verbatim. */
-  private convert(unit: Unit, name: string | undefined, rawStart: number): void {
+  /**
+   * Imports one unit as rules, or keeps it (from `rawStart`) verbatim.
+   * `locked`: the unit sits before our blocklist and spam filter, where only
+   * locked rules are emitted.
+   */
+  private convert(unit: Unit, name: string | undefined, rawStart: number, locked = false): void {
     const rules = this.rulesOf(unit, name);
     if (rules.ok) {
       this.comments(unit.leading.filter((c) => !RULE_MARKER.test(c.text) && c.loc.start.offset >= rawStart));
-      this.addRules(rules.value, unit);
+      this.addRules(rules.value.map((r) => (locked ? { ...r, locked } : r)), unit);
     } else {
+      if (locked) this.movedAfterBuiltIns(unit.commands[0]!);
       this.keepRaw({ start: rawStart, end: unit.end, reason: rules.reason, commands: unit.commands, ...(name ? { name } : {}) });
     }
+  }
+
+  /** A verbatim block cannot stay before the blocklist and spam filter: the emitter writes it after them. */
+  private movedAfterBuiltIns(first: SieveCommand): void {
+    const { line, column } = first.loc.start;
+    this.diagnostics.push(
+      warning(
+        'import_reordered',
+        'this part stays raw and moves after the blocklist and spam filter, so a message they file or discard no longer reaches it; check the imported order',
+        { line, column },
+      ),
+    );
   }
 
   private rulesOf(unit: Unit, name: string | undefined): Outcome<Rule[]> {
@@ -153,7 +186,7 @@ class Importer {
    */
   private compiles(rules: Rule[]): Outcome<Rule[]> {
     const settings = { ...this.ruleSet.settings, ...(this.own.authservId !== undefined ? { trustedAuthservId: this.own.authservId } : {}) };
-    const result = compileRuleSet({ settings, whitelist: [], blocklist: [], rules });
+    const result = compileRuleSet({ settings, whitelist: [], blocklist: [], rules }, this.capabilities ? { capabilities: this.capabilities } : {});
     const problem = result.diagnostics.find((d) => d.severity === 'error');
     return problem ? refuse(`the compiler would refuse it: ${problem.message}`) : ok(rules);
   }
@@ -166,8 +199,8 @@ class Importer {
     while (i < items.length) {
       const item = items[i]!;
       if ('unit' in item) {
-        if (this.text.slice(item.unit.start, item.unit.end) === DOLLAR_SETUP) this.ctx.dollarDefined = true;
-        else if (!this.isRequire(item.unit)) this.convert(item.unit, undefined, item.unit.start);
+        if (this.text.slice(item.unit.start, item.unit.end) === DOLLAR_SETUP) this.ctx.strings.dollarDefined = true;
+        else if (!this.isRequire(item.unit)) this.convert(item.unit, undefined, item.unit.start, lockedSection);
         i++;
         continue;
       }
@@ -183,7 +216,7 @@ class Importer {
         }
       }
       if (text === SPAM_MARKER && next && 'unit' in next && next.unit.commands.length === 1) {
-        const literal = this.ctx.substitutes ? literalCommands(next.unit.commands, this.ctx.dollarDefined) : next.unit.commands;
+        const literal = literalCommands(next.unit.commands, this.ctx.strings);
         const threshold = literal && readSpamFilter(literal[0]!, this.own, this.ctx.actions.junkFolders);
         if (typeof threshold === 'number') {
           lockedSection = false;
@@ -198,7 +231,7 @@ class Importer {
         lockedSection = false;
         i++;
         for (let n = items[i]; n && 'unit' in n && n.unit.commands.length === 1; n = items[++i]) {
-          const literal = this.ctx.substitutes ? literalCommands(n.unit.commands, this.ctx.dollarDefined) : n.unit.commands;
+          const literal = literalCommands(n.unit.commands, this.ctx.strings);
           const entries = literal && readBlocklist(literal[0]!, this.ctx.actions.junkFolders);
           if (!entries) break;
           this.ruleSet.blocklist.push(...entries);
@@ -221,6 +254,25 @@ class Importer {
     }
   }
 
+  /**
+   * The emitter brackets filing into the Junk folder with the Junk keyword
+   * (so learning tells the filter's deliveries from the user's moves): a
+   * rule that filed there plainly gains it, which the report says.
+   */
+  private noteJunkKeyword(): void {
+    const junk = this.ruleSet.settings.junkFolder;
+    for (const [rule, unit] of this.sources) {
+      if (!rule.actions.some((a) => a.kind === 'fileinto' && a.folder === junk) || hasJunkKeyword(unit.commands)) continue;
+      const { line, column } = unit.commands[0]!.loc.start;
+      this.diagnostics.push({
+        code: 'import_junk_keyword',
+        severity: 'info',
+        message: `rule "${rule.name}" files into the Junk folder "${junk}": the imported rule also sets the keyword ${FILTER_JUNK_KEYWORD} on that copy, so spam learning can tell the filter's deliveries from the user's own moves`,
+        start: { line, column },
+      });
+    }
+  }
+
   private isMarker(item: Item): boolean {
     if (!('comment' in item) || item.comment.style !== 'hash') return false;
     const t = item.comment.text;
@@ -238,6 +290,7 @@ class Importer {
       return;
     }
     const commands = items.flatMap((x) => ('unit' in x ? x.unit.commands : []));
+    if (locked && commands[0]) this.movedAfterBuiltIns(commands[0]);
     if (rules === null && touchesFlags(commands)) this.ctx.actions.flagsTouched = true;
     this.flush();
     this.keepRaw({ start: marker.loc.end.offset, end: regionEnd, reason: rules?.ok === false ? rules.reason : 'raw block', commands, exact: true, ...(name !== '' ? { name } : {}) });
@@ -326,6 +379,7 @@ class Importer {
       for (let n = 2; this.names.has(rule.name); n++) rule.name = `${base} (${n})`;
       this.names.add(rule.name);
       this.items.push(rule);
+      this.sources.set(rule, unit);
       this.report.push({ kind: 'rule', name: rule.name, startLine: this.lineOf(unit.start), endLine: this.lineOf(unit.end) });
     }
   }

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import type { CompileOptions } from '../../grammar/compile.js';
 import { checkRulesFile } from './check.js';
 import { EXIT_INPUT, EXIT_OK, UsageError } from './command.js';
-import { runCommandLine, stringOptions, type ParsedCommandLine } from './options.js';
+import { capabilitiesOption, runCommandLine, stringOptions, type ParsedCommandLine } from './options.js';
 import { MAX_SCRIPT_SIZE_USAGE, parseScriptSize } from './script-size.js';
 
 const USAGE =
@@ -34,11 +34,7 @@ function toRequest({ values, positionals }: ParsedCommandLine<typeof OPTIONS>): 
     if (sa !== '3' && sa !== '4') throw new UsageError(`--sa-version must be 3 or 4, not "${sa}"`);
     opts.saVersion = sa === '3' ? 3 : 4;
   }
-  if (values.capabilities !== undefined) {
-    const caps = values.capabilities.split(/[\s,]+/).filter(Boolean);
-    if (caps.length === 0) throw new UsageError('--capabilities needs at least one extension name');
-    opts.capabilities = caps;
-  }
+  if (values.capabilities !== undefined) opts.capabilities = capabilitiesOption(values.capabilities);
   const maxSize = values['max-script-size'];
   if (maxSize !== undefined) opts.limits = { maxScriptBytes: parseScriptSize(maxSize) };
   if (values['spam-header'] !== undefined) opts.spamHeader = values['spam-header'];

@@ -1,9 +1,13 @@
 // `sievewright learn`: Junk-folder learning from the command line — one pass
-// (`--once`, for cron or a first test) or a watcher loop until SIGINT/SIGTERM.
+// (`--once`, for cron or a first test) or a watcher loop until SIGINT/SIGTERM;
+// with IMAPSieve, `--events` stores and learns the moves its pipe helper
+// spooled (no IMAP at all).
 // Settings come from the config file (and SIEVEWRIGHT_* variables); the flags
 // below override single settings and are validated the same way.
+import { resolve as resolvePath } from 'node:path';
 import { databasePath } from '../config/paths.js';
 import { idleFromConfig, runnerFromConfig } from '../learning/configure.js';
+import { watchSpool } from '../learning/spool.js';
 import type { LearningRunner, RunReport } from '../learning/runner.js';
 import { InvalidUsernameError, isValidUsername } from '../services/username.js';
 import { openDatabase } from '../store/db.js';
@@ -12,14 +16,18 @@ import { configForCommand } from '../config/cli.js';
 import { runCommandLine, stringOptions, type ParsedCommandLine } from './options.js';
 
 const USAGE = `usage: sievewright learn --user NAME [--user NAME ...] [--once] [options]
+       sievewright learn --events [--once] [options]
 
 Reads each user's Junk folder (as the configured master user), teaches
 SpamAssassin spam for messages the user moved in and ham for messages moved
 out to a folder other than Trash, each exactly once.
 
   --once                      one pass per user, then exit (default: keep watching)
-  --idle                      when watching, also hold an IMAP IDLE connection per
-                              user so moves are learned within about a second
+  --idle                      when watching, also hold IMAP IDLE connections (at most
+                              learning.idleSessions at once) so moves are learned sooner
+  --events                    with IMAPSieve (sievewright dovecot-config learning): no
+                              IMAP; store the spooled moves, learn them, retry the rest
+  --spool DIR                 the IMAPSieve spool (learning.spoolDir)
   --config FILE               JSON config (default: $SIEVEWRIGHT_CONFIG)
   --db FILE                   database (default: <server.dataDir>/sievewright.db)
   --imap HOST:PORT            IMAP server (mail.imap)
@@ -39,8 +47,9 @@ const OPTIONS = {
   user: { type: 'string', multiple: true },
   once: { type: 'boolean' },
   idle: { type: 'boolean' },
+  events: { type: 'boolean' },
   ...stringOptions('config', 'db', 'imap', 'imap-tls', 'master', 'master-password-file', 'master-separator'),
-  ...stringOptions('via', 'spamd', 'sa-home', 'junk', 'trash', 'interval', 'timeout'),
+  ...stringOptions('via', 'spamd', 'sa-home', 'junk', 'trash', 'interval', 'timeout', 'spool'),
 } as const;
 
 type Values = ParsedCommandLine<typeof OPTIONS>['values'];
@@ -70,6 +79,7 @@ function flagEnv(v: Values): Record<string, string> {
   if (v.trash !== undefined) set('LEARNING__TRASH_FOLDER', v.trash);
   if (v.interval !== undefined) set('LEARNING__INTERVAL_SECONDS', v.interval);
   if (v.timeout !== undefined) set('LEARNING__RUN_TIMEOUT_SECONDS', v.timeout);
+  if (v.spool !== undefined) set('LEARNING__SPOOL_DIR', v.spool);
   return env;
 }
 
@@ -85,7 +95,8 @@ export function run(args: string[]): Promise<number> {
 
 async function learn({ values }: ParsedCommandLine<typeof OPTIONS>): Promise<number> {
   const users = values.user ?? [];
-  if (!users.length) throw new UsageError('--user is required');
+  if (values.events && (users.length || values.idle)) throw new UsageError('--events learns every user\'s recorded moves: no --user or --idle');
+  if (!users.length && !values.events) throw new UsageError('--user is required');
   const invalid = users.filter((u) => !isValidUsername(u));
   if (invalid.length) {
     for (const u of invalid) process.stderr.write(`sievewright learn: ${new InvalidUsernameError(u).message}\n`);
@@ -100,23 +111,31 @@ async function learn({ values }: ParsedCommandLine<typeof OPTIONS>): Promise<num
   try {
     let runner: LearningRunner;
     try {
-      runner = runnerFromConfig(config, db, values.once ? {} : { onReport: print });
+      runner = runnerFromConfig(config, db, {
+        ...(values.once ? {} : { onReport: print }),
+        imap: !values.events,
+        onSpoolRejected: (file, reason) => process.stderr.write(`sievewright learn: spooled move ${file} set aside in bad/: ${reason}\n`),
+        onRoundError: (err) => process.stderr.write(`sievewright learn: ${err.message}\n`),
+      });
     } catch (err) {
       process.stderr.write(`sievewright learn: ${(err as Error).message}\n`);
       return EXIT_INPUT;
     }
     if (values.once) {
-      const reports = await runner.runAll(users);
+      const reports = values.events ? await runner.runBacklog() : await runner.runAll(users);
       reports.forEach(print);
       return reports.every((r) => r.outcome === 'ok') ? EXIT_OK : EXIT_INPUT;
     }
     const idle = values.idle ? idleFromConfig(config, runner) : null;
-    runner.start(() => users, config.learning.intervalSeconds * 1000);
+    runner.start(() => users, config.learning.intervalSeconds * 1000, values.events ? 'backlog' : 'scan');
+    // A spooled move is learned at once, not at the next interval.
+    const spoolWatch = values.events ? watchSpool(resolvePath(config.learning.spoolDir), () => runner.wake()) : null;
     idle?.start(users);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
+    spoolWatch?.close();
     await idle?.stop();
     await runner.stop();
     return EXIT_OK;

@@ -6,6 +6,7 @@ import { EXIT_USAGE, type Command } from './command.js';
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   compile: { summary: 'compile a rules file to Sieve and user_prefs', load: () => import('./compile.js') },
   check: { summary: 'check a rules file and print diagnostics', load: () => import('./check.js') },
+  try: { summary: 'show what the rules do with messages', load: () => import('./try.js') },
   import: { summary: 'import an existing Sieve script into rules', load: () => import('./import.js') },
   migrate: { summary: 'convert procmailrc files to rules and Sieve', load: () => import('./migrate.js') },
   push: { summary: 'deploy users\' scripts through the outbox', load: () => import('./push.js') },

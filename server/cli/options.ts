@@ -24,6 +24,13 @@ export interface CommandLine<O extends OptionsConfig> {
 const STRING = { type: 'string' } as const;
 
 /** Options that each take one string value, declared by name. */
+/** `--capabilities "ext ext ..."`: the server's Sieve extensions, separated by spaces or commas. */
+export function capabilitiesOption(value: string): string[] {
+  const caps = value.split(/[\s,]+/).filter(Boolean);
+  if (caps.length === 0) throw new UsageError('--capabilities needs at least one extension name');
+  return caps;
+}
+
 export function stringOptions<const N extends string>(...names: N[]): Record<N, typeof STRING> {
   return Object.fromEntries(names.map((name) => [name, STRING])) as Record<N, typeof STRING>;
 }

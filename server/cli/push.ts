@@ -123,6 +123,7 @@ async function push({ values }: ParsedCommandLine<typeof OPTIONS>): Promise<numb
 
 async function deploy(db: ReturnType<typeof openDatabase>, config: Config, values: Values, attempts: number): Promise<number> {
   const known = listUsernames(db);
+  const knownSet = new Set(known);
   const users = values.all ? known : (values.user ?? []);
   const problems: string[] = [];
   if (values.all) {
@@ -138,7 +139,7 @@ async function deploy(db: ReturnType<typeof openDatabase>, config: Config, value
       problems.push(new InvalidUsernameError(u).message);
       continue;
     }
-    if (!known.includes(u)) {
+    if (!knownSet.has(u)) {
       problems.push(`${u}: no such user`);
       continue;
     }

@@ -178,8 +178,8 @@ function crossChecks(c: Config): string[] {
     if (!c.mail.managesieve) out.push('deploy.target is "managesieve" but mail.managesieve is not set');
     if (!c.mail.masterUser) out.push('deploy.target is "managesieve" but mail.masterUser is not set (deploys act for users through the master user)');
   }
-  if (c.learning.enabled && (!c.mail.imap || !c.mail.masterUser)) {
-    out.push('learning.enabled needs mail.imap and mail.masterUser (the watcher reads Junk folders as the master user)');
+  if (c.learning.enabled && c.learning.source === 'polling' && (!c.mail.imap || !c.mail.masterUser)) {
+    out.push('learning.enabled needs mail.imap and mail.masterUser (the watcher reads Junk folders as the master user), or learning.source "imapsieve"');
   }
   if (c.mail.canaryUser && !c.mail.imap) out.push('mail.canaryUser is set but mail.imap is not: nothing to check it against');
   for (const e of invalidAddressEntries(c.server.readinessDetailsFrom)) out.push(`server.readinessDetailsFrom: not an IP address or CIDR range: ${JSON.stringify(e)}`);

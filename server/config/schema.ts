@@ -180,6 +180,24 @@ export const ConfigSchema = Type.Object(
         intervalSeconds: Type.Integer({ minimum: 1, default: 60 }),
         concurrency: Type.Integer({ minimum: 1, maximum: 64, default: 4 }),
         runTimeoutSeconds: Type.Integer({ minimum: 1, default: 300 }),
+        /**
+         * What `serve` learns from when enabled: 'polling' reads every user's
+         * Junk each interval; 'imapsieve' only the moves Dovecot's IMAPSieve
+         * spooled (sievewright dovecot-config learning), like `learn --events`.
+         */
+        source: Type.Union([Type.Literal('polling'), Type.Literal('imapsieve')], { default: 'polling' }),
+        /** Where the IMAPSieve pipe helper spools moves for `learn --events` (sievewright dovecot-config learning --spool). */
+        spoolDir: Type.String({ default: './data/learning-spool' }),
+        /** IMAP IDLE sessions `learn --idle` holds at once: far below Dovecot's imap-login and imap process limits. */
+        idleSessions: Type.Integer({ minimum: 1, maximum: 500, default: 20 }),
+        /** Learning run records kept: none older than maxAgeDays, at most keepPerUser per user (the latest always stays). */
+        runRetention: Type.Object(
+          {
+            maxAgeDays: Type.Integer({ minimum: 0, default: 14 }),
+            keepPerUser: Type.Integer({ minimum: 1, default: 20 }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -6,8 +6,9 @@
 // or the user agreed to replace that script; a plain file is then kept
 // beside it, never deleted.
 //
-// The new script is compiled by the server's `sievec` while it is still a
-// temporary file; a rejected one never replaces the script in place. With
+// The new script is compiled by the server's `sievec` before it replaces
+// the script in place (a rejected one never does); concurrent deploys share
+// one sievec run per batch (SievecBatcher). With
 // no compiler to ask the script is written and reported "unverified".
 // The compiled binary is not kept: Dovecot compiles its own at the first
 // delivery, with its own settings and path (Pigeonhole 2.4 ties a binary to
@@ -23,7 +24,7 @@ import { ensureDir, replaceSymlink, writeFileAtomic } from './atomic-file.js';
 import { userPaths, type MailHomeLayout, type UserPaths } from './mail-home.js';
 import { DeployError, type DeployJob, type DeployOutcome, type DeployTarget } from './outcome.js';
 import { scriptRejected } from './rejection.js';
-import { checkScriptFile, describeErrors, type SievecOptions } from './sievec.js';
+import { describeErrors, SievecBatcher, type SievecOptions } from './sievec.js';
 
 export interface DirectoryTargetOptions {
   layout: MailHomeLayout;
@@ -40,9 +41,9 @@ function binaryPath(path: string): string {
   return `${path.replace(/\.sieve$/, '')}.svbin`;
 }
 
-/** Null when the compiler accepted the script at `path`, why it could not check it otherwise; throws when it rejected it. */
-async function verify(path: string, script: string, sievec: SievecOptions): Promise<string | null> {
-  const verdict = await checkScriptFile(path, sievec);
+/** Null when the compiler accepted the script, why it could not check it otherwise; throws when it rejected it. */
+async function verify(script: string, sievec: SievecBatcher): Promise<string | null> {
+  const verdict = await sievec.check(script);
   if (verdict.kind === 'accepted') return null;
   if (verdict.kind === 'unavailable') return verdict.reason;
   const message = `the server's Sieve compiler rejected the script: ${describeErrors(verdict.errors)}`;
@@ -70,9 +71,11 @@ export async function activeScriptIn(paths: UserPaths, ownScriptPath: string): P
 
 export class DirectoryTarget implements DeployTarget {
   readonly label: string;
+  private readonly sievec: SievecBatcher | null;
 
   constructor(private readonly opts: DirectoryTargetOptions) {
     this.label = `directory:${opts.layout.home}`;
+    this.sievec = opts.verify && new SievecBatcher(opts.verify);
   }
 
   async deploy(job: DeployJob): Promise<DeployOutcome> {
@@ -87,7 +90,7 @@ export class DirectoryTarget implements DeployTarget {
       const checked: { unverified: string | null } = { unverified: NOT_CONFIGURED };
       await writeFileAtomic(scriptPath, job.sieve, owner, {
         beforeRename: async (tmp) => {
-          if (this.opts.verify) checked.unverified = await verify(tmp, job.sieve, this.opts.verify);
+          if (this.sievec) checked.unverified = await verify(job.sieve, this.sievec);
           const now = new Date();
           await fs.utimes(tmp, now, now);
         },

@@ -5,6 +5,8 @@
 // under a lease; the status of each user is derived from the rows. A
 // claimed job carries the user's consent to replace a foreign script as it
 // stands at that moment, so a consent given while a deploy waits counts.
+// Delivered rows are kept for a retention (the status page shows when),
+// then pruned with the texts no other row uses.
 import { EventEmitter } from 'node:events';
 import type { DeployStatus } from '../routes/responses.js';
 import type { Db } from '../store/db.js';
@@ -19,9 +21,19 @@ export interface OutboxOptions {
   target?: string;
   /** Clock in ms; injectable for tests. */
   now?: () => number;
+  /** How long delivered and superseded rows are kept (default 7 days). */
+  retentionMs?: number;
 }
 
+const DEFAULT_RETENTION_MS = 7 * 24 * 3_600_000;
+
 export type ClaimedJob = DeployJob & { id: number; attempts: number };
+/** Emitted as `finished` when a row reaches its end: deployed (ok) or finally failed. */
+export interface FinishedRow {
+  id: number;
+  username: string;
+  ok: boolean;
+}
 /** What a request queues; the consent is read when the job is claimed. */
 export type QueuedJob = Omit<DeployJob, 'replaceConsent'>;
 
@@ -29,6 +41,7 @@ export class Outbox extends EventEmitter {
   private readonly repo: OutboxRepository;
   private readonly users: UsersRepository;
   private readonly target: string;
+  private readonly retentionMs: number;
   readonly now: () => number;
 
   constructor(db: Db, opts: OutboxOptions = {}) {
@@ -37,12 +50,21 @@ export class Outbox extends EventEmitter {
     this.users = new UsersRepository(db);
     this.target = opts.target ?? 'default';
     this.now = opts.now ?? Date.now;
+    this.retentionMs = opts.retentionMs ?? DEFAULT_RETENTION_MS;
   }
 
   /** Queues a deploy; an older pending one for the same user is superseded. Emits `enqueued`. */
   enqueue(job: QueuedJob): void {
-    this.repo.insert({ ...job, target: this.target, dueAt: this.now() });
-    this.emit('enqueued', job.username);
+    this.enqueueAll([job]);
+  }
+
+  /** Queues several deploys in one transaction (a bulk re-deploy's batch); returns their row ids. Emits `enqueued` once. */
+  enqueueAll(jobs: readonly QueuedJob[]): number[] {
+    if (jobs.length === 0) return [];
+    const dueAt = this.now();
+    const ids = this.repo.insert(jobs.map((job) => ({ ...job, target: this.target, dueAt })));
+    this.emit('enqueued');
+    return ids;
   }
 
   status(username: string): DeployStatus {
@@ -60,23 +82,38 @@ export class Outbox extends EventEmitter {
   // The worker's side.
 
   claim(owner: string, leaseMs: number): ClaimedJob | null {
-    const row = this.repo.claim(owner, this.now(), leaseMs);
-    if (!row) return null;
-    const consent = this.users.replaceConsent(row.username);
-    return {
-      id: row.id,
-      username: row.username,
-      version: row.version,
-      sieve: row.sieve,
-      prefs: row.prefs,
-      attempts: row.attempts,
-      ...(consent === null ? {} : { replaceConsent: consent }),
-    };
+    return this.claimAll(owner, leaseMs, 1)[0] ?? null;
   }
 
-  /** `unverified`: why the server's compiler did not check the script (null: it accepted it). */
+  /** Up to `limit` jobs claimed at once, in one transaction. */
+  claimAll(owner: string, leaseMs: number, limit: number): ClaimedJob[] {
+    return this.repo.claimMany(owner, this.now(), leaseMs, limit).map((row) => {
+      const consent = this.users.replaceConsent(row.username);
+      return {
+        id: row.id,
+        username: row.username,
+        version: row.version,
+        sieve: row.sieve,
+        prefs: row.prefs,
+        attempts: row.attempts,
+        ...(consent === null ? {} : { replaceConsent: consent }),
+      };
+    });
+  }
+
+  /** `unverified`: why the server's compiler did not check the script (null: it accepted it). False when the lease was lost. */
   complete(id: number, owner: string, unverified: string | null): boolean {
-    return this.repo.markDeployed(id, owner, unverified);
+    return this.completeAll([{ id, unverified }], owner)[0]!;
+  }
+
+  /** complete() for several rows in one transaction. */
+  completeAll(rows: ReadonlyArray<{ id: number; unverified: string | null }>, owner: string): boolean[] {
+    const users = this.repo.markDeployedMany(rows, owner);
+    return users.map((username, i) => {
+      if (username === null) return false;
+      this.emit('finished', { id: rows[i]!.id, username, ok: true } satisfies FinishedRow);
+      return true;
+    });
   }
 
   retryLater(id: number, owner: string, delayMs: number, failure: FailureRecord): void {
@@ -84,7 +121,8 @@ export class Outbox extends EventEmitter {
   }
 
   fail(id: number, owner: string, failure: FailureRecord): void {
-    this.repo.markFailed(id, owner, failure);
+    const username = this.repo.markFailed(id, owner, failure);
+    if (username !== null) this.emit('finished', { id, username, ok: false } satisfies FinishedRow);
   }
 
   outstanding(): number {
@@ -94,6 +132,11 @@ export class Outbox extends EventEmitter {
   nextDueAt(): number | null {
     return this.repo.nextDueAt(this.now());
   }
+
+  /** Removes delivered and superseded rows older than the retention; returns how many. */
+  prune(): number {
+    return this.repo.prune(new Date(this.now() - this.retentionMs).toISOString());
+  }
 }
 
 function toStatus(username: string, latest: OutboxRow | undefined, current: CurrentRow | undefined): DeployStatus {
@@ -102,7 +145,8 @@ function toStatus(username: string, latest: OutboxRow | undefined, current: Curr
   const live = unverifiedReason === null ? 'deployed' : 'unverified';
   if (!latest) {
     const state = current ? live : 'never';
-    return { username, state, deployedVersion, pendingVersion: null, error: null, errorLine: null, errorCode: null, errorRule: null, unverifiedReason, updatedAt: null };
+    // The delivered row was pruned after its retention: the live record says when.
+    return { username, state, deployedVersion, pendingVersion: null, error: null, errorLine: null, errorCode: null, errorRule: null, unverifiedReason, updatedAt: current?.deployed_at ?? null };
   }
   const waiting = latest.state === 'pending' || latest.state === 'running';
   const failed = latest.error_code === 'rejected' ? 'rejected' : 'failed';

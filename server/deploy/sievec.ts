@@ -5,7 +5,7 @@
 // (no compiler, or one that cannot run) so callers never mistake "not
 // checked" for "accepted".
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, constants, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 
@@ -73,6 +73,12 @@ function runSievec(opts: SievecOptions, args: string[]): Promise<Run> {
   });
 }
 
+/** A failed run without a word about any script: the compiler itself cannot work (bad config, no permission). */
+function cannotWork(run: Run, opts: SievecOptions): SievecResult {
+  const fatal = run.stderr.split('\n').map((l) => l.trim()).filter(Boolean).at(-1) ?? `exit code ${run.code}`;
+  return { kind: 'unavailable', reason: `${opts.binary} failed: ${fatal}` };
+}
+
 /**
  * Compiles the script file at `path` and throws the binary away (Dovecot
  * compiles its own at delivery; see directory-target.ts for why). The
@@ -88,9 +94,7 @@ export async function checkScriptFile(path: string, opts: SievecOptions): Promis
     if (run.code === 0) return { kind: 'accepted' };
     const errors = sievecErrors(run.stderr, scriptLabel(path));
     if (errors.length > 0) return { kind: 'rejected', errors };
-    // Exit 89 without a word about the script: the compiler itself cannot work (bad config, no permission).
-    const fatal = run.stderr.split('\n').map((l) => l.trim()).filter(Boolean).at(-1) ?? `exit code ${run.code}`;
-    return { kind: 'unavailable', reason: `${opts.binary} failed: ${fatal}` };
+    return cannotWork(run, opts);
   } finally {
     await rm(out, { recursive: true, force: true });
   }
@@ -105,6 +109,106 @@ export async function checkScript(text: string, opts: SievecOptions): Promise<Si
     return await checkScriptFile(file, opts);
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Compiles many scripts with as few sievec runs as it takes: `sievec DIR`
+ * compiles every `.sieve` in DIR, leaving a binary beside each one it
+ * accepted, and stops at the first one it rejects. That one is rejected
+ * with its errors (its label names it), the accepted ones are done, and the
+ * rest go again. A bulk deploy thus pays one process per batch plus one per
+ * rejected script, not one per script.
+ */
+export async function checkScripts(texts: readonly string[], opts: SievecOptions): Promise<SievecResult[]> {
+  const results: Array<SievecResult | undefined> = texts.map(() => undefined);
+  const dir = await mkdtemp(join(await scratchRoot(), 'sw-sievec-batch-'));
+  try {
+    const file = (i: number) => join(dir, `s${i}.sieve`);
+    await Promise.all(texts.map((t, i) => writeFile(file(i), t)));
+    let left = texts.map((_, i) => i);
+    while (left.length > 0) {
+      const run = await runSievec(opts, [...(opts.config === undefined ? [] : ['-c', opts.config]), dir]);
+      if (run.failure !== null) return fill(results, { kind: 'unavailable', reason: run.failure });
+      if (run.code === 0) return fill(results, { kind: 'accepted' });
+      const rejected = left.filter((i) => sievecErrors(run.stderr, `s${i}`).length > 0);
+      if (rejected.length === 0) return fill(results, cannotWork(run, opts));
+      for (const i of rejected) results[i] = { kind: 'rejected', errors: sievecErrors(run.stderr, `s${i}`) };
+      const compiled = await Promise.all(left.map((i) => access(binaryOf(file(i))).then(() => true, () => false)));
+      left.forEach((i, k) => {
+        if (compiled[k] && !results[i]) results[i] = { kind: 'accepted' };
+      });
+      // What was decided leaves the directory, so the next run compiles only the rest.
+      await Promise.all(left.filter((i) => results[i]).flatMap((i) => [rm(file(i), { force: true }), rm(binaryOf(file(i)), { force: true })]));
+      left = left.filter((i) => !results[i]);
+    }
+    return fill(results, { kind: 'accepted' });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+let scratch: Promise<string> | undefined;
+
+/**
+ * Where batches are compiled: memory (/dev/shm) when the system has it, as
+ * the copies and binaries are thrown away at once and a bulk deploy should
+ * not write them to disk; the temporary directory otherwise.
+ */
+function scratchRoot(): Promise<string> {
+  scratch ??= stat(SHM)
+    .then((st) => (st.isDirectory() ? access(SHM, constants.W_OK).then(() => SHM) : tmpdir()))
+    .catch(() => tmpdir());
+  return scratch;
+}
+
+const SHM = '/dev/shm';
+
+function binaryOf(path: string): string {
+  return `${path.slice(0, -'.sieve'.length)}.svbin`;
+}
+
+/** The results so far, with `rest` for every script not decided yet. */
+function fill(results: ReadonlyArray<SievecResult | undefined>, rest: SievecResult): SievecResult[] {
+  return results.map((r) => r ?? rest);
+}
+
+/**
+ * Checks scripts as they come with one sievec run per batch: a script
+ * asked for while a run is under way joins the next one (at most
+ * `maxBatch`), so concurrent deploys share a process.
+ */
+export class SievecBatcher {
+  private queue: Array<{ text: string; resolve: (r: SievecResult) => void; reject: (e: unknown) => void }> = [];
+  private running = false;
+
+  constructor(
+    private readonly opts: SievecOptions,
+    private readonly maxBatch = 256,
+  ) {}
+
+  check(text: string): Promise<SievecResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ text, resolve, reject });
+      if (!this.running) {
+        this.running = true;
+        // Deploys started in the same turn of the event loop join the first batch.
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      try {
+        const results = await checkScripts(batch.map((b) => b.text), this.opts);
+        batch.forEach((b, i) => b.resolve(results[i]!));
+      } catch (e) {
+        for (const b of batch) b.reject(e);
+      }
+    }
+    this.running = false;
   }
 }
 

@@ -5,6 +5,14 @@
 // maxAttempts, and permanent ones (a rejected script, a foreign active
 // script) fail at once with the reason kept for the status page.
 //
+// Progress and the idle check read counters the outbox keeps per state,
+// so a finished row costs the same with ten or a hundred thousand queued.
+// Deploys that finish within COMPLETE_EVERY_MS are recorded in one
+// transaction, and the slots they free are claimed in the next one: a bulk
+// deploy writes the outbox's bookkeeping pages once per batch, not once
+// per user.
+// While idle, delivered rows past their retention are pruned (hourly).
+//
 // Events: 'progress' { done, failed, total } after every finished row (done +
 // failed + still outstanding = total); 'deployed' / 'failed' per row; 'idle'.
 import { EventEmitter } from 'node:events';
@@ -46,6 +54,9 @@ export interface DeployFailure {
   final: boolean;
 }
 
+const PRUNE_EVERY_MS = 3_600_000;
+const COMPLETE_EVERY_MS = 25;
+
 export class DeployWorker extends EventEmitter {
   readonly owner = randomUUID();
   private running = false;
@@ -55,7 +66,10 @@ export class DeployWorker extends EventEmitter {
   private done = 0;
   private failed = 0;
   private timer: NodeJS.Timeout | null = null;
+  private prunedAt = Number.NEGATIVE_INFINITY;
+  private pumpQueued = false;
   private readonly inFlight = new Set<Promise<void>>();
+  private completing: Array<{ job: ClaimedJob; unverified: string | null; settle: (ok: boolean | Error) => void }> = [];
   private readonly onEnqueued = () => this.pump();
   private readonly opts: Required<DeployWorkerOptions>;
 
@@ -96,23 +110,53 @@ export class DeployWorker extends EventEmitter {
 
   private pump(): void {
     if (!this.running) return;
-    while (this.active < this.opts.concurrency) {
-      const job = this.outbox.claim(this.owner, this.opts.leaseMs);
-      if (!job) {
-        // Nothing claimable now: wake when the next row is due (or to poll).
-        this.scheduleWake();
-        return;
-      }
+    const free = this.opts.concurrency - this.active;
+    if (free <= 0) return;
+    const jobs = this.outbox.claimAll(this.owner, this.opts.leaseMs, free);
+    for (const job of jobs) {
       this.active += 1;
       this.busy = true;
       const p = this.deliver(job).finally(() => {
         this.active -= 1;
         this.inFlight.delete(p);
         this.emit('progress', this.progress());
-        this.pump();
+        // Deploys recorded together end in one turn: their free slots are claimed together, once.
+        this.pumpSoon();
       });
       this.inFlight.add(p);
     }
+    // Nothing (more) claimable now: wake when the next row is due (or to poll).
+    if (jobs.length < free) this.scheduleWake();
+  }
+
+  private pumpSoon(): void {
+    if (this.pumpQueued) return;
+    this.pumpQueued = true;
+    setImmediate(() => {
+      this.pumpQueued = false;
+      this.pump();
+    });
+  }
+
+  /** Records a delivered row together with the others finishing within COMPLETE_EVERY_MS. */
+  private complete(job: ClaimedJob, unverified: string | null): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      const settle = (ok: boolean | Error) => (ok instanceof Error ? reject(ok) : resolve(ok));
+      if (this.completing.push({ job, unverified, settle }) === 1) setTimeout(() => this.flushCompletions(), COMPLETE_EVERY_MS);
+    });
+  }
+
+  private flushCompletions(): void {
+    const batch = this.completing;
+    this.completing = [];
+    let oks: boolean[];
+    try {
+      oks = this.outbox.completeAll(batch.map((b) => ({ id: b.job.id, unverified: b.unverified })), this.owner);
+    } catch (e) {
+      for (const b of batch) b.settle(e instanceof Error ? e : new Error(String(e)));
+      return;
+    }
+    batch.forEach((b, i) => b.settle(oks[i]!));
   }
 
   private scheduleWake(): void {
@@ -122,6 +166,10 @@ export class DeployWorker extends EventEmitter {
     const outstanding = this.outbox.outstanding();
     if (outstanding === 0 && this.active === 0) {
       this.emit('idle', this.progress());
+      if (this.outbox.now() - this.prunedAt >= PRUNE_EVERY_MS) {
+        this.prunedAt = this.outbox.now();
+        this.outbox.prune();
+      }
       if (this.busy) {
         this.busy = false;
         this.done = 0;
@@ -140,7 +188,7 @@ export class DeployWorker extends EventEmitter {
       const outcome = await this.target.deploy(job);
       if (outcome.status === 'deployed' || outcome.status === 'unverified') {
         const unverified = outcome.status === 'unverified' ? outcome.reason : null;
-        if (this.outbox.complete(job.id, this.owner, unverified)) {
+        if (await this.complete(job, unverified)) {
           this.done += 1;
           const event: DeployedEvent = { username: job.username, version: job.version, verified: unverified === null };
           this.emit('deployed', event);

@@ -35,22 +35,38 @@ export function imapFromConfig(config: Config): { endpoint: Endpoint; master: Ma
  */
 const IDLE_SOCKET_TIMEOUT_MS = 5 * 60_000;
 
-/** IDLE connections (one per user) that make `runner` look at Junk as soon as it changes. */
+/** IDLE connections (at most learning.idleSessions, users taking turns) that make `runner` look at Junk as soon as it changes. */
 export function idleFromConfig(config: Config, runner: LearningRunner): IdleWatcher {
   const { endpoint, master } = imapFromConfig(config);
-  return new IdleWatcher({ connect: (u) => openSession(endpoint, master, u, { socketTimeout: IDLE_SOCKET_TIMEOUT_MS }), junk: config.learning.junkFolder, onChange: (u) => runner.request(u) });
+  return new IdleWatcher({
+    connect: (u) => openSession(endpoint, master, u, { socketTimeout: IDLE_SOCKET_TIMEOUT_MS }),
+    junk: config.learning.junkFolder,
+    onChange: (u) => runner.request(u),
+    maxSessions: config.learning.idleSessions,
+  });
 }
 
-export function runnerFromConfig(config: Config, db: Db, extra: Partial<Pick<RunnerOptions, 'learner' | 'onReport'>> = {}): LearningRunner {
-  const { endpoint, master } = imapFromConfig(config);
+/**
+ * `imap: false` for the IMAPSieve event service, which only learns what the
+ * pipe program recorded and needs neither an IMAP server nor a master user.
+ */
+export function runnerFromConfig(
+  config: Config,
+  db: Db,
+  extra: Partial<Pick<RunnerOptions, 'learner' | 'onReport' | 'onRoundError'>> & { imap?: boolean; onSpoolRejected?: (file: string, reason: string) => void } = {},
+): LearningRunner {
+  const imap = extra.imap === false ? null : imapFromConfig(config);
   const l = config.learning;
   return new LearningRunner({
     repo: new LearningRepository(db),
-    connect: (u) => openSession(endpoint, master, u),
+    connect: (u) => (imap ? openSession(imap.endpoint, imap.master, u) : Promise.reject(new Error('this runner learns recorded events only'))),
     learner: extra.learner ?? learnerFromConfig(config),
     ...(extra.onReport ? { onReport: extra.onReport } : {}),
+    ...(extra.onRoundError ? { onRoundError: extra.onRoundError } : {}),
+    spool: { dir: resolve(l.spoolDir), ...(extra.onSpoolRejected ? { onRejected: extra.onSpoolRejected } : {}) },
     scan: { folders: { junk: l.junkFolder, trash: l.trashFolder }, maxMessageBytes: MAX_MESSAGE_BYTES },
     runTimeoutMs: l.runTimeoutSeconds * 1000,
     concurrency: l.concurrency,
+    retention: l.runRetention,
   });
 }

@@ -34,7 +34,13 @@ export async function openSession(endpoint: Endpoint, master: MasterLogin, usern
   // Without a listener an 'error' event would crash the process; the failing
   // command rejects anyway, which is where it is handled.
   client.on('error', () => {});
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (err) {
+    // A refused login must not leave its socket open: callers count sessions.
+    client.close();
+    throw err;
+  }
   return client;
 }
 

@@ -10,7 +10,8 @@ import { AppError } from '../services/errors.js';
 import { routes, type RedeployProgress } from './contract.js';
 import { route } from './route.js';
 
-const SSE_POLL_MS = 200;
+const SSE_MIN_INTERVAL_MS = 200;
+const USERS_PAGE = 50;
 
 export async function adminRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }): Promise<void> {
   const logQueueError = (err: unknown) => app.log.error({ err }, 're-deploy: could not queue a user');
@@ -26,17 +27,19 @@ export async function adminRoutes(app: FastifyInstance, { ctx }: { ctx: AppConte
 
   route(app, routes.savePolicy, async (request) => savePolicy(ctx, request.username, request.body));
 
-  route(app, routes.users, async () => {
-    const statuses = new Map(ctx.outbox.statusAll().map((s) => [s.username, s]));
-    const versions = ctx.rules.latestVersions();
-    return ctx.users.list().map((u) => ({
+  // One page from SQL; each user's version and status by key, so the cost is the page's, not all users'.
+  route(app, routes.users, async (request) => {
+    const offset = request.query.offset ?? 0;
+    const limit = request.query.limit ?? USERS_PAGE;
+    const users = ctx.users.page(offset, limit).map((u) => ({
       username: u.username,
       isAdmin: isAdmin(ctx, u.username),
       createdAt: u.createdAt,
       lastLoginAt: u.lastLoginAt,
-      rulesVersion: versions.get(u.username) ?? 0,
-      status: statuses.get(u.username) ?? ctx.outbox.status(u.username),
+      rulesVersion: ctx.rules.latestVersion(u.username),
+      status: ctx.outbox.status(u.username),
     }));
+    return { total: ctx.users.count(), offset, limit, users };
   });
 
   route(app, routes.redeploy, async (request, reply) => {
@@ -56,22 +59,35 @@ export async function adminRoutes(app: FastifyInstance, { ctx }: { ctx: AppConte
     const send = (event: 'progress' | 'end', data: RedeployProgress): void => {
       res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     };
-    let last = '';
-    let closed = false;
-    request.raw.on('close', () => {
-      closed = true;
+    // Events come from the job's counters as they move, at most one per SSE_MIN_INTERVAL_MS.
+    await new Promise<void>((resolve) => {
+      let last = '';
+      let timer: NodeJS.Timeout | null = null;
+      const flush = (): void => {
+        timer = null;
+        const p = ctx.redeploys.progress(jobId) as RedeployProgress;
+        const key = JSON.stringify(p);
+        if (key !== last) send('progress', p);
+        last = key;
+        if (p.done + p.failed >= p.total) {
+          send('end', p);
+          finish();
+        }
+      };
+      const onChange = (): void => {
+        timer ??= setTimeout(flush, SSE_MIN_INTERVAL_MS);
+      };
+      const unsubscribe = ctx.redeploys.subscribe(jobId, onChange);
+      const finish = (): void => {
+        if (timer) clearTimeout(timer);
+        timer = null;
+        unsubscribe();
+        request.raw.off('close', finish);
+        resolve();
+      };
+      request.raw.on('close', finish);
+      flush();
     });
-    while (!closed) {
-      const p = ctx.redeploys.progress(jobId) as RedeployProgress;
-      const key = JSON.stringify(p);
-      if (key !== last) send('progress', p);
-      last = key;
-      if (p.done + p.failed >= p.total) {
-        send('end', p);
-        break;
-      }
-      await new Promise((r) => setTimeout(r, SSE_POLL_MS));
-    }
     res.end();
     return reply;
   });

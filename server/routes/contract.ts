@@ -5,6 +5,7 @@
 // the server reaches the bundle).
 import type { Static, TSchema } from '@sinclair/typebox';
 import { ErrorBodySchema } from './errors.js';
+import * as M from './mail-rules-schemas.js';
 import * as R from './responses.js';
 import * as Q from './schemas.js';
 
@@ -87,6 +88,17 @@ export const routes = {
   },
   learningLog: { method: 'GET', path: '/api/learning/log', querystring: Q.LimitQuery, response: { 200: R.LearningLog, ...fails(...USER, 400) } },
   learningWeekly: { method: 'GET', path: '/api/learning/weekly', response: { 200: R.WeeklyCounts, ...fails(...USER) } },
+  tryRules: { method: 'POST', path: '/api/mail/try', body: M.TryBody, response: { 200: M.TryResponse, ...fails(...WRITE, 422, 429, 503) } },
+  applyPlan: { method: 'POST', path: '/api/mail/apply/plan', body: M.ApplyBody, response: { 200: M.ApplyPlan, ...fails(...WRITE, 422, 429, 503) } },
+  applyStart: { method: 'POST', path: '/api/mail/apply', body: M.ApplyStartBody, response: { 202: M.ApplyRun, ...fails(...WRITE, 409, 422, 429, 503) } },
+  applyRuns: { method: 'GET', path: '/api/mail/apply', response: { 200: M.ApplyRuns, ...fails(...USER) } },
+  applyRun: { method: 'GET', path: '/api/mail/apply/:runId', params: M.RunParams, response: { 200: M.ApplyRunDetail, ...fails(...USER, 400, 404) } },
+  applyUndo: {
+    method: 'POST',
+    path: '/api/mail/apply/:runId/undo',
+    params: M.RunParams,
+    response: { 202: M.ApplyRun, ...fails(...WRITE, 404, 409) },
+  },
 
   defaults: { method: 'GET', path: '/api/admin/defaults', response: { 200: R.DefaultsResponse, ...fails(...ADMIN) } },
   saveDefaults: {
@@ -97,7 +109,7 @@ export const routes = {
   },
   policy: { method: 'GET', path: '/api/admin/policy', response: { 200: R.Policy, ...fails(...ADMIN) } },
   savePolicy: { method: 'PUT', path: '/api/admin/policy', body: Q.PolicyBody, response: { 200: R.Policy, ...fails(...WRITE) } },
-  users: { method: 'GET', path: '/api/admin/users', response: { 200: R.AdminUsers, ...fails(...ADMIN) } },
+  users: { method: 'GET', path: '/api/admin/users', querystring: Q.UsersPageQuery, response: { 200: R.AdminUsersPage, ...fails(...ADMIN, 400) } },
   redeploy: { method: 'POST', path: '/api/admin/redeploy', response: { 202: R.RedeployStarted, ...fails(...WRITE) } },
   redeployEvents: {
     method: 'GET',
@@ -148,5 +160,6 @@ export type {
   SessionUser,
   WeeklyCount,
 } from './responses.js';
+export type { ApplyPlan, ApplyRun, ApplyRunDetail, RuleReport, TriedMessage, TryResponse } from './mail-rules-schemas.js';
 export type { DeployErrorCode } from '../deploy/outcome.js';
 export type { AuditAction } from '../store/audit-actions.js';

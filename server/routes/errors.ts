@@ -28,6 +28,11 @@ export interface ErrorDetails {
   rules_too_large: { bytes: number; maxBytes: number };
   too_deep: { path: string; maxDepth: number };
   mail_server_unavailable: Record<string, never>;
+  /**
+   * Applying rules to existing mail: a run is still going (`runId`), or the
+   * changes are no longer what the confirmed dry run counted (`expected`, `actual`).
+   */
+  apply_conflict: { runId?: string; expected?: number; actual?: number };
   internal: Record<string, never>;
 }
 
@@ -47,6 +52,7 @@ const EVERY_CODE: { [C in ErrorCode]: null } = {
   rules_too_large: null,
   too_deep: null,
   mail_server_unavailable: null,
+  apply_conflict: null,
   internal: null,
 };
 export const ERROR_CODES = Object.keys(EVERY_CODE) as ErrorCode[];

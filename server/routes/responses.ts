@@ -165,7 +165,8 @@ export const AdminUser = Type.Object({
   status: DeployStatus,
 });
 export type AdminUser = Static<typeof AdminUser>;
-export const AdminUsers = Type.Array(AdminUser);
+/** Users by username, `offset` and `limit` as served, `total` of all. */
+export const AdminUsersPage = Type.Object({ total: Int, offset: Int, limit: Int, users: Type.Array(AdminUser) });
 
 export const RedeployStarted = Type.Object({ jobId: Str, globalScripts: GlobalScriptsStatus });
 

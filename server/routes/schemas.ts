@@ -70,6 +70,13 @@ export type ReplaceScriptBody = Static<typeof ReplaceScriptBody>;
 export const LimitQuery = obj({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) });
 export type LimitQuery = Static<typeof LimitQuery>;
 
+/** One page of the admin's users list, by username. */
+export const UsersPageQuery = obj({
+  offset: Type.Optional(Type.Integer({ minimum: 0 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+});
+export type UsersPageQuery = Static<typeof UsersPageQuery>;
+
 export const DefaultsBody = obj({ text: RulesText });
 export type DefaultsBody = Static<typeof DefaultsBody>;
 

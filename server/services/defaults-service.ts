@@ -17,7 +17,7 @@ import type { DefaultsResponse, GlobalScriptsStatus, SavedDefaults } from '../ro
 import type { AppContext } from './context.js';
 import { compileGlobal, compileOptions, listUsernames } from './deploy-source.js';
 import { AppError } from './errors.js';
-import { queueDeploy } from './rules-service.js';
+import { prepareDeploy } from './rules-service.js';
 
 export function defaultsView(ctx: AppContext): DefaultsResponse {
   const d = ctx.defaults.latest();
@@ -34,7 +34,7 @@ function parseDefaults(text: string, opts: CompileOptions): { ruleSet: RuleSet; 
 
 /** Queues a deploy for every user in the background; returns the job id to follow. */
 export function redeployAll(ctx: AppContext, log: (err: unknown) => void): string {
-  return ctx.redeploys.start(listUsernames(ctx.db), (u) => queueDeploy(ctx, u), log);
+  return ctx.redeploys.start(listUsernames(ctx.db), (u) => prepareDeploy(ctx, u), log);
 }
 
 /**
@@ -114,7 +114,7 @@ export async function saveDefaults(
   const globalScripts = await deployGlobalScripts(ctx, log);
   // A change to locked rules only is the one write above; the job then has no users.
   const usersChanged = perUserPart(previous?.ruleSet) !== perUserPart(ruleSet);
-  const jobId = usersChanged ? redeployAll(ctx, log) : ctx.redeploys.start([], () => true, log);
+  const jobId = usersChanged ? redeployAll(ctx, log) : ctx.redeploys.start([], () => null, log);
   return { version: saved.version, ruleSet, text, jobId, globalScripts };
 }
 

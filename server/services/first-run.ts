@@ -6,7 +6,9 @@ import { printRules } from '../../grammar/emit/rules-text.js';
 import type { RuleSet } from '../../grammar/model.js';
 import { DEFAULT_SETTINGS } from '../../grammar/model.js';
 import type { AppContext } from './context.js';
+import { seedDemoMail } from '../mail/demo-mail.js';
 import { hashPassword, randomPassword } from './passwords.js';
+import { maildirOf } from './recent-mail.js';
 import { queueDeploy } from './rules-service.js';
 
 const SEEDED = 'seeded';
@@ -76,6 +78,8 @@ export async function seedFirstRun(ctx: AppContext): Promise<SeedResult> {
       // So the first screen shows a deployed script, not "never deployed".
       queueDeploy(ctx, DEMO_USER);
     }
+    // So "test on my recent mail" has messages to show; with an IMAP server the mail is the server's.
+    if (!ctx.config.mail.imap) await seedDemoMail(maildirOf(ctx, DEMO_USER));
   }
   ctx.meta.set(SEEDED, new Date().toISOString());
   return { accounts };

@@ -1,10 +1,22 @@
 // Bulk re-deploys (after the admin changed defaults, or on request) tracked
-// as jobs, so the admin page can follow one job's progress over SSE. Users
-// are queued in small batches that yield to the event loop, so re-deploying
-// ten thousand users never stalls the server. A user counts as done once the
-// job queued them and their deploy left the pending state.
+// as jobs, so the admin page can follow one job's progress over SSE.
+//
+// Progress is counters kept as the outbox reports rows finished (its
+// `finished` event), never a count over the users: following a job of a
+// hundred thousand users costs the same per event as one of ten. A user
+// counts once their deploy queued by the job, or a newer one of theirs,
+// is delivered or finally fails.
+//
+// Queueing shares the event loop with deploying: users are compiled in
+// slices of a few milliseconds, queued INSERT_BATCH at a time in one
+// transaction, and
+// the job runs at most `lead` users ahead of the deploys that finished, so
+// deploy I/O keeps going while the rest is queued. When deploys stall (the
+// mail server is down and rows wait for their retry), queueing still goes on
+// at `lead` users per stall wait, so every user reaches the durable outbox.
 import { randomBytes } from 'node:crypto';
-import type { Outbox } from '../deploy/outbox.js';
+import { EventEmitter } from 'node:events';
+import type { FinishedRow, Outbox, QueuedJob } from '../deploy/outbox.js';
 
 export interface JobProgress {
   done: number;
@@ -13,44 +25,52 @@ export interface JobProgress {
 }
 
 interface Job {
-  usernames: string[];
-  queued: Set<string>;
-  /** Users that could not even be queued (e.g. their rules no longer compile). */
-  failedEarly: Set<string>;
+  total: number;
+  done: number;
+  failed: number;
+  /** Queued users not finished yet: the outbox row the job queued for each. */
+  waiting: Map<string, number>;
   createdAt: number;
+  /** Emits `change` after the counters moved. */
+  events: EventEmitter;
+}
+
+export interface RedeployJobsOptions {
+  /** Users the job may queue ahead of the deploys that finished. */
+  lead?: number;
+  /** Longest wait for a deploy to finish before queueing goes on regardless. */
+  stallMs?: number;
+  /** Compile time per slice before the event loop gets a turn. */
+  sliceMs?: number;
 }
 
 const KEEP_JOBS_MS = 24 * 3_600_000;
-const BATCH = 100;
+/** Users queued per transaction. */
+const INSERT_BATCH = 64;
 
 export class RedeployJobs {
   private readonly jobs = new Map<string, Job>();
+  private readonly opts: Required<RedeployJobsOptions>;
 
-  constructor(private readonly outbox: Outbox) {}
+  constructor(
+    private readonly outbox: Outbox,
+    opts: RedeployJobsOptions = {},
+  ) {
+    this.opts = { lead: 2_000, stallMs: 1_000, sliceMs: 10, ...opts };
+    outbox.on('finished', (row: FinishedRow) => this.onFinished(row));
+  }
 
   /**
-   * Starts queueing `usernames` through `queue` (false = could not be queued)
-   * and returns the job id at once.
+   * Starts queueing `usernames`, each as `prepare` makes their deploy (null:
+   * it cannot be made, e.g. their rules no longer compile), and returns the
+   * job id at once.
    */
-  start(usernames: string[], queue: (username: string) => boolean, onError: (err: unknown) => void): string {
+  start(usernames: readonly string[], prepare: (username: string) => QueuedJob | null, onError: (err: unknown) => void): string {
     this.sweep();
     const id = randomBytes(9).toString('base64url');
-    const job: Job = { usernames, queued: new Set(), failedEarly: new Set(), createdAt: Date.now() };
+    const job: Job = { total: usernames.length, done: 0, failed: 0, waiting: new Map(), createdAt: Date.now(), events: new EventEmitter() };
     this.jobs.set(id, job);
-    void (async () => {
-      for (let i = 0; i < usernames.length; i += BATCH) {
-        for (const u of usernames.slice(i, i + BATCH)) {
-          let ok = false;
-          try {
-            ok = queue(u);
-          } catch (err) {
-            onError(err);
-          }
-          (ok ? job.queued : job.failedEarly).add(u);
-        }
-        await new Promise((r) => setImmediate(r));
-      }
-    })();
+    void this.queue(job, usernames, prepare, onError).catch(onError);
     return id;
   }
 
@@ -60,15 +80,86 @@ export class RedeployJobs {
 
   progress(id: string): JobProgress | undefined {
     const job = this.jobs.get(id);
-    if (!job) return undefined;
-    let done = 0;
-    let failed = job.failedEarly.size;
-    for (const u of job.queued) {
-      const s = this.outbox.status(u).state;
-      if (s === 'deployed' || s === 'unverified') done++;
-      else if (s === 'failed' || s === 'rejected') failed++;
+    return job && { done: job.done, failed: job.failed, total: job.total };
+  }
+
+  /** Calls `listener` after each change of the job's counters; returns the unsubscribe. */
+  subscribe(id: string, listener: () => void): () => void {
+    const events = this.jobs.get(id)?.events;
+    events?.on('change', listener);
+    return () => events?.off('change', listener);
+  }
+
+  private async queue(job: Job, usernames: readonly string[], prepare: (u: string) => QueuedJob | null, onError: (err: unknown) => void): Promise<void> {
+    let next = 0;
+    // How many more users may be queued before waiting for deploys to finish.
+    let room = 0;
+    // Prepared over several slices, queued in one transaction.
+    let batch: QueuedJob[] = [];
+    // The first slice runs at once: a small job is queued before start() returns.
+    for (let first = true; next < usernames.length || batch.length > 0; first = false) {
+      if (!first) await new Promise((r) => setImmediate(r));
+      room = Math.max(room, this.opts.lead - job.waiting.size - batch.length);
+      const sliceEnd = performance.now() + this.opts.sliceMs;
+      let failed = 0;
+      while (next < usernames.length && room > 0 && batch.length < INSERT_BATCH && performance.now() < sliceEnd) {
+        let prepared: QueuedJob | null = null;
+        try {
+          prepared = prepare(usernames[next]!);
+        } catch (err) {
+          onError(err);
+        }
+        if (prepared) {
+          batch.push(prepared);
+          room--;
+        } else failed++;
+        next++;
+      }
+      if (batch.length >= INSERT_BATCH || room <= 0 || next >= usernames.length) {
+        try {
+          const ids = this.outbox.enqueueAll(batch);
+          batch.forEach((b, i) => job.waiting.set(b.username, ids[i]!));
+        } catch (err) {
+          onError(err);
+          failed += batch.length;
+        }
+        batch = [];
+      }
+      if (failed > 0) {
+        job.failed += failed;
+        job.events.emit('change');
+      }
+      if (room <= 0 && next < usernames.length) {
+        const stalled = await this.finishedOrStalled(job);
+        room = stalled ? this.opts.lead : this.opts.lead - job.waiting.size;
+      }
     }
-    return { done, failed, total: job.usernames.length };
+  }
+
+  /** Resolves true when no deploy of the job finished within stallMs. */
+  private finishedOrStalled(job: Job): Promise<boolean> {
+    return new Promise((resolve) => {
+      const settle = (stalled: boolean) => {
+        clearTimeout(timer);
+        job.events.off('change', onChange);
+        resolve(stalled);
+      };
+      const onChange = () => settle(false);
+      const timer = setTimeout(() => settle(true), this.opts.stallMs);
+      job.events.on('change', onChange);
+    });
+  }
+
+  private onFinished(row: FinishedRow): void {
+    for (const job of this.jobs.values()) {
+      const queued = job.waiting.get(row.username);
+      // A row older than the job's is a deploy that was under way before it.
+      if (queued === undefined || row.id < queued) continue;
+      job.waiting.delete(row.username);
+      if (row.ok) job.done++;
+      else job.failed++;
+      job.events.emit('change');
+    }
   }
 
   private sweep(): void {

@@ -14,6 +14,7 @@ import type { PreviewResponse, RulesResponse } from '../routes/responses.js';
 import type { RulesInput } from '../routes/schemas.js';
 import type { AuditAction } from '../store/audit-actions.js';
 import type { RuleVersion, SavedVersion } from '../store/rules-repository.js';
+import type { QueuedJob } from '../deploy/outbox.js';
 import type { AppContext } from './context.js';
 import { compileEffective, compileForUser, compileGlobal, compileOptions } from './deploy-source.js';
 import { AppError } from './errors.js';
@@ -59,7 +60,7 @@ export function rulesText(ctx: AppContext, username: string): string {
   return printRules(ctx.rules.latest(username)?.ruleSet ?? emptyRuleSet());
 }
 
-function ownFindings(ctx: AppContext, { ruleSet, semantic }: RulesFromInput): Diagnostic[] {
+export function ownFindings(ctx: AppContext, { ruleSet, semantic }: RulesFromInput): Diagnostic[] {
   return semantic ?? validateRuleSet(ruleSet, compileOptions(ctx.config));
 }
 
@@ -71,11 +72,17 @@ function checkRuleSet(ctx: AppContext, username: string, own: RulesFromInput): v
   if (!compiled.ok || hasErrors(compiled.diagnostics)) throw rejectRules('the rules cannot be compiled for this server', compiled.diagnostics);
 }
 
-export function queueDeploy(ctx: AppContext, username: string): boolean {
+/** The user's deploy as their rules and the defaults make it now; null when it does not compile. */
+export function prepareDeploy(ctx: AppContext, username: string): QueuedJob | null {
   const job = compileForUser(ctx.db, ctx.config, username);
-  if (hasErrors(job.diagnostics)) return false;
-  ctx.outbox.enqueue({ username, version: job.version, sieve: job.sieve, prefs: job.prefs });
-  return true;
+  if (hasErrors(job.diagnostics)) return null;
+  return { username, version: job.version, sieve: job.sieve, prefs: job.prefs };
+}
+
+export function queueDeploy(ctx: AppContext, username: string): boolean {
+  const job = prepareDeploy(ctx, username);
+  if (job) ctx.outbox.enqueue(job);
+  return job !== null;
 }
 
 /** Refused before any other check: the size bounds what every later step and the history cost. */

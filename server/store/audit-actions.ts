@@ -13,6 +13,8 @@ export const AUDIT_ACTIONS = [
   'deploy.request',
   'deploy.redeploy-all',
   'deploy.replace-consent',
+  'mail.apply',
+  'mail.apply-undo',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -6,6 +6,8 @@
 // The file holds password hashes and sessions: it is created 0600 in a 0700
 // directory, and SQLite gives its -wal and -shm files the database's mode.
 import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { dirname } from 'node:path';
 import { allMigrations, type Migration } from './migrations/index.js';
 import { ensurePrivateDir, ensurePrivateFile, tightenIfPresent } from './private-files.js';
@@ -27,7 +29,23 @@ export function openDatabase(path: string, migrations: readonly Migration[] = al
   return db;
 }
 
+/** The key a deploy text is stored under (deploy_blobs.hash); also SQL functions, so that a migration can move old rows. */
+export function contentHash(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+/** A deploy text as stored (deploy_blobs.body): compressed, Sieve and user_prefs shrink several times. */
+export function packText(text: string): Buffer {
+  return deflateRawSync(text);
+}
+
+export function unpackText(body: Buffer): string {
+  return inflateRawSync(body).toString('utf8');
+}
+
 export function migrate(db: Db, migrations: readonly Migration[]): void {
+  db.function('content_hash', { deterministic: true }, (text: unknown) => contentHash(String(text)));
+  db.function('pack_text', { deterministic: true }, (text: unknown) => packText(String(text)));
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY,
     name TEXT NOT NULL,

@@ -20,8 +20,9 @@ export interface LearningEvent {
   id: number;
   username: string;
   folder: string;
-  uidValidity: number;
-  uid: number;
+  /** Null for a move reported by IMAPSieve (it names no UID). */
+  uidValidity: number | null;
+  uid: number | null;
   messageId: string | null;
   subject: string | null;
   sender: string | null;
@@ -37,11 +38,26 @@ export interface LearningEvent {
   learnedAt: string | null;
 }
 
-export type NewEvent = Pick<LearningEvent, 'folder' | 'uidValidity' | 'uid' | 'messageId' | 'subject' | 'sender' | 'direction' | 'reason' | 'sourceFolder'> & {
+export type NewEvent = Pick<LearningEvent, 'messageId' | 'subject' | 'sender' | 'direction' | 'reason' | 'sourceFolder' | 'folder'> & {
+  uidValidity: number;
+  uid: number;
   /** The message as fetched, kept until it is learned. Null: skipped with `skipReason`. */
   raw: Buffer | null;
   skipReason?: string;
 };
+
+/** A move IMAPSieve reported: the message itself, identified by its digest. */
+export type MoveEvent = Pick<LearningEvent, 'username' | 'folder' | 'messageId' | 'subject' | 'sender' | 'direction' | 'reason' | 'sourceFolder'> & {
+  digest: string;
+  raw: Buffer;
+};
+
+export interface RunRetention {
+  /** Runs that started before this many days ago go... */
+  maxAgeDays: number;
+  /** ...and of the rest, only this many newest per user stay. */
+  keepPerUser: number;
+}
 
 export interface PendingEvent {
   id: number;
@@ -64,8 +80,8 @@ interface EventRow {
   id: number;
   username: string;
   folder: string;
-  uid_validity: number;
-  uid: number;
+  uid_validity: number | null;
+  uid: number | null;
   message_id: string | null;
   subject: string | null;
   sender: string | null;
@@ -161,6 +177,44 @@ export class LearningRepository {
       .run(error, id);
   }
 
+  /**
+   * Records a move unless it repeats what the message last taught this user
+   * (a second copy into Junk, a replayed pipe call): the event is new only
+   * when the message's latest direction differs. Returns the new event's id,
+   * or null for a repeat.
+   */
+  recordMove(e: MoveEvent): number | null {
+    return this.db.transaction(() => {
+      const last = this.db
+        .prepare<[string, string], { direction: Direction }>('SELECT direction FROM learning_events WHERE username = ? AND digest = ? ORDER BY id DESC LIMIT 1')
+        .get(e.username, e.digest);
+      if (last?.direction === e.direction) return null;
+      const r = this.db
+        .prepare(`INSERT INTO learning_events (username, folder, message_id, subject, sender, direction, reason, source_folder, state, raw, digest)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`)
+        .run(e.username, e.folder, e.messageId, e.subject, e.sender, e.direction, e.reason, e.sourceFolder, e.raw, e.digest);
+      return Number(r.lastInsertRowid);
+    }).immediate();
+  }
+
+  /** Users with something left to learn (what the event service retries), oldest backlog first. */
+  usersWithBacklog(limit = 1000, maxAttempts = 5): string[] {
+    return this.db
+      .prepare<[number, number], { username: string }>(
+        "SELECT username FROM learning_events WHERE (state = 'pending' OR (state = 'failed' AND attempts < ?)) AND raw IS NOT NULL GROUP BY username ORDER BY MIN(id) LIMIT ?",
+      )
+      .all(maxAttempts, limit)
+      .map((r) => r.username);
+  }
+
+  /**
+   * The learner could not be reached (spamd down): the intent stays pending
+   * with the reason, and the outage does not count as one of its attempts.
+   */
+  markDeferred(id: number, error: string): void {
+    this.db.prepare(`UPDATE learning_events SET error = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`).run(error, id);
+  }
+
   startRun(username: string): number {
     return Number(this.db.prepare('INSERT INTO learning_runs (username) VALUES (?)').run(username).lastInsertRowid);
   }
@@ -169,6 +223,20 @@ export class LearningRepository {
     this.db
       .prepare("UPDATE learning_runs SET finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), outcome = ?, learned = ?, error = ? WHERE id = ?")
       .run(outcome, learned, error, id);
+  }
+
+  /**
+   * Deletes old run records: every run older than `maxAgeDays`, and beyond
+   * the `keepPerUser` newest of a user. A user's latest run always stays, as
+   * health() reports it. Returns how many went.
+   */
+  pruneRuns(r: RunRetention, now = Date.now()): number {
+    const cutoff = new Date(now - r.maxAgeDays * 86_400_000).toISOString();
+    return this.db
+      .prepare(`DELETE FROM learning_runs WHERE id IN (
+          SELECT id FROM (SELECT id, started_at, ROW_NUMBER() OVER (PARTITION BY username ORDER BY id DESC) AS n FROM learning_runs)
+          WHERE n > 1 AND (n > ? OR started_at < ?))`)
+      .run(r.keepPerUser, cutoff).changes;
   }
 
   /**

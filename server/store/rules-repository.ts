@@ -109,6 +109,11 @@ export class RulesRepository {
   }
 
   /** Every user's newest version number, in one query (for admin lists). */
+  /** The user's newest version number (0: none), by the primary key alone. */
+  latestVersion(username: string): number {
+    return this.db.prepare<[string], { v: number | null }>('SELECT MAX(version) AS v FROM rule_versions WHERE username = ?').get(username)?.v ?? 0;
+  }
+
   latestVersions(): Map<string, number> {
     const rows = this.db.prepare<[], { username: string; v: number }>('SELECT username, MAX(version) AS v FROM rule_versions GROUP BY username').all();
     return new Map(rows.map((r) => [r.username, r.v]));

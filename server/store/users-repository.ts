@@ -83,6 +83,15 @@ export class UsersRepository {
     return this.all.all().map(toUser);
   }
 
+  /** Users by username from `offset`, at most `limit` (the admin's users page). */
+  page(offset: number, limit: number): User[] {
+    return this.db.prepare<[number, number], Row>('SELECT * FROM users ORDER BY username LIMIT ? OFFSET ?').all(limit, offset).map(toUser);
+  }
+
+  count(): number {
+    return this.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM users').get()!.n;
+  }
+
   usernames(): string[] {
     return this.db.prepare<[], { username: string }>('SELECT username FROM users ORDER BY username').all().map((r) => r.username);
   }

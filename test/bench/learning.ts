@@ -15,19 +15,12 @@ import { openDatabase } from '../../server/store/db.js';
 import { mailOwner, requireBinary, run as runProgram } from '../support/programs.js';
 import { countingProxy } from '../server/learning/counting-proxy.js';
 import { message, moveByMessageId, startMail, type MailFixture } from '../server/learning/mail-fixture.js';
+import { printTable } from './_table.js';
 
 const MOVES = Number(process.env.BENCH_LEARN_MOVES ?? 1000);
 const NAIVE_SAMPLE = 20;
 const BIG_JUNK = Number(process.env.BENCH_LEARN_BIG_JUNK ?? 10_000);
 
-function table(rows: Array<Record<string, string | number>>): void {
-  const cols = Object.keys(rows[0]!);
-  const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(width[i]!)).join(' | ')} |`;
-  console.log(line(cols));
-  console.log(`|${width.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const r of rows) console.log(line(cols.map((c) => String(r[c]))));
-}
 
 /** Puts `count` messages into a user's Maildir folder directly (Dovecot indexes them on first look). */
 async function fillMaildir(mail: MailFixture, user: string, folder: string, count: number): Promise<void> {
@@ -122,7 +115,7 @@ export async function run(): Promise<void> {
     const naivePerMsg = await naiveSaLearn(saHome);
     console.log(`${MOVES} moves into Junk, one pass (scan + fetch + learn), time until all learned:\n`);
     const naiveTotal = naivePerMsg * MOVES;
-    table([
+    printTable([
       { learner: 'sievewright, spamd TELL', 'learned': spamd.learned, 'seconds': spamd.seconds.toFixed(2), 'msgs/s': (spamd.learned / spamd.seconds).toFixed(1), 'vs naive': `${(naiveTotal / spamd.seconds).toFixed(1)}x` },
       { learner: 'sievewright, batched sa-learn', 'learned': batched.learned, 'seconds': batched.seconds.toFixed(2), 'msgs/s': (batched.learned / batched.seconds).toFixed(1), 'vs naive': `${(naiveTotal / batched.seconds).toFixed(1)}x` },
       { learner: `naive: 1 sa-learn per message (${NAIVE_SAMPLE} sampled)`, 'learned': MOVES, 'seconds': `${naiveTotal.toFixed(1)} (est.)`, 'msgs/s': (1 / naivePerMsg).toFixed(2), 'vs naive': '1x' },
@@ -131,7 +124,7 @@ export async function run(): Promise<void> {
     await fillMaildir(mail, 'smallj', 'Junk', 10);
     await fillMaildir(mail, 'largej', 'Junk', BIG_JUNK);
     console.log('\nIMAP bytes of one idle pass (nothing changed since the last pass), counted on the socket:\n');
-    table(await idleBytes(mail, [['smallj', 10], ['largej', BIG_JUNK]]));
+    printTable(await idleBytes(mail, [['smallj', 10], ['largej', BIG_JUNK]]));
   } finally {
     await rm(saHome, { recursive: true, force: true });
     await mail.cleanup();

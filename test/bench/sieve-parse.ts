@@ -9,11 +9,15 @@
 //    comments, multi-line strings) beside Pigeonhole's sievec compiling the
 //    same file (with `sieve_max_script_size = 0`, since the file is over the
 //    1 MiB default).
+// 3. The share of code lines the import keeps raw over the corpus of script
+//    shapes (test/fixtures/sieve/corpus), per shape and overall.
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printRules } from '../../grammar/emit/rules-text.js';
+import { rawShare } from '../../grammar/import/raw-share.js';
 import { importSieve } from '../../grammar/import/sieve.js';
 import { parseSieve } from '../../grammar/import/sieve-parse.js';
 import { parseRules } from '../../grammar/parse-rules.js';
@@ -142,6 +146,25 @@ async function parseMemory(): Promise<void> {
   }
 }
 
+const CORPUS = join(import.meta.dirname, '../fixtures/sieve/corpus');
+
+/** Code lines kept raw per corpus shape (the file name's first word) and overall. */
+export function corpusRawShare(): Array<{ shape: string; rawLines: number; codeLines: number }> {
+  const shapes = new Map<string, { rawLines: number; codeLines: number }>();
+  for (const file of readdirSync(CORPUS).filter((f) => f.endsWith('.sieve')).sort()) {
+    const text = readFileSync(join(CORPUS, file), 'utf8');
+    const parsed = parseSieve(text);
+    if (!parsed.value) throw new Error(`corpus script ${file} does not parse: ${parsed.diagnostics[0]?.message}`);
+    const share = rawShare(text, parsed.value, importSieve(text).report);
+    const shape = file.split('-')[0]!;
+    const sum = shapes.get(shape) ?? { rawLines: 0, codeLines: 0 };
+    shapes.set(shape, { rawLines: sum.rawLines + share.rawLines, codeLines: sum.codeLines + share.codeLines });
+  }
+  const rows = [...shapes].map(([shape, s]) => ({ shape, ...s }));
+  const all = rows.reduce((a, r) => ({ shape: 'all', rawLines: a.rawLines + r.rawLines, codeLines: a.codeLines + r.codeLines }), { shape: 'all', rawLines: 0, codeLines: 0 });
+  return [...rows, all];
+}
+
 export async function run(): Promise<void> {
   await versusRoundcube();
   await parseMemory();
@@ -174,6 +197,11 @@ async function versusSievec(): Promise<void> {
     console.log(`\nSieve parse: ${RULES + 1} rules, ${mb.toFixed(2)} MB, median of ${REPS}`);
     console.log(`${'what'.padEnd(52)} ${'ms'.padStart(9)} ${'MB/s'.padStart(8)}`);
     for (const [what, ms] of rows) console.log(`${what.padEnd(52)} ${ms.toFixed(1).padStart(9)} ${(mb / (ms / 1000)).toFixed(2).padStart(8)}`);
+    console.log('\nCode lines kept raw by the import, over test/fixtures/sieve/corpus');
+    console.log(`${'shape'.padEnd(14)} ${'raw'.padStart(6)} ${'code'.padStart(6)} ${'share'.padStart(7)}`);
+    for (const s of corpusRawShare()) {
+      console.log(`${s.shape.padEnd(14)} ${String(s.rawLines).padStart(6)} ${String(s.codeLines).padStart(6)} ${`${((100 * s.rawLines) / s.codeLines).toFixed(1)}%`.padStart(7)}`);
+    }
   } finally {
     await tools.cleanup();
   }

@@ -5,29 +5,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { compileRuleSet } from '../../grammar/compile.js';
+import { printRules } from '../../grammar/emit/rules-text.js';
+import { parseRules } from '../../grammar/parse-rules.js';
 import { importSieve } from '../../grammar/import/sieve.js';
-import { FILTER_JUNK_KEYWORD, isRawBlock, type RuleSet } from '../../grammar/model.js';
-import { pigeonhole, type PigeonholeTools, type SieveTestResult } from '../support/pigeonhole.js';
+import { emptyRuleSet, isRawBlock, type RuleSet } from '../../grammar/model.js';
+import { pigeonhole, type PigeonholeTools } from '../support/pigeonhole.js';
+import { behaviour } from '../support/sieve-probes.js';
 
 const dir = join(import.meta.dirname, '../fixtures/sieve');
 const fixtures = readdirSync(dir).filter((f) => f.endsWith('.sieve')).sort();
 const messages = readdirSync(join(dir, 'messages'))
   .filter((f) => f.endsWith('.eml'))
   .map((f) => ({ name: f, text: readFileSync(join(dir, 'messages', f), 'utf8') }));
-
-/**
- * What a delivery does, for comparison. Filing into Junk gains sievewright's
- * Junk keyword on purpose (so learning can tell the filter's deliveries from
- * the user's moves); every other difference counts.
- */
-function behaviour(r: SieveTestResult): unknown {
-  return {
-    exitCode: r.exitCode,
-    implicitKeep: r.implicitKeep,
-    implicitKeepFlags: r.implicitKeepFlags?.filter((f) => f !== FILTER_JUNK_KEYWORD) ?? [],
-    actions: r.actions.map((a) => ({ ...a, text: undefined, flags: a.flags?.filter((f) => f !== FILTER_JUNK_KEYWORD) ?? [] })),
-  };
-}
 
 let tools: PigeonholeTools;
 beforeAll(async () => {
@@ -46,7 +35,8 @@ describe('importing fixture scripts', () => {
   test.each(fixtures)('%s imports and re-emits with the same behaviour under sieve-test', async (file) => {
     const input = readFileSync(join(dir, file), 'utf8');
     const imported = importSieve(input);
-    expect(imported.diagnostics).toEqual([]);
+    // Info notes (a Junk filing gaining the Junk keyword) are expected; nothing worse.
+    expect(imported.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
     for (const item of imported.ruleSet.rules) {
       if (isRawBlock(item) && item.sieve !== '') expect(input).toContain(item.sieve);
     }
@@ -131,5 +121,120 @@ describe('what becomes a rule and what stays raw', () => {
     expect(ruleSet.blocklist).toEqual(model.blocklist);
     expect(ruleSet.rules).toEqual(model.rules);
     expect(compileRuleSet(ruleSet).sieve).toBe(script);
+  });
+});
+
+describe('import fixes measured on other projects\' scripts', () => {
+  test('a comparator capability is kept as a raw block\'s require and validates', () => {
+    const { ruleSet } = importSieve('require ["relational", "comparator-i;ascii-numeric"];\nif header :value "ge" :comparator "i;ascii-numeric" "x-n" "5" { discard; }\n');
+    expect(ruleSet.rules[0]).toMatchObject({ kind: 'raw', requires: ['relational', 'comparator-i;ascii-numeric'] });
+    expect(compileRuleSet(ruleSet).ok).toBe(true);
+  });
+
+  test('a global. variable keeps require "include", and a raw block without it is refused', () => {
+    const { ruleSet } = importSieve('require ["include", "variables"];\nset "global.a" "x";\n');
+    expect(ruleSet.rules[0]).toMatchObject({ kind: 'raw', requires: ['include', 'variables'] });
+    const broken = { ...emptyRuleSet(), rules: [{ kind: 'raw' as const, sieve: 'if string "${global.a}" "x" { keep; }', requires: ['variables'], enabled: true }] };
+    expect(compileRuleSet(broken).diagnostics).toEqual([expect.objectContaining({ code: 'raw_missing_require', message: expect.stringContaining('namespace "global" needs the Sieve extension "include"') })]);
+  });
+
+  test('${hex:24} is literal text unless the script requires encoded-character', () => {
+    const rule = (requires: string) => importSieve(`require [${requires}];\nif header :contains "subject" "\${hex:24}" { discard; }\n`).ruleSet.rules[0];
+    expect(rule('"fileinto"')).toMatchObject({ conditions: [{ kind: 'subject', test: { values: ['${hex:24}'] } }] });
+    expect(rule('"encoded-character"')).toMatchObject({ conditions: [{ kind: 'subject', test: { values: ['$'] } }] });
+    expect(rule('"variables"')).toMatchObject({ kind: 'raw' });
+  });
+
+  test('a comment before require is its own block, without the require', () => {
+    const { ruleSet } = importSieve('# mine\nrequire "body";\nif body :raw :contains "x" { discard; }\n');
+    expect(ruleSet.rules).toEqual([
+      { kind: 'raw', sieve: '# mine', requires: [], enabled: true },
+      { kind: 'raw', sieve: 'if body :raw :contains "x" { discard; }', requires: ['body'], enabled: true },
+    ]);
+  });
+
+  test('a command between our whitelist and blocklist stays there as a locked rule, or is warned about when raw', () => {
+    const own = readFileSync(join(dir, 'sievewright-own-between-sections.sieve'), 'utf8');
+    const imported = importSieve(own);
+    expect(imported.ruleSet.rules[0]).toMatchObject({ locked: true, conditions: [{ kind: 'subject', test: { values: ['casino'] } }] });
+    expect(imported.diagnostics).toEqual([]);
+    const raw = importSieve(own.replace('header :contains "subject" "casino"', 'header :value "ge" "subject" "casino"'));
+    expect(raw.diagnostics).toEqual([expect.objectContaining({ code: 'import_reordered', severity: 'warning', start: { line: 8, column: 1 } })]);
+  });
+
+  test('filing into the Junk folder is noted once per rule, not for our own bracketed filing', () => {
+    const plain = importSieve(readFileSync(join(dir, 'fileinto-junk.sieve'), 'utf8'));
+    expect(plain.diagnostics).toEqual([expect.objectContaining({ code: 'import_junk_keyword', severity: 'info', start: { line: 2, column: 1 } })]);
+    expect(importSieve(readFileSync(join(dir, 'sievewright-own.sieve'), 'utf8')).diagnostics).toEqual([]);
+  });
+
+  test('several syntax errors are all reported, and an unended string ends the list', () => {
+    const errors = importSieve('if true {\n  keep,\n}\nif true { stop ] }\nkeep;\n').diagnostics;
+    expect(errors.map((d) => [d.code, d.start?.line])).toEqual([['syntax', 2], ['syntax', 4]]);
+    expect(importSieve('keep,\nkeep;\nif header :is "a {\nstop,\n').diagnostics.map((d) => [d.start?.line, d.message])).toEqual([
+      [1, expect.any(String)],
+      [3, 'unterminated quoted string'],
+    ]);
+  });
+});
+
+describe('comments inside rules', () => {
+  test('hash and bracket comments inside a rule become its comment lines, in the branch they sit in', () => {
+    const text = 'require "fileinto";\nif header :contains "subject" "a" {\n  # first\n  fileinto "A"; /* two\n   lines */\n} elsif exists "x" {\n  keep; # kept\n}\n';
+    const { ruleSet, report } = importSieve(text);
+    expect(report.map((e) => e.kind)).toEqual(['rule', 'rule']);
+    expect(ruleSet.rules.map((r) => ('comments' in r ? r.comments : undefined))).toEqual([['first', 'two', 'lines'], ['kept']]);
+  });
+
+  test('a rule\'s comments are printed in the DSL, emitted as # lines in its block, and read back', () => {
+    const rs: RuleSet = {
+      ...emptyRuleSet(),
+      rules: [{ name: 'R', enabled: true, comments: ['why: the boss', '  indented'], combine: 'all', conditions: [{ kind: 'always' }], actions: [{ kind: 'keep' }] }],
+    };
+    const script = compileRuleSet(rs).sieve;
+    expect(script).toContain('# rule:[R]\nif true\n{\n  # why: the boss\n  #   indented\n  keep;\n}');
+    expect(printRules(rs)).toContain('rule "R" {\n  comment "why: the boss"\n  comment "  indented"\n  when always');
+    expect(parseRules(printRules(rs)).ruleSet?.rules).toEqual(rs.rules);
+    expect(importSieve(script).ruleSet.rules).toEqual(rs.rules);
+  });
+
+  test('a comment with a line break is refused by validation', () => {
+    const rs: RuleSet = { ...emptyRuleSet(), rules: [{ name: 'R', enabled: true, comments: ['a\nb'], combine: 'all', conditions: [{ kind: 'always' }], actions: [{ kind: 'keep' }] }] };
+    expect(compileRuleSet(rs).diagnostics).toEqual([expect.objectContaining({ code: 'control_character' })]);
+  });
+});
+
+describe('spamtest and virustest conditions', () => {
+  const head = 'require ["relational", "comparator-i;ascii-numeric", "spamtestplus", "virustest"];\n';
+  test('a numeric :value comparison becomes a condition; :count, a text comparison or a non-number key stays raw', () => {
+    const first = (test: string) => importSieve(`${head}if ${test} { discard; }\n`).ruleSet.rules[0];
+    expect(first('spamtest :percent :value "ge" :comparator "i;ascii-numeric" "70"')).toMatchObject({ conditions: [{ kind: 'spamtest', engine: 'spam', percent: true, relation: 'ge', value: 70 }] });
+    expect(first('virustest :value "eq" :comparator "i;ascii-numeric" "5"')).toMatchObject({ conditions: [{ kind: 'spamtest', engine: 'virus', relation: 'eq', value: 5 }] });
+    for (const raw of ['spamtest :count "ge" :comparator "i;ascii-numeric" "1"', 'spamtest :value "ge" "5"', 'spamtest :value "ge" :comparator "i;ascii-numeric" "5.5"', 'virustest :percent :value "ge" :comparator "i;ascii-numeric" "5"']) {
+      expect(first(raw), raw).toMatchObject({ kind: 'raw' });
+    }
+  });
+
+  test('the DSL reads and prints them, and validation keeps the values in the tests\' ranges', () => {
+    const text = 'rule "S" {\n  when any of {\n    spam test percent gt 90\n    virus test ge 4\n  }\n  then discard\n}\n';
+    const parsed = parseRules(text);
+    expect(parsed.diagnostics).toEqual([]);
+    expect(printRules(parsed.ruleSet!)).toContain(text);
+    const rule = (c: object): RuleSet => ({ ...emptyRuleSet(), rules: [{ name: 'R', enabled: true, combine: 'all', conditions: [c as never], actions: [{ kind: 'discard' }] }] });
+    expect(compileRuleSet(rule({ kind: 'spamtest', engine: 'spam', relation: 'ge', value: 11 })).diagnostics).toEqual([expect.objectContaining({ code: 'bad_score' })]);
+    expect(compileRuleSet(rule({ kind: 'spamtest', engine: 'virus', percent: true, relation: 'ge', value: 1 })).diagnostics).toEqual([expect.objectContaining({ code: 'bad_score' })]);
+    expect(compileRuleSet(rule({ kind: 'spamtest', engine: 'spam', percent: true, relation: 'ge', value: 100 })).ok).toBe(true);
+  });
+});
+
+describe('subaddress parts', () => {
+  test(':user and :detail of address and envelope become conditions, emitted with require "subaddress"', () => {
+    const { ruleSet, report } = importSieve('require ["subaddress", "envelope", "fileinto"];\nif allof (address :detail "to" "lists", envelope :user "to" "alice") { fileinto "Lists"; }\n');
+    expect(report.map((e) => e.kind)).toEqual(['rule']);
+    expect(ruleSet.rules[0]).toMatchObject({ conditions: [{ kind: 'address', header: 'to', part: 'detail' }, { kind: 'envelope', field: 'to', part: 'user' }] });
+    const script = compileRuleSet(ruleSet).sieve;
+    expect(script).toContain('require ["envelope", "fileinto", "subaddress"];');
+    expect(printRules(ruleSet)).toContain('to detail is "lists"');
+    expect(parseRules(printRules(ruleSet)).ruleSet?.rules).toEqual(ruleSet.rules);
   });
 });

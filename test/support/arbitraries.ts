@@ -19,6 +19,7 @@ import {
   BLOCK_ACTIONS,
   COMBINES,
   MATCH_TYPES,
+  RELATIONS,
   type Action,
   type BlocklistEntry,
   type Condition,
@@ -147,6 +148,12 @@ export const arbLeafCondition: fc.Arbitrary<Condition> = fc.oneof(
   record({ kind: fc.constant('exists' as const), names: fc.array(headerName, { minLength: 1, maxLength: 3 }) }),
   record({ kind: fc.constant('auth' as const), method: authMethod, result: authResult }),
   record({ kind: fc.constant('spam-score' as const), atLeast: score }),
+  fc
+    .tuple(fc.constantFrom<'spam' | 'virus'>('spam', 'virus'), fc.boolean(), fc.constantFrom(...RELATIONS), fc.nat({ max: 100 }))
+    .map(([engine, percent, relation, n]): Condition => {
+      const on = engine === 'spam' && percent;
+      return { kind: 'spamtest', engine, ...(on ? { percent: true } : {}), relation, value: n % ((engine === 'virus' ? 5 : on ? 100 : 10) + 1) };
+    }),
   fc.constant<Condition>({ kind: 'always' }),
 );
 
@@ -222,8 +229,9 @@ export const arbRule: fc.Arbitrary<Rule> = fc
     }),
     flag('locked'),
     optional('placement', fc.constantFrom<'before' | 'after'>('before', 'after')),
+    optional('comments', fc.array(nonEmptyLine, { minLength: 1, maxLength: 2 })),
   )
-  .map(([rule, locked, placement]) => ({ ...rule, ...locked, ...placement }));
+  .map(([rule, locked, placement, comments]) => ({ ...rule, ...locked, ...placement, ...comments }));
 
 /** Valid Sieve snippets with the extensions they need, for raw blocks a compiler can pass through. */
 const RAW_SNIPPETS: ReadonlyArray<{ sieve: string; requires: string[] }> = [

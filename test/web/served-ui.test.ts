@@ -118,6 +118,7 @@ const USER_SCREENS: Array<[string, string]> = [
   ['#/text', 'sw-text-screen sw-dsl-editor'],
   ['#/import', 'sw-import-screen'],
   ['#/learning', 'sw-learning-screen .key .swatch'],
+  ['#/try', 'sw-try-screen fieldset'],
 ];
 const ADMIN_SCREENS: Array<[string, string]> = [
   ['#/admin/defaults', 'sw-admin-defaults'],

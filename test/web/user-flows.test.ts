@@ -200,6 +200,40 @@ describe('the web UI for a user, in Chromium against the real server', () => {
     await page.close();
   });
 
+  test('a rule\'s notes are edited in the rule editor and deployed as comments in its block', SLOW, async () => {
+    const page = await demoPage();
+    await page.goto(`${suite.server.url}/#/rules/0`);
+    const notes = page.getByLabel(/^Notes/);
+    await notes.fill('Filed for the boss\nsince 2024');
+    await page.getByRole('button', { name: 'Done' }).click();
+    await saveRules(page);
+    const script = await waitForDeployed(page, '# Filed for the boss');
+    expect(script).toContain("{\n  # Filed for the boss\n  # since 2024\n");
+    expect((await suite.tools.sievec(script)).ok).toBe(true);
+    await page.goto(`${suite.server.url}/#/rules/0`);
+    expect(await page.getByLabel(/^Notes/).inputValue()).toBe('Filed for the boss\nsince 2024');
+    await page.close();
+  });
+
+  test('a condition on the server\'s spam verdict is set in the rule editor and deployed as a numeric spamtest', SLOW, async () => {
+    const page = await demoPage();
+    await page.goto(`${suite.server.url}/#/rules/0`);
+    const editor = page.locator('sw-rule-editor');
+    await editor.getByLabel(/^Condition type/).first().selectOption('spamtest');
+    const verdict = editor.locator('sw-spamtest-condition');
+    await verdict.getByLabel(/^Is/).selectOption('gt');
+    await verdict.getByLabel(/^Value/).fill('7');
+    await verdict.getByLabel(/^Value/).blur();
+    await verdict.getByLabel(/^In percent/).check();
+    await editor.getByText("the server's spam verdict (in percent) is over 7").first().waitFor();
+    await page.getByRole('button', { name: 'Done' }).click();
+    await saveRules(page);
+    const script = await waitForDeployed(page, 'spamtest :percent :value "gt"');
+    expect(script).toContain('spamtest :percent :value "gt" :comparator "i;ascii-numeric" "7"');
+    expect((await suite.tools.sievec(script)).ok).toBe(true);
+    await page.close();
+  });
+
   test('an earlier version is restored from the history and deployed again', SLOW, async () => {
     const page = await demoPage();
     await page.goto(`${suite.server.url}/#/preview`);

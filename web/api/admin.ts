@@ -10,7 +10,7 @@ export const saveDefaults = (text: string) => call('PUT', '/api/admin/defaults',
 export const getPolicy = (signal?: AbortSignal) => call('GET', '/api/admin/policy', {}, signal);
 export const savePolicy = (policy: Policy) => call('PUT', '/api/admin/policy', { body: policy });
 
-export const getUsers = (signal?: AbortSignal) => call('GET', '/api/admin/users', {}, signal);
+export const getUsers = (offset: number, limit: number, signal?: AbortSignal) => call('GET', '/api/admin/users', { query: { offset, limit } }, signal);
 
 export const getAudit = (limit: number, signal?: AbortSignal) => call('GET', '/api/admin/audit', { query: { limit } }, signal);
 

@@ -62,6 +62,8 @@ export function messageFor(code: FailureCode): string {
       return 'Wrong username or password.';
     case 'version_conflict':
       return 'Your rules were changed somewhere else (another window?) since you opened them.';
+    case 'apply_conflict':
+      return 'Your mail changed since the dry run, or a run is still going. Run the dry run again.';
     case 'invalid_request':
     case 'invalid_rules':
     case 'policy_violation':

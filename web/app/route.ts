@@ -4,10 +4,10 @@
 export type Route =
   | { screen: 'rules' }
   | { screen: 'rule'; index: number }
-  | { screen: 'out-of-office' | 'forwarding' | 'senders' | 'spam' | 'preview' | 'text' | 'import' | 'learning' }
+  | { screen: 'out-of-office' | 'forwarding' | 'senders' | 'spam' | 'preview' | 'text' | 'import' | 'learning' | 'try' }
   | { screen: 'admin'; tab: string };
 
-const SIMPLE = new Set(['out-of-office', 'forwarding', 'senders', 'spam', 'preview', 'text', 'import', 'learning']);
+const SIMPLE = new Set(['out-of-office', 'forwarding', 'senders', 'spam', 'preview', 'text', 'import', 'learning', 'try']);
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);

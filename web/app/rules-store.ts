@@ -172,6 +172,7 @@ export function describeSaveError(e: unknown): SaveProblem {
     case 'csrf':
     case 'bad_credentials':
     case 'mail_server_unavailable':
+    case 'apply_conflict':
     case 'internal':
     case 'network':
       return plain;

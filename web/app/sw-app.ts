@@ -25,6 +25,7 @@ import '../screens/raw-block-editor.js';
 import '../screens/senders-screen.js';
 import '../screens/spam-screen.js';
 import { SHOW_OFFER_EVENT } from '../ui/deploy-badge.js';
+import { ruleFromMessage, type MessageFacts } from '../try/rule-from-message.js';
 
 const lazy: Record<string, () => Promise<unknown>> = {
   'out-of-office': () => import('../screens/out-of-office-screen.js'),
@@ -33,6 +34,7 @@ const lazy: Record<string, () => Promise<unknown>> = {
   text: () => import('../screens/text-screen.js'),
   import: () => import('../screens/import-screen.js'),
   learning: () => import('../screens/learning-screen.js'),
+  try: () => import('../try/try-screen.js'),
   admin: () => import('../admin/admin-screen.js'),
 };
 
@@ -46,6 +48,7 @@ const NAV: Array<[string, string, boolean]> = [
   ['text', 'Text mode', false],
   ['import', 'Import', false],
   ['learning', 'Learning', false],
+  ['try', 'Test on my mail', false],
   ['admin', 'Admin', true],
 ];
 
@@ -248,6 +251,13 @@ export class App extends LitElement {
     this.undo = null;
   }
 
+  /** A new rule from a listed message, opened in the rule editor to keep or drop its conditions. */
+  private ruleFromMessage(e: CustomEvent<MessageFacts>): void {
+    const rs = this.store.draft!;
+    this.setRules([...rs.rules, ruleFromMessage(e.detail, uniqueName(e.detail.listId || e.detail.fromAddress || 'New rule', rs.rules.map(itemName)))]);
+    go(`/rules/${rs.rules.length}`);
+  }
+
   private acceptImport(e: CustomEvent<{ ruleSet: RuleSet }>): void {
     this.edit(e.detail.ruleSet);
     go('/rules');
@@ -344,6 +354,8 @@ export class App extends LitElement {
         return html`<sw-import-screen .ruleSet=${rs} @accept-import=${this.acceptImport}></sw-import-screen>`;
       case 'learning':
         return html`<sw-learning-screen></sw-learning-screen>`;
+      case 'try':
+        return html`<sw-try-screen .ruleSet=${rs} .folders=${this.store.folderChoices()} @create-rule-from-message=${this.ruleFromMessage}></sw-try-screen>`;
       case 'admin':
         return this.session?.user.isAdmin
           ? html`<sw-admin-screen .tab=${r.tab}></sw-admin-screen>`

@@ -13,6 +13,7 @@ import './conditions/header-condition.js';
 import './conditions/size-condition.js';
 import './conditions/auth-condition.js';
 import './conditions/spam-score-condition.js';
+import './conditions/spamtest-condition.js';
 import './condition-list.js';
 
 type Group = Extract<Condition, { kind: 'group' }>;
@@ -65,6 +66,8 @@ export class ConditionEditor extends LitElement {
         return html`<sw-auth-condition .value=${c} @value-changed=${this.changed}></sw-auth-condition>`;
       case 'spam-score':
         return html`<sw-spam-score-condition .value=${c} @value-changed=${this.changed}></sw-spam-score-condition>`;
+      case 'spamtest':
+        return html`<sw-spamtest-condition .value=${c} @value-changed=${this.changed}></sw-spamtest-condition>`;
       case 'always':
         return html`<p class="muted">Matches every message.</p>`;
       case 'not':

@@ -18,6 +18,8 @@ const ACTIONS: Record<AuditAction, (target: string) => string> = {
   'deploy.request': (t) => `Asked to install ${t}’s filter again`,
   'deploy.redeploy-all': () => 'Re-deployed every user',
   'deploy.replace-consent': (t) => `Replaced ${t}’s own Sieve script with the rules`,
+  'mail.apply': (t) => `Ran rules over ${t}’s existing mail`,
+  'mail.apply-undo': (t) => `Undid a run of rules over ${t}’s existing mail`,
 };
 
 export function describeAuditAction(entry: Pick<AuditEntry, 'action' | 'target'>): string {

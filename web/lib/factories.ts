@@ -29,6 +29,8 @@ export function newCondition(kind: Condition['kind'], from?: Condition): Conditi
       return { kind, method: 'dmarc', result: 'fail' };
     case 'spam-score':
       return { kind, atLeast: 5 };
+    case 'spamtest':
+      return { kind, engine: 'spam', relation: 'ge', value: 5 };
     case 'always':
       return { kind };
     case 'not':

@@ -10,6 +10,7 @@ import type {
   Combine,
   Condition,
   MatchType,
+  Relation,
   SpamSettings,
   StringMatch,
 } from '../../grammar/model.js';
@@ -53,6 +54,8 @@ export const ADDRESS_PART_LABELS: Record<AddressPart, string> = {
   all: 'address',
   localpart: 'name before the @',
   domain: 'domain',
+  user: 'name before the @ and any +tag',
+  detail: 'the +tag after the name',
 };
 
 export const MATCH_TYPE_LABELS: Record<MatchType, string> = {
@@ -60,6 +63,15 @@ export const MATCH_TYPE_LABELS: Record<MatchType, string> = {
   is: 'is exactly',
   matches: 'matches the pattern',
   regex: 'matches the regular expression',
+};
+
+export const RELATION_LABELS: Record<Relation, string> = {
+  gt: 'over',
+  ge: 'at least',
+  lt: 'under',
+  le: 'at most',
+  eq: 'exactly',
+  ne: 'not',
 };
 
 export const COMBINE_LABELS: Record<Combine, string> = {
@@ -79,6 +91,7 @@ export const CONDITION_KIND_LABELS: Record<Condition['kind'], string> = {
   exists: 'Header is present',
   auth: 'Authentication result (DMARC, SPF, DKIM)',
   'spam-score': 'Spam score',
+  spamtest: 'Server spam or virus verdict',
   always: 'Every message',
   not: 'Not (the opposite of a condition)',
   group: 'Group of conditions',
@@ -135,6 +148,8 @@ export function describeCondition(c: Condition): string {
       return authSentence(c.method, c.result);
     case 'spam-score':
       return `the spam score is at least ${c.atLeast}`;
+    case 'spamtest':
+      return `the server's ${c.engine} verdict${c.percent ? ' (in percent)' : ''} is ${RELATION_LABELS[c.relation]} ${c.value}`;
     case 'always':
       return 'every message';
     case 'not':

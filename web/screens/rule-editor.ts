@@ -35,6 +35,10 @@ export class RuleEditor extends LitElement {
       input.name {
         width: min(28rem, 100%);
       }
+      textarea.comments {
+        display: block;
+        width: min(40rem, 100%);
+      }
     `,
   ];
 
@@ -62,6 +66,12 @@ export class RuleEditor extends LitElement {
 
   private patch(p: Partial<Rule>): void {
     fireValue(this, { ...this.rule, ...p });
+  }
+
+  /** One comment line per line of the text; none when it is empty. */
+  private setComments(text: string): void {
+    const { comments: _dropped, ...rest } = this.rule;
+    fireValue(this, text === '' ? rest : { ...rest, comments: text.split('\n') });
   }
 
   private nameProblem(): string | null {
@@ -102,6 +112,15 @@ export class RuleEditor extends LitElement {
         </div>
         <p id="name-help" class=${nameProblem ? 'error' : 'muted'}>${nameProblem ?? `Up to ${MAX_RULE_NAME} characters, so the list stays readable.`}</p>
         <p class="sentence" aria-live="polite">${describeRule(r)}</p>
+        <label
+          >Notes (kept as comments in the script)
+          <textarea
+            class="comments"
+            rows=${Math.max(2, r.comments?.length ?? 0)}
+            .value=${(r.comments ?? []).join('\n')}
+            @input=${(e: Event) => this.setComments((e.target as HTMLTextAreaElement).value)}
+          ></textarea
+        ></label>
         ${others.length ? html`<ul class="errors" role="alert">${others.map((p) => html`<li>${p.message}</li>`)}</ul>` : nothing}
       </section>
       <section class="card">

@@ -15,7 +15,7 @@
 // for it in the trusted header. When the entry's domain has wildcards, the
 // pass must be for a domain matching the same wildcards.
 
-import { BLOCK_ACTIONS, type BlocklistEntry, type WhitelistEntry } from '../../model.js';
+import { BLOCK_ACTIONS, type Action, type BlockAction, type BlocklistEntry, type WhitelistEntry } from '../../model.js';
 import { AUTH_RESULTS_HEADER, authPassForDomainRegex, domainGlobRegex } from './auth.js';
 import { renderActions } from './actions.js';
 import type { Scope } from './scope.js';
@@ -23,11 +23,11 @@ import type { Scope } from './scope.js';
 export const WHITELIST_VARIABLE = 'sw_whitelisted';
 
 /** SpamAssassin-style globs (`*`, `?`; backslash is literal) as `:matches` keys. */
-function globKey(pattern: string): string {
+export function globKey(pattern: string): string {
   return pattern.replace(/\\/g, '\\\\');
 }
 
-function domainOf(pattern: string): string {
+export function domainOf(pattern: string): string {
   const at = pattern.lastIndexOf('@');
   return at < 0 ? pattern : pattern.slice(at + 1);
 }
@@ -78,6 +78,12 @@ export function rememberWhitelist(test: string, s: Scope): { lines: string[]; ex
 
 export const BLOCKLIST_REJECT_REASON = 'Your message was refused by the recipient\'s mail filter.';
 
+/** What a block action does: file into Junk, discard or reject, and stop. */
+export function blockActions(action: BlockAction, junkFolder: string): Action[] {
+  const first: Action = action === 'junk' ? { kind: 'fileinto', folder: junkFolder } : action === 'discard' ? { kind: 'discard' } : { kind: 'reject', reason: BLOCKLIST_REJECT_REASON };
+  return [first, { kind: 'stop' }];
+}
+
 /** One `if` per block action over all its entries; whitelisted mail (`exempt`) passes. */
 export function blocklistLines(entries: readonly BlocklistEntry[], exempt: string | null, s: Scope): string[] {
   const lines: string[] = [];
@@ -86,14 +92,7 @@ export function blocklistLines(entries: readonly BlocklistEntry[], exempt: strin
     if (patterns.length === 0) continue;
     const match = `address :all :matches "from" ${s.list(patterns.map(globKey))}`;
     const test = exempt === null ? match : `allof(not ${exempt}, ${match})`;
-    const commands = renderActions(
-      action === 'junk'
-        ? [{ kind: 'fileinto', folder: s.ctx.settings.junkFolder }, { kind: 'stop' }]
-        : action === 'discard'
-          ? [{ kind: 'discard' }, { kind: 'stop' }]
-          : [{ kind: 'reject', reason: BLOCKLIST_REJECT_REASON }, { kind: 'stop' }],
-      s,
-    );
+    const commands = renderActions(blockActions(action, s.ctx.settings.junkFolder), s);
     lines.push(`if ${test} {`, ...commands.map((c) => `  ${c}`), '}');
   }
   return lines;

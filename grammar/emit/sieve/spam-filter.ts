@@ -16,11 +16,17 @@
 // header means a forged low score never lowers the verdict; a forged high
 // score can only send the forger's own message to Junk.
 
+import type { Action } from '../../model.js';
 import type { Scope } from './scope.js';
 import { renderActions } from './actions.js';
 import { SPAM_FILTER_MARKER } from './markers.js';
 import { spamScoreTest } from './tests.js';
 
+
+/** What the step does with spam. */
+export function spamFilterActions(junkFolder: string): Action[] {
+  return [{ kind: 'fileinto', folder: junkFolder }, { kind: 'stop' }];
+}
 
 /** The step's lines, or none when the threshold is not a number (validateRuleSet reports it). */
 export function spamFilterLines(exempt: string | null, s: Scope): string[] {
@@ -28,6 +34,6 @@ export function spamFilterLines(exempt: string | null, s: Scope): string[] {
   if (!Number.isFinite(threshold)) return [];
   const score = spamScoreTest(threshold, s);
   const test = exempt === null ? score : `allof(not ${exempt}, ${score})`;
-  const commands = renderActions([{ kind: 'fileinto', folder: junkFolder }, { kind: 'stop' }], s);
+  const commands = renderActions(spamFilterActions(junkFolder), s);
   return [SPAM_FILTER_MARKER, `if ${test} {`, ...commands.map((c) => `  ${c}`), '}'];
 }

@@ -3,10 +3,21 @@
 // only exception) and records the extensions it uses in the scope. Values
 // are checked by validateRuleSet; here they are only quoted.
 
-import { ANY_ADDRESS_HEADERS, type AddressHeader, type Combine, type Condition, type StringMatch } from '../../model.js';
+import { ANY_ADDRESS_HEADERS, type AddressHeader, type AddressPart, type Combine, type Condition, type StringMatch } from '../../model.js';
 import { AUTH_RESULTS_HEADER, authResultRegex } from './auth.js';
 import type { Scope } from './scope.js';
 import { spamScoreRegex } from './spam-score.js';
+
+/** `spamtest :value "ge" :comparator "i;ascii-numeric" "5"`: the number compared as a number. */
+function spamtest(c: Extract<Condition, { kind: 'spamtest' }>, s: Scope): string {
+  s.need('relational', 'comparator-i;ascii-numeric', c.engine === 'virus' ? 'virustest' : c.percent ? 'spamtestplus' : 'spamtest');
+  const percent = c.percent && c.engine === 'spam' ? ' :percent' : '';
+  return `${c.engine}test${percent} :value ${s.str(c.relation)} :comparator "i;ascii-numeric" ${s.str(String(c.value))}`;
+}
+
+function needPart(part: AddressPart, s: Scope): void {
+  if (part === 'user' || part === 'detail') s.need('subaddress');
+}
 
 function matchArgs(m: StringMatch, s: Scope): string {
   if (m.match === 'regex') s.need('regex');
@@ -38,9 +49,11 @@ export function spamScoreTest(atLeast: number, s: Scope): string {
 export function renderTest(c: Condition, s: Scope): string {
   switch (c.kind) {
     case 'address':
+      needPart(c.part, s);
       return `address :${c.part} ${matchArgs(c.test, s)} ${s.list(addressHeaders(c.header))} ${s.list(c.test.values)}`;
     case 'envelope':
       s.need('envelope');
+      needPart(c.part, s);
       return `envelope :${c.part} ${matchArgs(c.test, s)} ${s.str(c.field)} ${s.list(c.test.values)}`;
     case 'header':
       return `header ${matchArgs(c.test, s)} ${s.list(c.names)} ${s.list(c.test.values)}`;
@@ -59,6 +72,8 @@ export function renderTest(c: Condition, s: Scope): string {
       return authTest(c, s);
     case 'spam-score':
       return Number.isFinite(c.atLeast) ? spamScoreTest(c.atLeast, s) : 'false';
+    case 'spamtest':
+      return spamtest(c, s);
     case 'always':
       return 'true';
     case 'not':
@@ -83,6 +98,8 @@ export function readsSpamVerdict(c: Condition): boolean {
     case 'auth':
     case 'spam-score':
       return true;
+    case 'spamtest':
+      return c.engine === 'spam';
     case 'not':
       return readsSpamVerdict(c.condition);
     case 'group':

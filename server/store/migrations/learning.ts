@@ -80,4 +80,50 @@ CREATE TABLE learning_leases (
 );
 `,
   },
+  {
+    version: 210,
+    name: 'learning: move events recorded by the IMAPSieve pipe program (no UID, a content digest instead)',
+    // SQLite cannot relax NOT NULL in place: the table is rebuilt. A pipe
+    // event has no UID (NULL, which UNIQUE never treats as equal), and its
+    // idempotence comes from the digest of the message instead.
+    sql: `
+CREATE TABLE learning_events_new (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  username TEXT NOT NULL,
+  folder TEXT NOT NULL,
+  uid_validity INTEGER,
+  uid INTEGER,
+  message_id TEXT,
+  subject TEXT,
+  sender TEXT,
+  direction TEXT NOT NULL CHECK (direction IN ('spam','ham')),
+  reason TEXT NOT NULL,
+  source_folder TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending','done','failed','skipped')),
+  result TEXT,
+  error TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  raw BLOB,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  learned_at TEXT,
+  -- SHA-256 of the message as piped by IMAPSieve; NULL for events of a Junk scan
+  digest TEXT,
+  CHECK ((uid IS NULL) = (digest IS NOT NULL)),
+  UNIQUE (username, folder, uid_validity, uid, direction)
+);
+INSERT INTO learning_events_new (id, username, folder, uid_validity, uid, message_id, subject, sender, direction, reason, source_folder,
+  state, result, error, attempts, raw, created_at, updated_at, learned_at)
+  SELECT id, username, folder, uid_validity, uid, message_id, subject, sender, direction, reason, source_folder,
+  state, result, error, attempts, raw, created_at, updated_at, learned_at FROM learning_events;
+DROP TABLE learning_events;
+ALTER TABLE learning_events_new RENAME TO learning_events;
+CREATE INDEX learning_events_user_state ON learning_events (username, state, id);
+CREATE INDEX learning_events_user_created ON learning_events (username, created_at);
+CREATE INDEX learning_events_digest ON learning_events (username, digest, id) WHERE digest IS NOT NULL;
+-- the backlog (a message copy is kept until learned): each event round reads only these rows
+CREATE INDEX learning_events_backlog ON learning_events (username, id) WHERE raw IS NOT NULL;
+CREATE INDEX learning_runs_started ON learning_runs (started_at);
+`,
+  },
 ];

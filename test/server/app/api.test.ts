@@ -264,10 +264,23 @@ describe('admin routes', () => {
   });
 
   test('users lists every user with role and deploy status', async () => {
-    const users = (await admin.get('/api/admin/users')).json();
+    const { users, total } = (await admin.get('/api/admin/users')).json();
+    expect(total).toBe(users.length);
     const a = users.find((u: { username: string }) => u.username === 'alice');
     expect(a).toMatchObject({ isAdmin: false, rulesVersion: app.ctx.rules.latest('alice')!.version, status: { username: 'alice', state: expect.any(String) } });
     expect(users.find((u: { username: string }) => u.username === ADMIN).isAdmin).toBe(true);
+  });
+
+  test('users come a page at a time, by username, with the total of all', async () => {
+    const all = app.ctx.users.usernames();
+    const names = async (offset: number, limit: number) => {
+      const page = (await admin.get(`/api/admin/users?offset=${offset}&limit=${limit}`)).json();
+      expect(page).toMatchObject({ total: all.length, offset, limit });
+      return page.users.map((u: { username: string }) => u.username);
+    };
+    expect([...(await names(0, 1)), ...(await names(1, all.length))]).toEqual(all);
+    expect(await names(all.length, 10)).toEqual([]);
+    expect((await admin.get('/api/admin/users?limit=0')).statusCode).toBe(400);
   });
 
   test('re-deploy all streams progress over SSE until every user is done', async () => {

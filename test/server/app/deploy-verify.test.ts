@@ -66,7 +66,7 @@ describe('a server whose sievec lacks an extension the rules use', () => {
     expect(await readFile(script, 'utf8')).toBe(live);
 
     const root = await Client.login(app, ADMIN, 'root-pw');
-    const users = (await root.get('/api/admin/users')).json<Array<{ username: string; status: unknown }>>();
+    const { users } = (await root.get('/api/admin/users')).json<{ users: Array<{ username: string; status: unknown }> }>();
     expect(users.find((u) => u.username === 'alice')?.status).toEqual(status);
   });
 });

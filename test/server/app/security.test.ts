@@ -23,6 +23,9 @@ function marked(marker: string): RuleSet {
   };
 }
 
+// An apply run id no one has.
+const RUN = '00000000-0000-4000-8000-000000000000';
+
 // Every route of the API. A route added to the app but not here fails the completeness test below.
 const ROUTES: Route[] = [
   { method: 'GET', url: '/healthz', access: 'public' },
@@ -45,6 +48,12 @@ const ROUTES: Route[] = [
   { method: 'POST', url: '/api/import/server-script/replace', access: 'user', body: { name: 'roundcube' } },
   { method: 'GET', url: '/api/learning/log', access: 'user' },
   { method: 'GET', url: '/api/learning/weekly', access: 'user' },
+  { method: 'POST', url: '/api/mail/try', access: 'user', body: { rules: { ruleSet: marked('try') }, folders: ['INBOX'] } },
+  { method: 'POST', url: '/api/mail/apply/plan', access: 'user', body: { rules: { ruleSet: marked('plan') }, ruleIndexes: [0], folder: 'INBOX' } },
+  { method: 'POST', url: '/api/mail/apply', access: 'user', body: { rules: { ruleSet: marked('apply') }, ruleIndexes: [0], folder: 'INBOX', expected: 0 } },
+  { method: 'GET', url: '/api/mail/apply', access: 'user' },
+  { method: 'GET', url: `/api/mail/apply/${RUN}`, access: 'user' },
+  { method: 'POST', url: `/api/mail/apply/${RUN}/undo`, access: 'user' },
   { method: 'GET', url: '/api/admin/defaults', access: 'admin' },
   { method: 'PUT', url: '/api/admin/defaults', access: 'admin', body: { text: '' } },
   { method: 'GET', url: '/api/admin/policy', access: 'admin' },
@@ -81,7 +90,7 @@ describe('authorization matrix', () => {
   test('the matrix covers every route the app has', () => {
     const listed = new Set([
       'POST /api/login',
-      ...ROUTES.map((r) => `${r.method} ${r.url.replace('/1/', '/:version/').replace('/JOB/', '/:jobId/')}`),
+      ...ROUTES.map((r) => `${r.method} ${r.url.replace('/1/', '/:version/').replace('/JOB/', '/:jobId/').replace(RUN, ':runId')}`),
     ]);
     const printed = app.printRoutes({ commonPrefix: false });
     const { routes } = collectRoutes(printed);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { emitSieve } from '../../../grammar/emit/sieve.js';
 import { locateError } from '../../../grammar/error-location.js';
 import { emptyRuleSet, type RuleSet } from '../../../grammar/model.js';
-import { checkScript, checkScriptFile, sievecErrors, type SievecOptions } from '../../../server/deploy/sievec.js';
+import { checkScript, checkScriptFile, checkScripts, SievecBatcher, sievecErrors, type SievecOptions } from '../../../server/deploy/sievec.js';
 import { requireBinary } from '../../support/programs.js';
 import { sievecConfig } from '../../support/pigeonhole.js';
 
@@ -89,6 +89,46 @@ describe('sievec', () => {
     await writeFile(join(dir, 'x.sieve'), 'keep;\n');
     expect(await checkScriptFile(join(dir, 'x.sieve'), full)).toEqual({ kind: 'accepted' });
     expect((await readdir(dir)).filter((f) => f.startsWith('x.'))).toEqual(['x.sieve']);
+  });
+});
+
+describe('checking scripts in batches', () => {
+  // Accepted, rejected with a line, too large without one, mixed in one directory.
+  const scripts = (): string[] => {
+    const tooLarge = `# ${'x'.repeat(2000)}\nkeep;\n`;
+    const out: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      if (i % 4 === 1) out.push(`require "fileinto";\nfrob${i};\n`);
+      else if (i % 5 === 2) out.push(tooLarge);
+      else out.push(`require "fileinto";\nif header :contains "subject" "n${i}" { fileinto "F${i}"; }\n`);
+    }
+    return out;
+  };
+
+  test('every verdict of a batch equals the one of the script checked alone, in order', async () => {
+    const small = join(dir, 'small-batch.conf');
+    await writeFile(small, sievecConfig('1k'));
+    const opts = { ...full, config: small };
+    const texts = scripts();
+    const alone = await Promise.all(texts.map((t) => checkScript(t, opts)));
+    expect(alone.map((r) => r.kind)).toContain('rejected');
+    expect(alone.map((r) => r.kind)).toContain('accepted');
+    expect(await checkScripts(texts, opts)).toEqual(alone);
+  });
+
+  test('a compiler that cannot run leaves every script of the batch unavailable', async () => {
+    const results = await checkScripts(['keep;\n', 'frob;\n'], { ...full, config: join(dir, 'missing.conf') });
+    expect(results).toEqual([
+      { kind: 'unavailable', reason: expect.stringMatching(/missing\.conf/) },
+      { kind: 'unavailable', reason: expect.stringMatching(/missing\.conf/) },
+    ]);
+  });
+
+  test('checks asked for together share a batch and each gets its own verdict', async () => {
+    const batcher = new SievecBatcher(full, 5);
+    const texts = scripts().filter((t) => t.length < 1000);
+    const results = await Promise.all(texts.map((t) => batcher.check(t)));
+    expect(results).toEqual(await Promise.all(texts.map((t) => checkScript(t, full))));
   });
 });
 

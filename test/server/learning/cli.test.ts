@@ -26,6 +26,19 @@ describe('sievewright learn', () => {
     expect(r.err).toMatch(/--user is required/);
   });
 
+  test('--events takes every user with recorded moves: --user or --idle beside it is a usage error', async () => {
+    expect((await capture(() => learn(['--events', '--user', 'a']))).code).toBe(2);
+    const r = await capture(() => learn(['--events', '--idle']));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/no --user or --idle/);
+  });
+
+  test('--events needs no IMAP server: an empty spool and no backlog is a clean round (exit 0)', async () => {
+    noConfig();
+    const r = await capture(() => learn(['--events', '--once', '--db', join(dir, 'c.db'), '--spool', join(dir, 'spool')]));
+    expect(r.code, r.err).toBe(0);
+  });
+
   test('an unknown option or a malformed HOST:PORT is a usage error', async () => {
     expect((await capture(() => learn(['--user', 'a', '--bogus']))).code).toBe(2);
     const r = await capture(() => learn(['--user', 'a', '--imap', 'localhost']));
@@ -51,7 +64,7 @@ describe('sievewright learn', () => {
 
 describe('sievewright dovecot-config learning', () => {
   test('prints the 2.4 configuration, the scripts, the install steps and when to choose which', async () => {
-    const r = await capture(() => dovecotConfig(['learning', '--dovecot', '2.4', '--spamd', '10.0.0.5:783']));
+    const r = await capture(() => dovecotConfig(['learning', '--dovecot', '2.4', '--via', 'spamc', '--spamd', '10.0.0.5:783']));
     expect(r.code).toBe(0);
     expect(r.out).toContain('imapsieve_from "Junk" {');
     expect(r.out).toContain("-d '10.0.0.5' -p 783");
@@ -59,6 +72,16 @@ describe('sievewright dovecot-config learning', () => {
     expect(r.out).toContain('sievec ');
     expect(r.out).toMatch(/When to choose which/);
     expect(r.out).toMatch(/never both/);
+  });
+
+  test('by default each move is spooled for learn --events, and the install step makes the spool', async () => {
+    const r = await capture(() => dovecotConfig(['learning', '--spool', "/var/spool/it's", '--mail-group', 'mail']));
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`spool='/var/spool/it'\\''s'`);
+    expect(r.out).toContain(`install -d -m 2770 -g 'mail' '/var/spool/it'\\''s' '/var/spool/it'\\''s/tmp' '/var/spool/it'\\''s/new'`);
+    expect(r.out).not.toContain(' -L "$kind"');
+    expect((await capture(() => dovecotConfig(['learning', '--via', 'carrier-pigeon']))).code).toBe(2);
+    expect((await capture(() => dovecotConfig(['learning', '--spool', 'relative']))).code).toBe(1);
   });
 
   test('missing subject, unknown version or bad spamd address are usage errors', async () => {

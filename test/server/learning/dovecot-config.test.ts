@@ -11,7 +11,8 @@ import { installImapsieveFiles, JUNK_MOVES_TEACH, junkMoves } from '../../suppor
 import { requireBinary, run } from '../../support/programs.js';
 import { startMail, type MailFixture } from './mail-fixture.js';
 
-const base = { junk: 'Junk', trash: 'Trash', spamd: { host: '127.0.0.1', port: 783 }, dir: '/etc/dovecot/sievewright', spamc: '/usr/bin/spamc' };
+const spamc = { via: 'spamc', spamc: '/usr/bin/spamc', spamd: { host: '127.0.0.1', port: 783 } } as const;
+const base = { junk: 'Junk', trash: 'Trash', dir: '/etc/dovecot/sievewright', helper: spamc };
 
 describe('dovecot-config learning (text)', () => {
   test('the 2.4 variant uses 2.4 blocks: mailbox/imapsieve_from with sieve_script, boolean plugin lists', () => {
@@ -33,14 +34,14 @@ describe('dovecot-config learning (text)', () => {
   });
 });
 
-describe('dovecot-config learning (installed into Dovecot 2.3)', () => {
+describe('dovecot-config learning --via spamc (installed into Dovecot 2.3)', () => {
   let mail: MailFixture;
   let dir: string;
   beforeAll(async () => {
     mail = await startMail({ alice: 'alicepw' });
     dir = await mkdtemp(join(tmpdir(), 'sw-imapsieve-'));
     await chmod(dir, 0o755);
-    const cfg = imapsieveConfig({ ...base, version: '2.3', dir, spamd: { host: mail.spamd.host, port: mail.spamd.port }, spamc: requireBinary('spamc') });
+    const cfg = imapsieveConfig({ ...base, version: '2.3', dir, helper: { via: 'spamc', spamd: { host: mail.spamd.host, port: mail.spamd.port }, spamc: requireBinary('spamc') } });
     await appendFile(mail.dovecot.conf, `\n${cfg.conf}`);
     await installImapsieveFiles(cfg, (path) => run(requireBinary('sievec'), ['-c', mail.dovecot.conf, path]));
     await mail.dovecot.stop();

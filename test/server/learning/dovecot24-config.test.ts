@@ -24,9 +24,9 @@ describe('dovecot-config learning (installed into Dovecot 2.4)', () => {
       version: '2.4',
       junk: 'Junk',
       trash: 'Trash',
-      spamd: { host: spamd.host, port: spamd.port },
       dir: `${dovecot.dir}/sievewright`,
-      spamc: '/usr/bin/spamc',
+      // The chroot has spamc but no Node: the 2.4 syntax is proven with the spamc helper.
+      helper: { via: 'spamc', spamd: { host: spamd.host, port: spamd.port }, spamc: '/usr/bin/spamc' },
     });
     await appendFile(dovecot.hostPath(dovecot.conf), `\n${cfg.conf}`);
     await installImapsieveFiles(cfg, (path) => dovecot.exec('/usr/bin/sievec', ['-c', dovecot.conf, path]), dovecot.hostPath(''));

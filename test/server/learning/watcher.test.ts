@@ -206,7 +206,7 @@ describe('Junk learning with Dovecot and spamd', () => {
 
   test('with IDLE held on Junk, a move is learned without waiting for a poll', async () => {
     const runner = mail.runner(db);
-    const idle = new IdleWatcher({ connect: (u) => mail.session(u), junk: 'Junk', onChange: (u) => runner.request(u), debounceMs: 50 });
+    const idle = new IdleWatcher({ connect: (u) => mail.session(u), junk: 'Junk', onChange: (u) => runner.request(u), debounceMs: 50, maxSessions: 1 });
     const ran = () => learningHealth(db).find((h) => h.username === 'hank')?.lastRun ?? null;
     const c = await mail.userClient('hank');
     try {

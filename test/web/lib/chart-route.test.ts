@@ -29,6 +29,7 @@ describe('hash routes', () => {
     ['#/rules/3', { screen: 'rule', index: 3 }],
     ['#/rules/x', { screen: 'rules' }],
     ['#/senders', { screen: 'senders' }],
+    ['#/try', { screen: 'try' }],
     ['#/admin', { screen: 'admin', tab: 'defaults' }],
     ['#/admin/users', { screen: 'admin', tab: 'users' }],
     ['#/nonsense', { screen: 'rules' }],
