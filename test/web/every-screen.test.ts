@@ -8,7 +8,7 @@
 import { copyFile, mkdir, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { saveRules } from '../../server/services/rules-service.js';
 import { SCREENSHOTS, signIn } from './support/browser.js';
 import { browserSuite } from './support/suite.js';
@@ -62,6 +62,17 @@ const SCREENS: Screen[] = [
   { name: 'text', as: 'demo', path: '/#/text', ready: heading('Rules as text') },
   { name: 'import', as: 'demo', path: '/#/import', ready: heading('Import filters') },
   { name: 'learning', as: 'demo', path: '/#/learning', ready: heading('Learning') },
+  { name: 'try', as: 'demo', path: '/#/try', ready: heading('Test on my recent mail') },
+  {
+    name: 'try-results',
+    as: 'demo',
+    path: '/#/try',
+    ready: heading('Test on my recent mail'),
+    act: async (page) => {
+      await page.getByRole('button', { name: 'Test my rules' }).click();
+      await page.locator('sw-try-screen tbody tr').first().waitFor();
+    },
+  },
   // Last of the demo user's screens: it leaves a Roundcube script active in their mail home, as a user new to sievewright would have it.
   { name: 'import-offer', as: 'demo', path: '/#/rules', before: activateForeignScript, ready: shown('sw-import-offer section') },
   { name: 'admin-defaults', as: 'admin', path: '/#/admin/defaults', ready: shown('sw-admin-defaults sw-dsl-editor') },
@@ -136,12 +147,23 @@ function phoneChrome(page: Page): Promise<{ headerShort: boolean; navOutOfView: 
   }, PHONE_HEADER_MAX);
 }
 
+type Cookies = Awaited<ReturnType<BrowserContext['cookies']>>;
+/** One sign-in per user for the whole sweep (the browser's one context swaps their cookies): a sign-in per screen would run into the login rate limit. */
+const signedIn = new Map<string, Cookies>();
+
 async function open(screen: Screen): Promise<Page> {
   await screen.before?.();
   const page = await suite.browser.newPage();
   page.setDefaultTimeout(30_000);
-  if (screen.as) await signIn(page, suite.server.url, screen.as, suite.server.passwords[screen.as]!);
-  else await page.context().clearCookies();
+  await page.context().clearCookies();
+  if (screen.as) {
+    const cookies = signedIn.get(screen.as);
+    if (cookies) await page.context().addCookies(cookies);
+    else {
+      await signIn(page, suite.server.url, screen.as, suite.server.passwords[screen.as]!);
+      signedIn.set(screen.as, await page.context().cookies());
+    }
+  }
   await page.goto(`${suite.server.url}${screen.path.replace('LAST', String(lastRule))}`);
   await screen.act?.(page);
   await screen.ready(page);
