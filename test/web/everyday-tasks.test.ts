@@ -156,10 +156,11 @@ describe('everyday tasks, in Chromium against the real server', () => {
     expect(await verdict.innerText()).toContain(outside!);
     const refused = policy.redirectOutside === 'refuse';
     if (refused) {
-      await page.getByRole('button', { name: 'Save', exact: true }).click();
-      await expect
-        .poll(() => page.getByRole('region', { name: 'Unsaved changes' }).innerText())
-        .toContain('Forward all mail: forwarding to me@elsewhere.example is not allowed (allowed domains: corp.example)');
+      // Held back before the server is asked, with the server's reason beside the button.
+      const save = page.getByRole('button', { name: 'Save', exact: true });
+      await expect.poll(() => save.isDisabled()).toBe(true);
+      const reason = page.getByRole('region', { name: 'Unsaved changes' }).locator(`#${await save.getAttribute('aria-describedby')}`);
+      expect(await reason.innerText()).toContain('Forward all mail: forwarding to me@elsewhere.example is not allowed (allowed domains: corp.example)');
       expect(await checkScreen(page, 'forwarding-refused')).toEqual([]);
       await address.fill('me@mail.corp.example');
       await expect.poll(() => verdict.count()).toBe(0);

@@ -40,6 +40,12 @@ async function openBlock(): Promise<Page> {
 const editor = (page: Page) => page.locator('sw-raw-block-editor sw-dsl-editor');
 const firstProblem = (page: Page) => editor(page).locator('.diag li').first();
 const badLines = (page: Page) => editor(page).locator('.gutter .bad').allInnerTexts();
+/** Whether Save is disabled, and what the save bar says beside it (the button's description). */
+async function heldBack(page: Page): Promise<{ disabled: boolean; reason: string }> {
+  const save = page.getByRole('button', { name: 'Save', exact: true });
+  const reason = page.getByRole('region', { name: 'Unsaved changes' }).locator(`#${await save.getAttribute('aria-describedby')}`);
+  return { disabled: await save.isDisabled(), reason: await reason.innerText() };
+}
 const activeScript = () => readFile(join(suite.server.dataDir, 'mail', 'demo', '.dovecot.sieve'), 'utf8').catch(() => '');
 
 describe('editing a raw Sieve block in Chromium', () => {
@@ -83,6 +89,19 @@ describe('editing a raw Sieve block in Chromium', () => {
     await page.close();
   });
 
+  test('an extension the server does not offer is marked and holds Save back with the reason; taken out, the block can be saved', SLOW, async () => {
+    const page = await openBlock();
+    await page.getByLabel('Sieve text').fill('fileinto "Lists";\n');
+    const requires = page.getByLabel(/^Sieve extensions it uses/);
+    await requires.fill('fileinto vnd.example.unoffered');
+    await expect.poll(() => firstProblem(page).innerText()).toContain('"vnd.example.unoffered", which the server does not offer');
+    expect(await heldBack(page)).toEqual({ disabled: true, reason: expect.stringContaining('"vnd.example.unoffered", which the server does not offer') });
+    await requires.fill('fileinto');
+    await editor(page).locator('.ok').waitFor();
+    expect((await heldBack(page)).disabled).toBe(false);
+    await page.close();
+  });
+
   test('on a 390 px phone a long Sieve line is not cut off: the text box scrolls sideways with the line numbers in view', SLOW, async () => {
     const page = await openBlock();
     await page.setViewportSize({ width: 390, height: 800 });
@@ -102,7 +121,7 @@ describe('editing a raw Sieve block in Chromium', () => {
     await page.close();
   });
 
-  test('forwarding outside the allowed domains is marked at its line: an error when the policy refuses it (and the server refuses the save too), a warning when it only raises an alert', SLOW, async () => {
+  test('forwarding outside the allowed domains is marked at its line: an error when the policy refuses it (and Save is held back with the reason, as the server would refuse it), a warning when it only raises an alert', SLOW, async () => {
     const ctx = suite.server.app.ctx;
     const forward = 'if true {\n  redirect "me@elsewhere.example";\n}\n';
     savePolicy(ctx, 'admin', { ...DEFAULT_POLICY, allowedRedirectDomains: ['example.org'], redirectOutside: 'refuse' });
@@ -111,9 +130,8 @@ describe('editing a raw Sieve block in Chromium', () => {
     await page.getByLabel('Sieve text').fill(forward);
     await expect.poll(() => firstProblem(page).innerText()).toMatch(/^Line 2, column 3: forwarding to me@elsewhere\.example is not allowed/);
     expect(await badLines(page)).toEqual(['2']);
-    // The server runs the same check on save and refuses it.
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect.poll(() => page.getByRole('region', { name: 'Unsaved changes' }).getByRole('alert').innerText()).toContain('me@elsewhere.example');
+    // The server would refuse it: Save is held back, the reason beside it.
+    expect(await heldBack(page)).toEqual({ disabled: true, reason: expect.stringMatching(/Old list filter: line 2, column 3: forwarding to me@elsewhere\.example is not allowed/) });
     expect(ctx.rules.latest('demo')!.version).toBe(before);
     await page.close();
 

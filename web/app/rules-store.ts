@@ -80,8 +80,8 @@ export class RulesStore implements ReactiveController {
 
   /** Problems per rule of the current draft, computed once per draft. */
   problems(): Map<number, RuleProblem[]> {
-    if (!this.draft) return new Map();
-    if (this.problemsOf?.draft !== this.draft) this.problemsOf = { draft: this.draft, problems: problemsByRule(this.draft) };
+    if (!this.draft || !this.saved) return new Map();
+    if (this.problemsOf?.draft !== this.draft) this.problemsOf = { draft: this.draft, problems: problemsByRule(this.draft, this.saved) };
     return this.problemsOf.problems;
   }
 

@@ -109,12 +109,45 @@ export const appStyles = css`
   .toast button {
     color: #1d2430;
   }
+  /* A phone: the header is two short rows (name and sign-out, then the
+     install status), and every destination is in view, the nav wrapping into
+     rows rather than scrolling sideways out of sight. */
+  @media (max-width: 700px) {
+    header {
+      display: grid;
+      grid-template-columns: minmax(0, 1fr) auto;
+      gap: 0.25rem 0.5rem;
+      padding: 0.35rem 0.6rem;
+    }
+    header .brand {
+      grid-area: 1 / 1;
+    }
+    header .who {
+      grid-area: 1 / 2;
+      flex-wrap: nowrap;
+    }
+    header sw-deploy-status {
+      grid-area: 2 / 1 / 3 / 3;
+      min-width: 0;
+    }
+    header button {
+      padding-block: 0.15rem;
+    }
+    nav {
+      overflow-x: visible;
+    }
+    nav ul {
+      flex-wrap: wrap;
+      padding: 0.2rem 0.4rem;
+    }
+    nav a {
+      padding: 0.4rem 0.55rem;
+      border-bottom-width: 2px;
+    }
+  }
   @media (max-width: 480px) {
     main {
       padding: 0.6rem;
-    }
-    header {
-      padding: 0.4rem 0.6rem;
     }
   }
 `;

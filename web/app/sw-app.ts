@@ -52,6 +52,9 @@ const NAV: Array<[string, string, boolean]> = [
   ['admin', 'Admin', true],
 ];
 
+/** Rules whose reasons the save bar lists; the rest are counted, and marked in the list. */
+const HELD_SHOWN = 3;
+
 @customElement('sw-app')
 export class App extends LitElement {
   static override styles = [base, appStyles];
@@ -114,7 +117,7 @@ export class App extends LitElement {
   }
 
   override updated(changed: Map<PropertyKey, unknown>): void {
-    // On a narrow screen the nav scrolls sideways: keep the current screen's tab in view.
+    // Between a phone's width (where the nav wraps) and the width its tabs need, it scrolls sideways: keep the current screen's tab in view.
     if (changed.has('route') || changed.has('session')) {
       this.renderRoot.querySelector('nav a[aria-current="page"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
     }
@@ -376,14 +379,19 @@ export class App extends LitElement {
     const s = this.store;
     const p = s.saveProblem;
     if (!s.dirty && !p) return nothing;
-    const problems = s.problems().size;
+    const held = s.problems();
+    const problems = held.size;
     return html`<div class="savebar ${p ? 'problem' : ''}" role="region" aria-label="Unsaved changes">
-      <div>
+      <div id="save-state">
         ${p
           ? html`<strong role="alert">${p.message}</strong>
               ${p.details.length ? html`<ul class="errors">${p.details.map((d) => html`<li>${d}</li>`)}</ul>` : nothing}`
           : problems
-            ? html`<strong>${problems === 1 ? 'One rule needs' : `${problems} rules need`} attention before saving.</strong>`
+            ? html`<strong>${problems === 1 ? 'One rule needs' : `${problems} rules need`} attention before saving:</strong>
+                <ul class="errors">
+                  ${[...held].slice(0, HELD_SHOWN).map(([i, found]) => html`<li>${itemName(s.draft!.rules[i]!)}: ${found.map((f) => f.message).join(' ')}</li>`)}
+                  ${problems > HELD_SHOWN ? html`<li>and ${problems - HELD_SHOWN} more, marked in the list of rules.</li>` : nothing}
+                </ul>`
             : !this.textValid && this.route.screen === 'text'
               ? html`<strong>The text has errors; saving keeps the last version without errors.</strong>`
               : html`<strong>You have unsaved changes.</strong> <span class="muted">Nothing changes for your mail until you save.</span>`}
@@ -393,7 +401,7 @@ export class App extends LitElement {
           ? html`<button @click=${() => void s.load()}>Load the other version</button>
               <button class="danger" @click=${() => void s.save(true)}>Save mine anyway</button>`
           : html`<button @click=${() => s.discard()} ?disabled=${!s.dirty}>Discard changes</button>
-              <button class="primary" ?disabled=${s.saving || problems > 0 || !s.dirty} @click=${() => void this.save()}>
+              <button class="primary" aria-describedby="save-state" ?disabled=${s.saving || problems > 0 || !s.dirty} @click=${() => void this.save()}>
                 ${s.saving ? 'Saving…' : 'Save'}
               </button>`}
       </div>

@@ -20,6 +20,12 @@ export class ForwardingScreen extends LitElement {
         display: flex;
         width: min(32rem, 100%);
       }
+      p.notice {
+        background: #fff1cc;
+        color: #7a5600;
+        padding: 0.4rem 0.6rem;
+        border-radius: 6px;
+      }
     `,
   ];
 
@@ -64,7 +70,7 @@ export class ForwardingScreen extends LitElement {
             .value=${address}
             @input=${(e: Event) => this.put((e.target as HTMLInputElement).value.trim(), keepCopy, rule ? on : true)}
         /></label>
-        ${verdict ? html`<p id="verdict" class=${verdict.level === 'error' ? 'error' : 'badge warn'}>${verdict.text}</p>` : nothing}
+        ${verdict ? html`<p id="verdict" class=${verdict.level === 'error' ? 'error' : 'notice'}>${verdict.text}</p>` : nothing}
         <fieldset>
           <legend>After forwarding</legend>
           <label class="inline"

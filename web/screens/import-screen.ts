@@ -1,7 +1,7 @@
 // Import: paste or upload a procmailrc or a Sieve script, read the
 // conversion report line by line, then add the result to the rules (nothing
 // is saved until the user saves).
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { RuleSet } from '../../grammar/model.js';
 import type { ImportResponse } from '../api/types.js';
@@ -13,7 +13,15 @@ import '../ui/import-report-table.js';
 
 @customElement('sw-import-screen')
 export class ImportScreen extends LitElement {
-  static override styles = base;
+  static override styles = [
+    base,
+    css`
+      /* The paste box is the other way in: set apart from the file picker, not against it. */
+      .sources + label {
+        margin-top: 0.9rem;
+      }
+    `,
+  ];
 
   @property({ attribute: false }) ruleSet!: RuleSet;
   @state() private text = '';
@@ -94,7 +102,7 @@ export class ImportScreen extends LitElement {
     return html`<h1>Import filters</h1>
       <p class="muted">Bring rules over from a procmail file (.procmailrc) or a Sieve script (for example from Roundcube or Thunderbird).</p>
       <section class="card">
-        <div class="row">
+        <div class="row sources">
           <label
             >File type
             <select @change=${(e: Event) => (this.format = (e.target as HTMLSelectElement).value as ImportFormat | 'auto')}>

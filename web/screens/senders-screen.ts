@@ -70,6 +70,10 @@ export class SendersScreen extends LitElement {
         td.pattern {
           width: 100%;
         }
+        /* The sender takes its own line, so the whole placeholder shows. */
+        .add label.pattern {
+          flex: 1 1 100%;
+        }
         .add input[type='text'] {
           min-width: 0;
           width: 100%;
@@ -137,7 +141,7 @@ export class SendersScreen extends LitElement {
           this.addOne(list, e.target as HTMLFormElement);
         }}
       >
-        <label>Sender <input name="pattern" type="text" placeholder="name@example.org or *@example.org" autocomplete="off" /></label>
+        <label class="pattern">Sender <input name="pattern" type="text" placeholder="name@example.org or *@example.org" autocomplete="off" /></label>
         ${modeSelect}
         <button type="submit">Add</button>
         <button type="button" aria-expanded=${this.bulkOpen === list ? 'true' : 'false'} @click=${() => (this.bulkOpen = this.bulkOpen === list ? null : list)}>Paste many…</button>

@@ -1,10 +1,14 @@
 // The problems the browser shows beside each rule, and that hold the save back.
 import { describe, expect, test } from 'vitest';
+import { PIGEONHOLE_CAPABILITIES } from '../../../grammar/capabilities.js';
 import { emptyRuleSet, type RuleSet } from '../../../grammar/model.js';
+import { DEFAULT_POLICY, type Policy } from '../../../grammar/policy.js';
 import { newRule } from '../../../web/lib/factories.js';
-import { problemsByRule } from '../../../web/lib/problems.js';
+import { problemsByRule as problemsOn } from '../../../web/lib/problems.js';
 
 const withRules = (...rules: RuleSet['rules']): RuleSet => ({ ...emptyRuleSet(), rules });
+const server = (policy: Partial<Policy> = {}, capabilities: readonly string[] = PIGEONHOLE_CAPABILITIES) => ({ capabilities, policy: { ...DEFAULT_POLICY, ...policy } });
+const problemsByRule = (rs: RuleSet) => problemsOn(rs, server());
 
 describe('problemsByRule', () => {
   test('a new rule is blank: it needs a condition and an action before it can be saved, said in the form\'s words', () => {
@@ -35,20 +39,37 @@ describe('problemsByRule', () => {
     expect(problemsByRule(withRules(rule)).get(0)).toEqual([{ code: 'empty_value', message: 'rule "R": a value to match is empty; type what to look for' }]);
   });
 
-  test('a raw block that does not parse is shown with the line and column inside it; a sound one is not', () => {
+  test('a raw block that does not parse is shown with the line and column inside it, as its editor marks them; a sound one is not', () => {
     const broken = { kind: 'raw' as const, sieve: 'if true {\n  keep;\n', requires: [], enabled: true };
     const sound = { kind: 'raw' as const, name: 'Mine', sieve: 'fileinto "x";', requires: ['fileinto'], enabled: true };
     expect(problemsByRule(withRules(sound, broken))).toEqual(
-      new Map([[1, [{ code: 'syntax', message: 'raw block #2, line 3, column 1: a "{" is never closed: the text ends before its "}"' }]]]),
+      new Map([[1, [{ code: 'syntax', message: 'line 3, column 1: a "{" is never closed: the text ends before its "}"' }]]]),
     );
   });
 
-  test('a raw block is assumed to get the extensions it asks for; the server\'s own list is checked on save', () => {
+  test('a raw block without its require, or asking for an extension the server does not offer, is held back', () => {
     const block = { kind: 'raw' as const, name: 'Debug', sieve: 'debug_log "x";', requires: ['vnd.dovecot.debug'], enabled: true };
-    expect(problemsByRule(withRules(block))).toEqual(new Map());
-    expect(problemsByRule(withRules({ ...block, requires: [] })).get(0)?.map((p) => p.message)).toEqual([
-      'raw block "Debug", line 1, column 1: command "debug_log" needs the Sieve extension "vnd.dovecot.debug"; add it to the block\'s requires (and the server does not offer "vnd.dovecot.debug")',
+    const offered = server({}, [...PIGEONHOLE_CAPABILITIES, 'vnd.dovecot.debug']);
+    expect(problemsOn(withRules(block), offered)).toEqual(new Map());
+    expect(problemsOn(withRules({ ...block, requires: [] }), offered).get(0)?.map((p) => p.message)).toEqual([
+      'line 1, column 1: command "debug_log" needs the Sieve extension "vnd.dovecot.debug"; add it to the block\'s requires',
     ]);
+    expect(problemsByRule(withRules(block)).get(0)).toEqual([
+      { code: 'unsupported_extension', message: 'needs the Sieve extension "vnd.dovecot.debug", which the server does not offer' },
+    ]);
+  });
+
+  test('what the forwarding policy refuses holds the rule back with the policy\'s reason; what it only reviews does not', () => {
+    const fwd = { ...newRule('Forward all mail'), conditions: [{ kind: 'always' as const }], actions: [{ kind: 'redirect' as const, address: 'me@elsewhere.example', copy: true }] };
+    const refuse = server({ allowedRedirectDomains: ['corp.example'], redirectOutside: 'refuse' });
+    expect(problemsOn(withRules(fwd), refuse).get(0)).toEqual([
+      { code: 'policy', message: 'forwarding to me@elsewhere.example is not allowed (allowed domains: corp.example)' },
+    ]);
+    expect(problemsOn(withRules({ ...fwd, actions: [{ kind: 'redirect' as const, address: 'me@mail.corp.example', copy: true }] }), refuse)).toEqual(new Map());
+    expect(problemsOn(withRules(fwd), server({ allowedRedirectDomains: ['corp.example'], redirectOutside: 'alert' }))).toEqual(new Map());
+    const raw = { kind: 'raw' as const, name: 'Old forward', sieve: 'redirect "me@elsewhere.example";', requires: [], enabled: true };
+    expect(problemsOn(withRules(raw), refuse).get(0)?.map((p) => p.code)).toEqual(['policy']);
+    expect(problemsOn(withRules(fwd), server({ allowedActions: ['keep', 'fileinto'] })).get(0)?.map((p) => p.code)).toEqual(['policy']);
   });
 });
 
