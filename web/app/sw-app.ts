@@ -389,7 +389,14 @@ export class App extends LitElement {
           : problems
             ? html`<strong>${problems === 1 ? 'One rule needs' : `${problems} rules need`} attention before saving:</strong>
                 <ul class="errors">
-                  ${[...held].slice(0, HELD_SHOWN).map(([i, found]) => html`<li>${itemName(s.draft!.rules[i]!)}: ${found.map((f) => f.message).join(' ')}</li>`)}
+                  ${[...held]
+                    .slice(0, HELD_SHOWN)
+                    .map(([i, found]) =>
+                      // The open rule's problems stand beside its fields already: one message per problem.
+                      this.route.screen === 'rule' && this.route.index === i
+                        ? html`<li>${itemName(s.draft!.rules[i]!)}: see the fields marked above.</li>`
+                        : html`<li>${itemName(s.draft!.rules[i]!)}: ${found.map((f) => f.message).join(' ')}</li>`,
+                    )}
                   ${problems > HELD_SHOWN ? html`<li>and ${problems - HELD_SHOWN} more, marked in the list of rules.</li>` : nothing}
                 </ul>`
             : !this.textValid && this.route.screen === 'text'

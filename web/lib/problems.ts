@@ -24,6 +24,7 @@ const FORM_WORDS: Partial<Record<DiagnosticCode, string>> = {
   empty_group: 'Choose which messages it acts on: add a condition (for all mail, “Every message”).',
   no_actions: 'Choose what happens to those messages: add an action.',
   empty_rule_name: 'Give the rule a name, so you can find it in the list.',
+  vacation_dates: 'The last day cannot be before the first day.',
 };
 
 /**

@@ -15,11 +15,6 @@ export class ForwardingScreen extends LitElement {
   static override styles = [
     base,
     css`
-      /* A label is inline-flex, as wide as its text: the address field takes the line. */
-      label.wide {
-        display: flex;
-        width: min(32rem, 100%);
-      }
       p.notice {
         background: #fff1cc;
         color: #7a5600;

@@ -61,6 +61,7 @@ export class OutOfOfficeScreen extends LitElement {
       <section class="card" aria-label="The reply">
         <sw-vacation-action
           withAddresses
+          ?pristine=${!rule}
           .value=${action}
           @value-changed=${(e: ValueChangedEvent<typeof action>) => this.put(e.detail.value.vacation, rule ? on : true)}
         ></sw-vacation-action>

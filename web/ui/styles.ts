@@ -134,6 +134,11 @@ export const base = css`
     display: flex;
     width: 100%;
   }
+  /* A label is as wide as its text; a wide one's field takes the line. */
+  label.wide {
+    display: flex;
+    width: min(32rem, 100%);
+  }
   label.inline {
     flex-direction: row;
     align-items: center;

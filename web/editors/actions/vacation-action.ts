@@ -1,7 +1,7 @@
 // Auto-reply: first and last day, how often, subject, message, and (on the
 // out-of-office screen) the addresses it answers for. Each problem is shown
 // once, under its own field; the end picker's minimum follows the start.
-import { LitElement, html, css, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { Action, Vacation } from '../../../grammar/model.js';
 import { base } from '../../ui/styles.js';
@@ -12,19 +12,12 @@ type VacationAction = Extract<Action, { kind: 'vacation' }>;
 
 @customElement('sw-vacation-action')
 export class VacationActionEditor extends LitElement {
-  static override styles = [
-    base,
-    css`
-      /* A label is inline-flex, as wide as its text: these fields take the line. */
-      label.wide {
-        display: flex;
-        width: min(32rem, 100%);
-      }
-    `,
-  ];
+  static override styles = base;
   @property({ attribute: false }) value!: VacationAction;
   /** Shows the field for the user's own addresses (the out-of-office screen). */
   @property({ type: Boolean }) withAddresses = false;
+  /** An untouched form that is off: what is missing is a hint, not an error. */
+  @property({ type: Boolean }) pristine = false;
 
   private patch(p: Partial<Vacation>): void {
     const vacation: Vacation = { ...this.value.vacation, ...p };
@@ -40,7 +33,9 @@ export class VacationActionEditor extends LitElement {
 
   override render() {
     const v = this.value.vacation;
-    const problems = vacationProblems(v);
+    const found = vacationProblems(v);
+    const problems = this.pristine ? { ...found, message: undefined } : found;
+    const hint = this.pristine ? found.message : undefined;
     const text = (k: 'subject' | 'start' | 'end') => (e: Event) => this.patch({ [k]: (e.target as HTMLInputElement).value });
     return html`<div class="row">
         <label>First day <input type="date" .value=${v.start ?? ''} max=${v.end ?? ''} @change=${text('start')} /></label>
@@ -84,7 +79,7 @@ export class VacationActionEditor extends LitElement {
           @input=${(e: Event) => this.patch({ message: (e.target as HTMLTextAreaElement).value })}
         ></textarea>
       </label>
-      ${this.error('message-error', problems.message)}
+      ${this.error('message-error', problems.message)}${hint ? html`<p class="muted">${hint}</p>` : nothing}
       ${this.withAddresses
         ? html`<label
               >My addresses it answers for (one per line)
