@@ -15,11 +15,6 @@ export class RawBlockEditor extends LitElement {
     base,
     css`
       .head {
-        display: flex;
-        justify-content: space-between;
-        gap: 0.5rem;
-        flex-wrap: wrap;
-        align-items: center;
         margin-bottom: 0.5rem;
       }
       .fields {

@@ -18,13 +18,6 @@ export class RuleEditor extends LitElement {
   static override styles = [
     base,
     css`
-      .head {
-        display: flex;
-        justify-content: space-between;
-        gap: 0.5rem;
-        flex-wrap: wrap;
-        align-items: center;
-      }
       .sentence {
         background: #eef4ff;
         border-left: 4px solid #1f5fbf;

@@ -17,13 +17,6 @@ export const rulesScreenStyles = css`
   .search p {
     margin: 0;
   }
-  .head {
-    display: flex;
-    justify-content: space-between;
-    align-items: center;
-    gap: 0.5rem;
-    flex-wrap: wrap;
-  }
   ol.rules {
     list-style: none;
     padding: 0;

@@ -134,6 +134,14 @@ export const base = css`
     display: flex;
     width: 100%;
   }
+  /* A screen's title row: the title, and its buttons beside it or below on a narrow screen. */
+  .head {
+    display: flex;
+    justify-content: space-between;
+    align-items: center;
+    gap: 0.5rem;
+    flex-wrap: wrap;
+  }
   /* A label is as wide as its text; a wide one's field takes the line. */
   label.wide {
     display: flex;
